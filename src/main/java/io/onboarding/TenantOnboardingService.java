@@ -1,0 +1,208 @@
+package io.onboarding;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.onboarding.api.ApiErrorResponder;
+import io.onboarding.api.BearerTokenGuard;
+import io.onboarding.operation.JournaledStepComponent;
+import io.onboarding.operation.OperationApi;
+import io.onboarding.operation.OperationJournal;
+import io.onboarding.operation.OperationPipelines;
+import io.onboarding.operation.OperationRunner;
+import io.onboarding.platform.ControlPlaneDatabase;
+import io.onboarding.platform.EmbeddedPostgresServer;
+import io.onboarding.platform.PostgresCluster;
+import io.onboarding.platform.SecretFiles;
+import io.onboarding.platform.ServiceSettings;
+import io.onboarding.tenant.PlanCatalog;
+import io.onboarding.tenant.TenantApi;
+import io.onboarding.tenant.TenantDatabaseProvisioner;
+import io.onboarding.tenant.TenantOnboarding;
+import io.onboarding.tenant.TenantPrivilegeGranter;
+import io.onboarding.tenant.TenantRepository;
+import io.onboarding.tenant.TenantRequestValidator;
+import io.onboarding.tenant.TenantRoleProvisioner;
+import io.onboarding.tenant.TenantSchemaMigrator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: resolves settings, brings up PostgreSQL (embedded or external) and the
+ * control plane, binds the beans the YAML routes refer to, and runs Camel Main.
+ */
+public final class TenantOnboardingService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantOnboardingService.class);
+    private static final String MAINTENANCE_DB = "postgres";
+
+    private final ServiceSettings settings;
+    private final Main main = new Main();
+    private EmbeddedPostgresServer embeddedPostgres;
+    private HikariDataSource controlPlane;
+    private OperationRunner runner;
+    private PostgresCluster cluster;
+    private String apiToken;
+    private Path apiTokenFile;
+
+    private TenantOnboardingService(ServiceSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts the service; {@code overrides} beat environment and files (used by tests). */
+    public static TenantOnboardingService start(Map<String, String> environment, Map<String, String> overrides)
+            throws Exception {
+        TenantOnboardingService service = new TenantOnboardingService(ServiceSettings.load(environment, overrides));
+        try {
+            service.prepare();
+            service.main.start();
+        } catch (Exception e) {
+            service.close();
+            throw e;
+        }
+        service.announce();
+        return service;
+    }
+
+    /** Blocks until the JVM is asked to stop (SIGTERM/SIGINT). */
+    public static void runUntilStopped(Map<String, String> environment) throws Exception {
+        TenantOnboardingService service = new TenantOnboardingService(ServiceSettings.load(environment, Map.of()));
+        service.prepare();
+        service.main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport main) {
+                service.announce();
+            }
+        });
+        service.main.run();
+    }
+
+    private void prepare() throws Exception {
+        Path dataDir = settings.path("onboarding.data-dir");
+        Files.createDirectories(dataDir);
+        if (settings.isSet("onboarding.postgres.host")) {
+            cluster = PostgresCluster.fromSettings(settings);
+        } else {
+            embeddedPostgres = EmbeddedPostgresServer.start(dataDir, settings.getInt("onboarding.embedded-postgres.port"));
+            cluster = embeddedPostgres.cluster();
+        }
+        controlPlane = ControlPlaneDatabase.open(cluster, settings.get("onboarding.platform-db"),
+                settings.getInt("onboarding.platform-db.pool-size"));
+        if (settings.isSet("onboarding.api-token")) {
+            apiToken = settings.get("onboarding.api-token");
+        } else {
+            apiTokenFile = dataDir.resolve("api-token");
+            apiToken = SecretFiles.readOrCreate(apiTokenFile, () -> SecretFiles.randomToken(32));
+        }
+
+        main.setOverrideProperties(settings.asProperties());
+        main.configure().setRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
+                ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport main) {
+                bindBeans(main.getCamelContext());
+            }
+
+            @Override
+            public void beforeStop(BaseMainSupport main) {
+                stopOperations();
+            }
+
+            @Override
+            public void afterStop(BaseMainSupport main) {
+                closeResources();
+            }
+        });
+    }
+
+    private void bindBeans(CamelContext camel) {
+        PlanCatalog catalog = PlanCatalog.fromSettings(settings);
+        OperationJournal journal = new OperationJournal(controlPlane);
+        runner = new OperationRunner(camel, controlPlane, journal, settings.getInt("onboarding.operations.workers"));
+        OperationPipelines pipelines = new OperationPipelines(camel);
+        TenantRepository tenants = new TenantRepository(controlPlane,
+                settings.get("onboarding.tenant-database.public-host", cluster.host()),
+                Integer.parseInt(settings.get("onboarding.tenant-database.public-port", Integer.toString(cluster.port()))));
+        TenantOnboarding onboarding = new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog);
+
+        camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, runner::isStopping));
+        Registry registry = camel.getRegistry();
+        registry.bind("bearerTokenGuard", new BearerTokenGuard(apiToken));
+        registry.bind("apiErrorResponder", new ApiErrorResponder());
+        registry.bind("operationRunner", runner);
+        registry.bind("operationApi", new OperationApi(journal));
+        registry.bind("tenantRepository", tenants);
+        registry.bind("tenantOnboarding", onboarding);
+        registry.bind("tenantApi", new TenantApi(new TenantRequestValidator(catalog), onboarding, tenants, catalog));
+        registry.bind("tenantRoleProvisioner", new TenantRoleProvisioner(cluster, MAINTENANCE_DB));
+        registry.bind("tenantDatabaseProvisioner", new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB));
+        registry.bind("tenantSchemaMigrator", new TenantSchemaMigrator(cluster));
+        registry.bind("tenantPrivilegeGranter", new TenantPrivilegeGranter(cluster));
+    }
+
+    private void announce() {
+        String url = "http://localhost:" + port();
+        String token = apiTokenFile == null ? "from ONBOARDING_API_TOKEN" : "in " + apiTokenFile;
+        LOG.info("Tenant onboarding is listening on {} (API {}/api/v1, OpenAPI {}/api-doc); admin token {}",
+                url, url, url, token);
+        System.out.println("Tenant onboarding listening on " + url + " ; admin token " + token);
+    }
+
+    private void stopOperations() {
+        if (runner != null) {
+            try {
+                runner.stop(settings.getInt("camel.main.shutdownTimeout") - 5L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeResources() {
+        if (controlPlane != null) {
+            controlPlane.close();
+            controlPlane = null;
+        }
+        if (embeddedPostgres != null) {
+            try {
+                embeddedPostgres.close();
+            } catch (Exception e) {
+                LOG.warn("Embedded PostgreSQL did not stop cleanly", e);
+            }
+            embeddedPostgres = null;
+        }
+    }
+
+    public int port() {
+        return settings.getInt("onboarding.server.port");
+    }
+
+    public String apiToken() {
+        return apiToken;
+    }
+
+    public PostgresCluster cluster() {
+        return cluster;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (main.isStarted()) {
+                main.stop();
+            }
+        } catch (Exception e) {
+            LOG.warn("Camel did not stop cleanly", e);
+        } finally {
+            stopOperations();
+            closeResources();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.onboarding.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders whatever went wrong while serving an API call in the contract's error shape. Our own
+ * failures become a 500 whose body says nothing internal; the details go to the log.
+ */
+public final class ApiErrorResponder implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrorResponder.class);
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ApiException error = failure instanceof ApiException api ? api : null;
+        if (error == null) {
+            LOG.error("Internal error serving {} {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getMessage().getHeader(Exchange.HTTP_URI), failure);
+            error = new ApiException(500, "internal_error", "the service failed to handle the request");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", error.code());
+        body.put("message", error.getMessage());
+        List<ApiException.FieldError> details = error.details();
+        if (!details.isEmpty()) {
+            body.put("details", details);
+        }
+        HttpReplies.json(exchange, error.status(), Map.of("error", body));
+        if (error.status() == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        }
+    }
+}

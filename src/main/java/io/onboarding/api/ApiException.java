@@ -1,0 +1,54 @@
+package io.onboarding.api;
+
+import java.util.List;
+
+/** A failure the caller caused or must know about, rendered in the contract's error shape. */
+public class ApiException extends RuntimeException {
+
+    public record FieldError(String field, String message) {
+    }
+
+    private final int status;
+    private final String code;
+    private final List<FieldError> details;
+
+    public ApiException(int status, String code, String message, List<FieldError> details) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.details = List.copyOf(details);
+    }
+
+    public ApiException(int status, String code, String message) {
+        this(status, code, message, List.of());
+    }
+
+    public static ApiException validation(List<FieldError> details) {
+        return new ApiException(400, "validation_failed", "the request is not valid", details);
+    }
+
+    public static ApiException validation(String field, String message) {
+        return validation(List.of(new FieldError(field, message)));
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(404, "not_found", what + " not found");
+    }
+
+    public static ApiException conflict(String message, String field) {
+        return new ApiException(409, "conflict", message,
+                field == null ? List.of() : List.of(new FieldError(field, message)));
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public List<FieldError> details() {
+        return details;
+    }
+}

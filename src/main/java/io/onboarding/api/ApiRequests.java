@@ -1,0 +1,26 @@
+package io.onboarding.api;
+
+import java.util.UUID;
+import org.apache.camel.Exchange;
+
+/** Reading path and query parameters (Camel headers) of an API call. */
+public final class ApiRequests {
+
+    private ApiRequests() {
+    }
+
+    /** A UUID path parameter; anything else is a 400 naming the field. */
+    public static UUID uuid(Exchange exchange, String header, String field) {
+        try {
+            return UUID.fromString(exchange.getMessage().getHeader(header, String.class));
+        } catch (RuntimeException e) {
+            throw ApiException.validation(field, "must be a UUID");
+        }
+    }
+
+    /** A query parameter, or null when absent or blank. */
+    public static String query(Exchange exchange, String name) {
+        String value = exchange.getMessage().getHeader(name, String.class);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,33 @@
+package io.onboarding.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Lets an /api call through only with {@code Authorization: Bearer <admin token>}. The admin token
+ * carries every scope, so there is no 403 yet; scoped tokens will add it here.
+ */
+public final class BearerTokenGuard implements Processor {
+
+    private final byte[] adminToken;
+
+    public BearerTokenGuard(String adminToken) {
+        this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        // The header must not travel further into the routes (or their logs).
+        exchange.getMessage().removeHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException(401, "unauthorized", "a bearer token is required");
+        }
+        byte[] presented = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(presented, adminToken)) {
+            throw new ApiException(401, "unauthorized", "the bearer token is not valid");
+        }
+    }
+}

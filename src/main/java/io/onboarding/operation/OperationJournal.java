@@ -1,0 +1,105 @@
+package io.onboarding.operation;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The durable record of every operation and its steps in the control plane. Each change is its own
+ * committed statement, so after a crash the journal says exactly which steps completed.
+ */
+public final class OperationJournal {
+
+    /** Where an unfinished operation stands. */
+    public record State(String type, UUID tenantId, String status, boolean compensating) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public OperationJournal(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    /** Records a new operation with all its steps pending; joins the caller's transaction if any. */
+    public void create(UUID operationId, String type, UUID tenantId, List<String> steps) {
+        jdbc.update("INSERT INTO operations (operation_id, type, tenant_id, status) VALUES (?, ?, ?, 'running')",
+                operationId, type, tenantId);
+        for (int i = 0; i < steps.size(); i++) {
+            jdbc.update("INSERT INTO operation_steps (operation_id, position, name) VALUES (?, ?, ?)",
+                    operationId, i, steps.get(i));
+        }
+    }
+
+    public Optional<OperationView> find(UUID operationId) {
+        List<OperationView.Step> steps = jdbc.query(
+                "SELECT name, status, started_at, finished_at, error FROM operation_steps"
+                        + " WHERE operation_id = ? ORDER BY position",
+                (rs, i) -> new OperationView.Step(rs.getString(1), rs.getString(2),
+                        rs.getObject(3, OffsetDateTime.class), rs.getObject(4, OffsetDateTime.class), rs.getString(5)),
+                operationId);
+        return jdbc.query(
+                "SELECT operation_id, type, tenant_id, status, compensated, error, created_at, finished_at"
+                        + " FROM operations WHERE operation_id = ?",
+                (rs, i) -> new OperationView(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
+                        rs.getString(4), (Boolean) rs.getObject(5), steps, rs.getString(6),
+                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class)),
+                operationId).stream().findFirst();
+    }
+
+    public Optional<UUID> firstOperation(UUID tenantId, String type) {
+        return jdbc.queryForList("SELECT operation_id FROM operations WHERE tenant_id = ? AND type = ?"
+                + " ORDER BY created_at LIMIT 1", UUID.class, tenantId, type).stream().findFirst();
+    }
+
+    public Optional<State> state(UUID operationId) {
+        return jdbc.query("SELECT type, tenant_id, status, compensating FROM operations WHERE operation_id = ?",
+                (rs, i) -> new State(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getBoolean(4)),
+                operationId).stream().findFirst();
+    }
+
+    public List<UUID> unfinished() {
+        return jdbc.queryForList("SELECT operation_id FROM operations WHERE status = 'running' ORDER BY created_at",
+                UUID.class);
+    }
+
+    public String stepStatus(UUID operationId, String step) {
+        return jdbc.queryForList("SELECT status FROM operation_steps WHERE operation_id = ? AND name = ?",
+                String.class, operationId, step).stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("operation " + operationId + " has no step " + step));
+    }
+
+    public void stepStarted(UUID operationId, String step) {
+        jdbc.update("UPDATE operation_steps SET status = 'running', started_at = now(), finished_at = NULL, error = NULL"
+                + " WHERE operation_id = ? AND name = ?", operationId, step);
+    }
+
+    /** Ends a step as done, skipped, warning, failed or compensated. */
+    public void stepFinished(UUID operationId, String step, String status, String error) {
+        jdbc.update("UPDATE operation_steps SET status = ?, finished_at = now(), error = ?"
+                + " WHERE operation_id = ? AND name = ?", status, error, operationId, step);
+    }
+
+    /** Steps that did (or may have done) something, latest first: what compensation must undo. */
+    public List<String> stepsToUndo(UUID operationId) {
+        return jdbc.queryForList("SELECT name FROM operation_steps WHERE operation_id = ?"
+                + " AND status IN ('running', 'done', 'warning', 'failed') ORDER BY position DESC",
+                String.class, operationId);
+    }
+
+    public void beginCompensation(UUID operationId, String error) {
+        jdbc.update("UPDATE operations SET compensating = true, error = ? WHERE operation_id = ?", error, operationId);
+    }
+
+    public void succeeded(UUID operationId) {
+        jdbc.update("UPDATE operations SET status = 'succeeded', finished_at = now() WHERE operation_id = ?",
+                operationId);
+    }
+
+    public void compensated(UUID operationId) {
+        jdbc.update("UPDATE operations SET status = 'failed', compensated = true, compensating = false,"
+                + " finished_at = now() WHERE operation_id = ?", operationId);
+    }
+}

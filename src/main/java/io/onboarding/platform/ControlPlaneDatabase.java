@@ -1,0 +1,64 @@
+package io.onboarding.platform;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The control-plane database: created if missing, migrated by Flyway, reached through one pool. */
+public final class ControlPlaneDatabase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneDatabase.class);
+
+    private ControlPlaneDatabase() {
+    }
+
+    public static HikariDataSource open(PostgresCluster cluster, String database, int poolSize) throws SQLException {
+        createIfMissing(cluster, database);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(cluster.jdbcUrl(database));
+        config.setUsername(cluster.user());
+        config.setPassword(cluster.password());
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("control-plane");
+        config.addDataSourceProperty("ApplicationName", "tenant-onboarding");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        migrate(dataSource);
+        return dataSource;
+    }
+
+    private static void createIfMissing(PostgresCluster cluster, String database) throws SQLException {
+        try (Connection connection = cluster.connect("postgres");
+             PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, database);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            try (Statement create = connection.createStatement()) {
+                create.execute("CREATE DATABASE " + SqlIdentifiers.quote(database) + " ENCODING 'UTF8' TEMPLATE template0");
+                LOG.info("Created control-plane database {}", database);
+            } catch (SQLException e) {
+                if (!"42P04".equals(e.getSQLState())) { // duplicate_database: another instance won the race
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/platform")
+                .load()
+                .migrate();
+    }
+}

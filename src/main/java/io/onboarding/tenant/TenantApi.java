@@ -1,0 +1,104 @@
+package io.onboarding.tenant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.onboarding.api.ApiException;
+import io.onboarding.api.ApiRequests;
+import io.onboarding.api.HttpReplies;
+import io.onboarding.api.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+
+/** HTTP handlers for {@code /api/v1/tenants}. */
+public final class TenantApi {
+
+    private static final Set<String> STATUSES =
+            Set.of("provisioning", "active", "failed", "suspended", "destroying", "destroyed");
+    private static final int DEFAULT_LIMIT = 50;
+    private static final int MAX_LIMIT = 200;
+
+    private final TenantRequestValidator validator;
+    private final TenantOnboarding onboarding;
+    private final TenantRepository tenants;
+    private final PlanCatalog catalog;
+
+    public TenantApi(TenantRequestValidator validator, TenantOnboarding onboarding, TenantRepository tenants,
+                     PlanCatalog catalog) {
+        this.validator = validator;
+        this.onboarding = onboarding;
+        this.tenants = tenants;
+        this.catalog = catalog;
+    }
+
+    public void create(Exchange exchange) {
+        TenantRequest request = validator.validate(Json.parse(exchange.getMessage().getBody(String.class)));
+        TenantOnboarding.Accepted accepted = onboarding.accept(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenant_id", accepted.tenantId());
+        body.put("operation_id", accepted.operationId());
+        body.put("status", accepted.status());
+        HttpReplies.json(exchange, accepted.created() ? 202 : 200, body);
+        exchange.getMessage().setHeader("Location", "/api/v1/operations/" + accepted.operationId());
+    }
+
+    public void get(Exchange exchange) {
+        UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
+        TenantRecord tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        HttpReplies.json(exchange, 200, TenantView.of(tenant));
+    }
+
+    public void list(Exchange exchange) {
+        String status = ApiRequests.query(exchange, "status");
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.validation("status", "must be one of " + String.join(", ", STATUSES));
+        }
+        String plan = ApiRequests.query(exchange, "plan");
+        if (plan != null && !catalog.planNames().contains(plan)) {
+            throw ApiException.validation("plan", "must be one of " + String.join(", ", catalog.planNames()));
+        }
+        int limit = DEFAULT_LIMIT;
+        String limitText = ApiRequests.query(exchange, "limit");
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw ApiException.validation("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+            }
+        }
+        OffsetDateTime afterCreated = null;
+        UUID afterId = null;
+        String cursor = ApiRequests.query(exchange, "cursor");
+        if (cursor != null) {
+            try {
+                String[] position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8)
+                        .split("\\|", 2);
+                afterCreated = OffsetDateTime.parse(position[0]);
+                afterId = UUID.fromString(position[1]);
+            } catch (RuntimeException e) {
+                throw ApiException.validation("cursor", "is not a cursor this API returned");
+            }
+        }
+        List<TenantRecord> page = tenants.page(status, plan, afterCreated, afterId, limit + 1);
+        String nextCursor = null;
+        if (page.size() > limit) {
+            page = page.subList(0, limit);
+            TenantRecord last = page.get(limit - 1);
+            nextCursor = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (last.createdAt() + "|" + last.tenantId()).getBytes(StandardCharsets.UTF_8));
+        }
+        HttpReplies.json(exchange, 200, new TenantPage(page.stream().map(TenantView::of).toList(), nextCursor));
+    }
+
+    /** One page of the listing; next_cursor is written as null on the last page, not dropped. */
+    record TenantPage(List<TenantView> items, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
+    }
+}

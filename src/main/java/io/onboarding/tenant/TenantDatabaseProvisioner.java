@@ -1,0 +1,74 @@
+package io.onboarding.tenant;
+
+import static io.onboarding.platform.SqlIdentifiers.literal;
+import static io.onboarding.platform.SqlIdentifiers.quote;
+
+import io.onboarding.platform.PostgresCluster;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The tenant's own database: UTF8 from template0, owned by the tenant's admin role, connection limit
+ * from the plan, closed to PUBLIC from the moment it exists. CREATE DATABASE cannot share a
+ * transaction with its COMMENT, so a database of the tenant's derived name without any marker is
+ * taken as this step's own, left by a crash between the two; one with another marker is a conflict.
+ */
+public final class TenantDatabaseProvisioner {
+
+    private final PostgresCluster cluster;
+    private final String maintenanceDatabase;
+
+    public TenantDatabaseProvisioner(PostgresCluster cluster, String maintenanceDatabase) {
+        this.cluster = cluster;
+        this.maintenanceDatabase = maintenanceDatabase;
+    }
+
+    public void create(TenantRecord tenant) throws SQLException {
+        UUID tenantId = tenant.tenantId();
+        String database = quote(tenant.databaseName());
+        String marker = TenantNaming.ownerMarker(tenantId);
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            Optional<String> existing = markerOf(connection, tenant.databaseName());
+            if (existing.isPresent() && !existing.get().isEmpty() && !existing.get().equals(marker)) {
+                throw new TenantConflictException("database " + tenant.databaseName()
+                        + " already exists and does not belong to tenant " + tenantId);
+            }
+            if (existing.isEmpty()) {
+                statement.execute("CREATE DATABASE " + database
+                        + " OWNER " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN))
+                        + " ENCODING 'UTF8' TEMPLATE template0 CONNECTION LIMIT " + tenant.connectionLimit());
+            }
+            statement.execute("COMMENT ON DATABASE " + database + " IS " + literal(marker));
+            statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+        }
+    }
+
+    /** Compensation: drops the tenant's database, closing its sessions; idempotent. */
+    public void drop(UUID tenantId) throws SQLException {
+        String name = TenantNaming.databaseName(tenantId);
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            Optional<String> existing = markerOf(connection, name);
+            if (existing.isPresent()
+                    && (existing.get().isEmpty() || existing.get().equals(TenantNaming.ownerMarker(tenantId)))) {
+                statement.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
+            }
+        }
+    }
+
+    private static Optional<String> markerOf(Connection connection, String database) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = ?")) {
+            query.setString(1, database);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.onboarding.tenant;
+
+import java.util.UUID;
+
+/**
+ * Names of a tenant's PostgreSQL objects, derived from the full tenant id: 32 hex digits, so two
+ * tenants never share a name (an 8-character prefix collides at scale) and names stay within
+ * PostgreSQL's 63-byte identifier limit.
+ */
+public final class TenantNaming {
+
+    private TenantNaming() {
+    }
+
+    public static String databaseName(UUID tenantId) {
+        return "tenant_" + hex(tenantId);
+    }
+
+    public static String roleName(UUID tenantId, TenantRole role) {
+        return "tenant_" + hex(tenantId) + "_" + role.roleSuffix();
+    }
+
+    /**
+     * Written as the COMMENT of every database and role made for a tenant: how the service tells its
+     * own objects from look-alikes it must never adopt or drop.
+     */
+    public static String ownerMarker(UUID tenantId) {
+        return "tenant-onboarding tenant " + tenantId;
+    }
+
+    private static String hex(UUID tenantId) {
+        return tenantId.toString().replace("-", "");
+    }
+}

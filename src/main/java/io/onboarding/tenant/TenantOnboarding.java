@@ -1,0 +1,73 @@
+package io.onboarding.tenant;
+
+import io.onboarding.api.ApiException;
+import io.onboarding.operation.OperationJournal;
+import io.onboarding.operation.OperationPipelines;
+import io.onboarding.operation.OperationRunner;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one entry point for a create-tenant request, whichever channel it came through: records the
+ * tenant and its provisioning operation (all steps pending) in one transaction, then starts the
+ * operation. A repeat of the same request returns the first operation.
+ */
+public final class TenantOnboarding {
+
+    public static final String PROVISION = "provision";
+
+    /** What the caller is told: {@code created} is false for an idempotent repeat. */
+    public record Accepted(UUID tenantId, UUID operationId, String status, boolean created) {
+    }
+
+    private final TenantRepository tenants;
+    private final OperationJournal journal;
+    private final OperationPipelines pipelines;
+    private final OperationRunner runner;
+    private final PlanCatalog catalog;
+    private final TransactionTemplate transaction;
+
+    public TenantOnboarding(DataSource dataSource, TenantRepository tenants, OperationJournal journal,
+                            OperationPipelines pipelines, OperationRunner runner, PlanCatalog catalog) {
+        this.tenants = tenants;
+        this.journal = journal;
+        this.pipelines = pipelines;
+        this.runner = runner;
+        this.catalog = catalog;
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    public Accepted accept(TenantRequest request) {
+        Accepted accepted = transaction.execute(status -> record(request));
+        if (accepted.created()) {
+            runner.submit(accepted.operationId());
+        }
+        return accepted;
+    }
+
+    private Accepted record(TenantRequest request) {
+        UUID tenantId = request.tenantId();
+        boolean inserted;
+        try {
+            inserted = tenants.insertIfAbsent(request, catalog.plan(request.plan()).connectionLimit());
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("tenant_name '" + request.tenantName() + "' is used by a live tenant",
+                    "tenant_name");
+        }
+        if (!inserted) {
+            TenantRecord existing = tenants.load(tenantId);
+            if (!existing.requestFingerprint().equals(request.fingerprint())) {
+                throw ApiException.conflict("tenant " + tenantId + " exists with a different request", "tenant_id");
+            }
+            UUID operationId = journal.firstOperation(tenantId, PROVISION)
+                    .orElseThrow(() -> new IllegalStateException("tenant " + tenantId + " has no provisioning"));
+            return new Accepted(tenantId, operationId, existing.status(), false);
+        }
+        UUID operationId = UUID.randomUUID();
+        journal.create(operationId, PROVISION, tenantId, pipelines.steps(PROVISION));
+        return new Accepted(tenantId, operationId, "provisioning", true);
+    }
+}

@@ -1,0 +1,74 @@
+package io.onboarding.tenant;
+
+import static io.onboarding.platform.SqlIdentifiers.quote;
+
+import io.onboarding.platform.PostgresCluster;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Locks a tenant database down and grants each tenant role exactly its privileges. Runs as the
+ * tenant's admin role (the owner), in one transaction.
+ */
+public final class TenantPrivilegeGranter {
+
+    private static final List<String> TABLES = List.of("applications", "resources", "deployments", "user_activity");
+    private static final String READ_WRITE = "SELECT, INSERT, UPDATE, DELETE";
+
+    /** Table privileges per role; tenant_admin owns everything and needs no grant. */
+    static final Map<TenantRole, Map<String, String>> TABLE_PRIVILEGES = Map.of(
+            TenantRole.APPLICATION_MANAGER, privileges(READ_WRITE, READ_WRITE, READ_WRITE, "SELECT, INSERT"),
+            TenantRole.DEVELOPER, privileges("SELECT", "SELECT", "SELECT", "SELECT, INSERT"),
+            TenantRole.AUDITOR, privileges("SELECT", "SELECT", "SELECT", "SELECT"));
+
+    private final PostgresCluster cluster;
+
+    public TenantPrivilegeGranter(PostgresCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    public void grant(TenantRecord tenant) throws SQLException {
+        UUID tenantId = tenant.tenantId();
+        String database = quote(tenant.databaseName());
+        String allRoles = List.of(TenantRole.values()).stream()
+                .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
+        String nonOwners = TABLE_PRIVILEGES.keySet().stream().sorted()
+                .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
+        try (Connection connection = cluster.connect(tenant.databaseName())) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL ROLE " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+                statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+                statement.execute("GRANT CONNECT ON DATABASE " + database + " TO " + allRoles);
+                statement.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+                statement.execute("GRANT USAGE ON SCHEMA public TO " + nonOwners);
+                for (Map.Entry<TenantRole, Map<String, String>> grants : TABLE_PRIVILEGES.entrySet()) {
+                    String role = quote(TenantNaming.roleName(tenantId, grants.getKey()));
+                    for (Map.Entry<String, String> table : grants.getValue().entrySet()) {
+                        statement.execute("REVOKE ALL ON TABLE " + quote(table.getKey()) + " FROM " + role);
+                        statement.execute("GRANT " + table.getValue() + " ON TABLE " + quote(table.getKey())
+                                + " TO " + role);
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static Map<String, String> privileges(String... perTable) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (int i = 0; i < TABLES.size(); i++) {
+            result.put(TABLES.get(i), perTable[i]);
+        }
+        return result;
+    }
+}

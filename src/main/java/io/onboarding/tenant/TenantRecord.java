@@ -1,0 +1,13 @@
+package io.onboarding.tenant;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** A tenant as the control plane keeps it. */
+public record TenantRecord(UUID tenantId, String tenantName, String plan, String region, String monitoringLevel,
+                           BackupPolicy backupPolicy, String adminEmail, String status, String requestFingerprint,
+                           String databaseName, String databaseHost, Integer databasePort, int connectionLimit,
+                           String encoding, List<String> warnings, OffsetDateTime suspendedAt,
+                           String suspensionReason, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+}

@@ -1,0 +1,105 @@
+package io.onboarding.tenant;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.onboarding.api.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/** Tenants in the control plane: the one place their SQL lives. */
+public final class TenantRepository {
+
+    private static final String COLUMNS = "tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
+            + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"
+            + " connection_limit, encoding, warnings, suspended_at, suspension_reason, created_at, updated_at";
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+    private final String publicHost;
+    private final int publicPort;
+
+    public TenantRepository(DataSource dataSource, String publicHost, int publicPort) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.publicHost = publicHost;
+        this.publicPort = publicPort;
+    }
+
+    /** Inserts the tenant unless its id exists; true if inserted. Joins the caller's transaction. */
+    public boolean insertIfAbsent(TenantRequest request, int connectionLimit) {
+        return jdbc.update("INSERT INTO tenants (tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
+                        + " admin_email, status, request_fingerprint, database_name, connection_limit)"
+                        + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, 'provisioning', ?, ?, ?) ON CONFLICT (tenant_id) DO NOTHING",
+                request.tenantId(), request.tenantName(), request.plan(), request.region(), request.monitoringLevel(),
+                Json.write(request.backupPolicy()), request.adminEmail(), request.fingerprint(),
+                TenantNaming.databaseName(request.tenantId()), connectionLimit) == 1;
+    }
+
+    public Optional<TenantRecord> find(UUID tenantId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE tenant_id = ?", MAPPER, tenantId)
+                .stream().findFirst();
+    }
+
+    /** The step that loads the tenant an operation works on into the exchange body. */
+    public TenantRecord load(UUID tenantId) {
+        return find(tenantId).orElseThrow(() -> new IllegalStateException("tenant " + tenantId + " does not exist"));
+    }
+
+    /** One page of tenants in creation order, after the given position. */
+    public List<TenantRecord> page(String status, String plan, OffsetDateTime afterCreated, UUID afterId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tenants WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status);
+        }
+        if (plan != null) {
+            sql.append(" AND plan = ?");
+            args.add(plan);
+        }
+        if (afterCreated != null) {
+            sql.append(" AND (created_at, tenant_id) > (?, ?)");
+            args.add(afterCreated);
+            args.add(afterId);
+        }
+        sql.append(" ORDER BY created_at, tenant_id LIMIT ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), MAPPER, args.toArray());
+    }
+
+    /** The last provisioning step: connection info recorded and the tenant active. */
+    public void activate(TenantRecord tenant) {
+        jdbc.update("UPDATE tenants SET status = 'active', database_host = ?, database_port = ?, updated_at = now()"
+                + " WHERE tenant_id = ? AND status = 'provisioning'", publicHost, publicPort, tenant.tenantId());
+    }
+
+    public void markFailed(UUID tenantId) {
+        jdbc.update("UPDATE tenants SET status = 'failed', updated_at = now() WHERE tenant_id = ?"
+                + " AND status <> 'destroyed'", tenantId);
+    }
+
+    private static final RowMapper<TenantRecord> MAPPER = TenantRepository::map;
+
+    private static TenantRecord map(ResultSet rs, int row) throws SQLException {
+        try {
+            return new TenantRecord(rs.getObject("tenant_id", UUID.class), rs.getString("tenant_name"),
+                    rs.getString("plan"), rs.getString("region"), rs.getString("monitoring_level"),
+                    Json.MAPPER.readValue(rs.getString("backup_policy"), BackupPolicy.class),
+                    rs.getString("admin_email"), rs.getString("status"), rs.getString("request_fingerprint"),
+                    rs.getString("database_name"), rs.getString("database_host"),
+                    (Integer) rs.getObject("database_port"), rs.getInt("connection_limit"), rs.getString("encoding"),
+                    Json.MAPPER.readValue(rs.getString("warnings"), STRINGS),
+                    rs.getObject("suspended_at", OffsetDateTime.class), rs.getString("suspension_reason"),
+                    rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("unreadable JSON column in tenants", e);
+        }
+    }
+}

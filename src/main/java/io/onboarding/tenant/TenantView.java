@@ -1,0 +1,31 @@
+package io.onboarding.tenant;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** A tenant as {@code GET /api/v1/tenants/{id}} shows it. */
+public record TenantView(UUID tenantId, String tenantName, String plan, String region, String status,
+                         String monitoringLevel, BackupPolicy backupPolicy, Database database, List<Role> roles,
+                         List<String> warnings, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+                         OffsetDateTime suspendedAt, String suspensionReason) {
+
+    public record Database(String name, String host, Integer port, int connectionLimit, String encoding) {
+    }
+
+    public record Role(String role, String name) {
+    }
+
+    public static TenantView of(TenantRecord tenant) {
+        List<Role> roles = Arrays.stream(TenantRole.values())
+                .map(role -> new Role(role.apiName(), TenantNaming.roleName(tenant.tenantId(), role)))
+                .toList();
+        return new TenantView(tenant.tenantId(), tenant.tenantName(), tenant.plan(), tenant.region(),
+                tenant.status(), tenant.monitoringLevel(), tenant.backupPolicy(),
+                new Database(tenant.databaseName(), tenant.databaseHost(), tenant.databasePort(),
+                        tenant.connectionLimit(), tenant.encoding()),
+                roles, tenant.warnings(), tenant.createdAt(), tenant.updatedAt(), tenant.suspendedAt(),
+                tenant.suspensionReason());
+    }
+}
