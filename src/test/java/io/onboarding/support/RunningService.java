@@ -1,0 +1,80 @@
+package io.onboarding.support;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.TenantOnboardingService;
+import io.onboarding.platform.PostgresCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The service started in-process on its own control-plane database and data directory, pointed at
+ * {@link TestPostgres}; one per test class.
+ */
+public final class RunningService implements AutoCloseable {
+
+    public static final String TOKEN = "test-admin-token-0123456789";
+
+    private final TenantOnboardingService service;
+    private final ApiClient api;
+    private final String platformDb;
+
+    private RunningService(TenantOnboardingService service, String platformDb) {
+        this.service = service;
+        this.platformDb = platformDb;
+        this.api = new ApiClient("http://localhost:" + service.port(), TOKEN);
+    }
+
+    public static RunningService start(String platformDb) throws Exception {
+        return start(platformDb, Map.of());
+    }
+
+    public static RunningService start(String platformDb, Map<String, String> extra) throws Exception {
+        PostgresCluster pg = TestPostgres.cluster();
+        Path dataDir = Files.createTempDirectory("onboarding-test-data");
+        Map<String, String> overrides = new HashMap<>(Map.of(
+                "onboarding.postgres.host", pg.host(),
+                "onboarding.postgres.port", Integer.toString(pg.port()),
+                "onboarding.postgres.user", pg.user(),
+                "onboarding.postgres.password", pg.password() == null ? "" : pg.password(),
+                "onboarding.platform-db", platformDb,
+                "onboarding.data-dir", dataDir.toString(),
+                "onboarding.server.port", Integer.toString(TestPostgres.freePort()),
+                "onboarding.api-token", TOKEN,
+                "onboarding.operations.recovery-interval-ms", "1000"));
+        overrides.putAll(extra);
+        return new RunningService(TenantOnboardingService.start(Map.of(), overrides), platformDb);
+    }
+
+    public ApiClient api() {
+        return api;
+    }
+
+    public Catalog catalog() {
+        return new Catalog(TestPostgres.cluster(), platformDb);
+    }
+
+    /** Posts a tenant and waits until its operation has finished; returns the operation. */
+    public JsonNode provision(String json) {
+        ApiClient.Response accepted = api.post("/api/v1/tenants", json);
+        if (accepted.status() != 202) {
+            throw new AssertionError("expected 202, got " + accepted.status() + ": " + accepted.body());
+        }
+        return awaitOperation(accepted.body().get("operation_id").asText());
+    }
+
+    public JsonNode awaitOperation(String operationId) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.get("/api/v1/operations/" + operationId).body(),
+                        operation -> !operation.get("status").asText().equals("running"));
+    }
+
+    @Override
+    public void close() {
+        service.close();
+    }
+}

@@ -1,0 +1,61 @@
+package io.onboarding.support;
+
+import io.onboarding.platform.EmbeddedPostgresServer;
+import io.onboarding.platform.PostgresCluster;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The PostgreSQL cluster the tests run against: the one named by PGHOST/PGPORT/PGUSER/PGPASSWORD if
+ * set, otherwise one embedded PostgreSQL 15 per test JVM (password auth, scram-sha-256).
+ */
+public final class TestPostgres {
+
+    private static PostgresCluster cluster;
+
+    private TestPostgres() {
+    }
+
+    public static synchronized PostgresCluster cluster() {
+        if (cluster == null) {
+            Map<String, String> env = System.getenv();
+            if (env.get("PGHOST") != null && !env.get("PGHOST").isEmpty()) {
+                cluster = new PostgresCluster(env.get("PGHOST"), Integer.parseInt(env.getOrDefault("PGPORT", "5432")),
+                        env.getOrDefault("PGUSER", "postgres"), env.get("PGPASSWORD"));
+            } else {
+                try {
+                    Path dir = Files.createTempDirectory("onboarding-test-pg");
+                    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dir, freePort());
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        try {
+                            server.close();
+                        } catch (Exception ignored) {
+                            // the JVM is going away
+                        }
+                    }));
+                    cluster = server.cluster();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start the test PostgreSQL", e);
+                }
+            }
+        }
+        return cluster;
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The service's settings pointing at this cluster, as environment variables. */
+    public static Map<String, String> environment() {
+        PostgresCluster pg = cluster();
+        return Map.of("PGHOST", pg.host(), "PGPORT", Integer.toString(pg.port()), "PGUSER", pg.user(),
+                "PGPASSWORD", pg.password() == null ? "" : pg.password());
+    }
+}
