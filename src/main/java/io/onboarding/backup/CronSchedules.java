@@ -35,6 +35,9 @@ public final class CronSchedules {
             } else {
                 dayOfMonth = "?";
                 dayOfWeek = shiftDayNumbers(dayOfWeek);
+                if (dayOfWeek == null) {
+                    return Optional.empty();
+                }
             }
             quartz = String.join(" ", "0", fields[0], fields[1], dayOfMonth, fields[3], dayOfWeek);
         } else if (fields.length == 6 || fields.length == 7) {
@@ -45,12 +48,16 @@ public final class CronSchedules {
         return CronExpression.isValidExpression(quartz) ? Optional.of(quartz) : Optional.empty();
     }
 
+    /** Cron's 0-7 (Sunday 0 or 7) as Quartz's 1-7 (Sunday 1); null if a day is out of range. */
     private static String shiftDayNumbers(String dayOfWeek) {
         Matcher matcher = DAY_NUMBER.matcher(dayOfWeek);
         StringBuilder shifted = new StringBuilder();
         while (matcher.find()) {
             int day = Integer.parseInt(matcher.group(1));
-            matcher.appendReplacement(shifted, day > 7 ? "99" : Integer.toString(day % 7 + 1));
+            if (day > 7) {
+                return null;
+            }
+            matcher.appendReplacement(shifted, Integer.toString(day % 7 + 1));
         }
         matcher.appendTail(shifted);
         return shifted.toString();

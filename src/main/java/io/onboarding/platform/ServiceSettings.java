@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The service's resolved configuration. Precedence, as the contract says: explicit overrides (tests)
- * > environment variables > {@code config/application.properties} in the working directory > the copy
+ * The service's resolved configuration. Precedence, as the contract says: explicit overrides (tests),
+ * then {@code -Donboarding.*} system properties > environment variables > {@code config/application.properties} in the working directory > the copy
  * packaged in the jar. The resolved map is handed to Camel so routes see the same values.
  */
 public final class ServiceSettings {
@@ -71,6 +71,9 @@ public final class ServiceSettings {
                 values.put(key, value);
             }
         });
+        // -Donboarding.*=... on the java command line: the most explicit setting of all.
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("onboarding."))
+                .forEach(name -> values.put(name, System.getProperty(name)));
         values.putAll(overrides);
         applyDerivedDefaults(values);
         return new ServiceSettings(values);

@@ -1,0 +1,150 @@
+package io.onboarding.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.platform.PostgresCluster;
+import io.onboarding.support.ApiClient;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.ServiceProcess;
+import io.onboarding.support.TestPostgres;
+import io.onboarding.tenant.TenantNaming;
+import io.onboarding.tenant.TenantRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The packaged service killed with SIGKILL in the middle of provisioning, then started again. */
+class CrashRecoveryIT {
+
+    private static final String TOKEN = "crash-test-token-0123456789";
+
+    private static Map<String, String> environment(String platformDb) throws Exception {
+        Map<String, String> env = new HashMap<>(TestPostgres.environment());
+        env.put("PLATFORM_DB", platformDb);
+        env.put("DATA_DIR", Files.createTempDirectory("onboarding-crash").toString());
+        env.put("SERVER_PORT", Integer.toString(TestPostgres.freePort()));
+        env.put("ONBOARDING_API_TOKEN", TOKEN);
+        return env;
+    }
+
+    private static String request(UUID tenantId) {
+        return """
+                {"tenant_id":"%s","tenant_name":"Crash %s","plan":"standard","region":"local"}"""
+                .formatted(tenantId, tenantId.toString().substring(0, 8));
+    }
+
+    @Test
+    void killedBetweenStepsTheNextStartFinishesTheOperationAndLeavesNoOrphan() throws Exception {
+        PostgresCluster pg = TestPostgres.cluster();
+        Map<String, String> env = environment("platform_crash_it");
+        Catalog catalog = new Catalog(pg, "platform_crash_it");
+        UUID tenantId = UUID.randomUUID();
+        String database = TenantNaming.databaseName(tenantId);
+        String blocker = "crash_blocker_" + tenantId.toString().substring(0, 8);
+        catalog.execute("postgres", "CREATE DATABASE " + blocker);
+
+        String operationId;
+        try (ServiceProcess first = ServiceProcess.start("crash-first", env);
+             Connection lock = pg.connect("postgres")) {
+            // Hold the tenant's database name in an uncommitted rename: the service's CREATE DATABASE
+            // waits on it, so the crash comes after create-tenant-roles and inside create-tenant-database.
+            lock.setAutoCommit(false);
+            try (Statement statement = lock.createStatement()) {
+                statement.execute("ALTER DATABASE " + blocker + " RENAME TO " + database);
+            }
+            ApiClient.Response accepted = first.api().post("/api/v1/tenants", request(tenantId));
+            assertThat(accepted.status()).isEqualTo(202);
+            operationId = accepted.body().get("operation_id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> catalog.value("postgres",
+                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE DATABASE%' AND wait_event_type = 'Lock'")
+                    .equals("1"));
+            JsonNode before = first.api().get("/api/v1/operations/" + operationId).body();
+            assertThat(before.get("steps").get(0).get("status").asText()).isEqualTo("done");
+            assertThat(before.get("steps").get(1).get("status").asText()).isEqualTo("running");
+
+            first.kill();
+            lock.rollback();
+        } finally {
+            catalog.execute("postgres", "DROP DATABASE IF EXISTS " + blocker);
+        }
+        assertThat(catalog.platform("SELECT status FROM operations WHERE operation_id = ?::uuid", operationId))
+                .containsExactly("running");
+
+        try (ServiceProcess second = ServiceProcess.start("crash-second", env)) {
+            JsonNode operation = await().atMost(Duration.ofSeconds(60))
+                    .until(() -> second.api().get("/api/v1/operations/" + operationId).body(),
+                            op -> !op.get("status").asText().equals("running"));
+            assertThat(operation.get("status").asText()).isEqualTo("succeeded");
+            operation.get("steps").forEach(step -> assertThat(step.get("status").asText()).isEqualTo("done"));
+            assertThat(second.api().get("/api/v1/tenants/" + tenantId).body().get("status").asText())
+                    .isEqualTo("active");
+
+            // The database the killed instance was creating is the tenant's now, marked and locked down.
+            assertThat(catalog.value("postgres", "SELECT shobj_description(oid, 'pg_database') FROM pg_database"
+                    + " WHERE datname = ?", database)).isEqualTo(TenantNaming.ownerMarker(tenantId));
+            assertThat(catalog.value("postgres", "SELECT count(*) FROM pg_database d, aclexplode(d.datacl) a"
+                    + " WHERE d.datname = ? AND a.grantee = 0", database)).isEqualTo("0");
+            assertThat(catalog.column(database, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+                    .contains("applications", "resources", "deployments", "user_activity");
+            // No orphan: every tenant database and role in the cluster belongs to a tenant that exists.
+            for (String name : catalog.column("postgres",
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'tenant\\_%'")) {
+                assertThat(catalog.platform("SELECT count(*) FROM tenants WHERE database_name = ?", name))
+                        .as("tenant for database " + name).containsExactly("1");
+            }
+            for (TenantRole role : TenantRole.values()) {
+                assertThat(catalog.roleExists(TenantNaming.roleName(tenantId, role))).isTrue();
+            }
+            assertThat(catalog.platform("SELECT count(*) FROM operations WHERE status = 'running'"))
+                    .containsExactly("0");
+
+            Duration stop = second.terminate();
+            assertThat(stop).as("SIGTERM to exit").isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void onEmbeddedDefaultsDataSurvivesAKillAndTheOrphanedPostgresIsReplaced() throws Exception {
+        Map<String, String> env = environment("unused");
+        env.remove("PGHOST");
+        env.remove("PGPORT");
+        env.remove("PGUSER");
+        env.remove("PGPASSWORD");
+        env.remove("PLATFORM_DB");
+        env.remove("ONBOARDING_API_TOKEN");
+        Path dataDir = Path.of(env.get("DATA_DIR"));
+        String port = "-Donboarding.embedded-postgres.port=" + TestPostgres.freePort();
+        UUID tenantId = UUID.randomUUID();
+
+        try (ServiceProcess first = ServiceProcess.start("embedded-first", env, port)) {
+            Path tokenFile = dataDir.resolve("api-token");
+            assertThat(Files.getPosixFilePermissions(tokenFile)).extracting(Object::toString)
+                    .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+            assertThat(first.output()).contains("http://localhost:" + env.get("SERVER_PORT")).contains(tokenFile.toString());
+            ApiClient api = first.api().withToken(Files.readString(tokenFile).trim());
+            ApiClient.Response accepted = api.post("/api/v1/tenants", request(tenantId));
+            assertThat(accepted.status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/api/v1/tenants/" + tenantId)
+                    .body().get("status").asText().equals("active"));
+            first.kill();
+        }
+        assertThat(dataDir.resolve("postgres/postmaster.pid")).as("postgres outlived the killed service").exists();
+
+        try (ServiceProcess second = ServiceProcess.start("embedded-second", env, port)) {
+            ApiClient api = second.api().withToken(Files.readString(dataDir.resolve("api-token")).trim());
+            JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
+            assertThat(tenant.get("status").asText()).isEqualTo("active");
+            assertThat(second.output()).contains("left running by an earlier, killed instance");
+            assertThat(second.terminate()).isLessThan(Duration.ofSeconds(30));
+        }
+        assertThat(dataDir.resolve("postgres/postmaster.pid")).as("a clean stop stops postgres too").doesNotExist();
+    }
+}
