@@ -52,7 +52,7 @@ class CompensationTest {
         catalog.execute("postgres", "CREATE DATABASE " + database,
                 "COMMENT ON DATABASE " + database + " IS 'belongs to another team'");
         try {
-            JsonNode operation = service.provision(request(tenantId, "Hooli"));
+            JsonNode operation = service.provision(request(tenantId, "Hooli " + tenantId.toString().substring(0, 8)));
 
             assertThat(operation.get("status").asText()).isEqualTo("failed");
             assertThat(operation.get("compensated").asBoolean()).isTrue();
@@ -74,7 +74,7 @@ class CompensationTest {
             assertThat(service.api().get("/api/v1/tenants/" + tenantId).body().get("status").asText())
                     .isEqualTo("failed");
             // A failed tenant frees its name.
-            JsonNode retry = service.provision(request(UUID.randomUUID(), "Hooli"));
+            JsonNode retry = service.provision(request(UUID.randomUUID(), "Hooli " + tenantId.toString().substring(0, 8)));
             assertThat(retry.get("status").asText()).isEqualTo("succeeded");
         } finally {
             catalog.execute("postgres", "DROP DATABASE IF EXISTS " + database);
@@ -87,7 +87,7 @@ class CompensationTest {
         String auditor = TenantNaming.roleName(tenantId, TenantRole.AUDITOR);
         catalog.execute("postgres", "CREATE ROLE " + auditor + " NOLOGIN");
         try {
-            JsonNode operation = service.provision(request(tenantId, "Pied Piper"));
+            JsonNode operation = service.provision(request(tenantId, "Pied Piper " + tenantId.toString().substring(0, 8)));
 
             assertThat(operation.get("status").asText()).isEqualTo("failed");
             assertThat(operation.get("compensated").asBoolean()).isTrue();
