@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /** A validated request to create a tenant, with every default already applied. */
-public record TenantRequest(UUID tenantId, boolean tenantIdGiven, String tenantName, String plan, String region,
+public record TenantRequest(UUID tenantId, String tenantName, String plan, String region,
                             String monitoringLevel, BackupPolicy backupPolicy, String adminEmail) {
 
     /** Identifies the request's content: a repeat with the same tenant_id must carry the same one. */

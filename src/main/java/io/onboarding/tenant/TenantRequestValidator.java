@@ -70,7 +70,7 @@ public final class TenantRequestValidator {
             throw ApiException.validation(errors);
         }
         PlanCatalog.Plan chosen = catalog.plan(plan);
-        return new TenantRequest(tenantId == null ? UUID.randomUUID() : tenantId, tenantId != null, tenantName,
+        return new TenantRequest(tenantId == null ? UUID.randomUUID() : tenantId, tenantName,
                 plan, region, monitoringLevel == null ? chosen.monitoringLevel() : monitoringLevel,
                 backupPolicy, adminEmail == null ? null : adminEmail.toLowerCase());
     }
