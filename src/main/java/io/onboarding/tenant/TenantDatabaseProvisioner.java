@@ -5,8 +5,6 @@ import static io.onboarding.platform.SqlIdentifiers.quote;
 
 import io.onboarding.platform.PostgresCluster;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
@@ -34,7 +32,7 @@ public final class TenantDatabaseProvisioner {
         String marker = TenantNaming.ownerMarker(tenantId);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
-            Optional<String> existing = markerOf(connection, tenant.databaseName());
+            Optional<String> existing = OwnerMarkers.ofDatabase(connection, tenant.databaseName());
             if (existing.isPresent() && !existing.get().isEmpty() && !existing.get().equals(marker)) {
                 throw new TenantConflictException("database " + tenant.databaseName()
                         + " already exists and does not belong to tenant " + tenantId);
@@ -54,7 +52,7 @@ public final class TenantDatabaseProvisioner {
         String name = TenantNaming.databaseName(tenantId);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
-            Optional<String> existing = markerOf(connection, name);
+            Optional<String> existing = OwnerMarkers.ofDatabase(connection, name);
             if (existing.isPresent()
                     && (existing.get().isEmpty() || existing.get().equals(TenantNaming.ownerMarker(tenantId)))) {
                 statement.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
@@ -62,13 +60,4 @@ public final class TenantDatabaseProvisioner {
         }
     }
 
-    private static Optional<String> markerOf(Connection connection, String database) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = ?")) {
-            query.setString(1, database);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
-    }
 }

@@ -5,7 +5,6 @@ import static io.onboarding.platform.SqlIdentifiers.quote;
 
 import io.onboarding.platform.PostgresCluster;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,7 +34,7 @@ public final class TenantRoleProvisioner {
             try (Statement statement = connection.createStatement()) {
                 for (TenantRole role : TenantRole.values()) {
                     String name = TenantNaming.roleName(tenantId, role);
-                    Optional<String> existing = ownerOf(connection, name);
+                    Optional<String> existing = OwnerMarkers.ofRole(connection, name);
                     if (existing.isPresent()) {
                         if (!marker.equals(existing.get())) {
                             throw new TenantConflictException("role " + name
@@ -68,20 +67,9 @@ public final class TenantRoleProvisioner {
             TenantRole[] roles = TenantRole.values();
             for (int i = roles.length - 1; i >= 0; i--) {
                 String name = TenantNaming.roleName(tenantId, roles[i]);
-                if (ownerOf(connection, name).filter(marker::equals).isPresent()) {
+                if (OwnerMarkers.ofRole(connection, name).filter(marker::equals).isPresent()) {
                     statement.execute("DROP ROLE " + quote(name));
                 }
-            }
-        }
-    }
-
-    /** The owner marker of an existing role ("" if it has none), or empty if there is no such role. */
-    private static Optional<String> ownerOf(Connection connection, String role) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT coalesce(shobj_description(oid, 'pg_authid'), '') FROM pg_roles WHERE rolname = ?")) {
-            query.setString(1, role);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
     }

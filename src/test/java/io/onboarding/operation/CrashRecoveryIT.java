@@ -121,6 +121,11 @@ class CrashRecoveryIT {
 
             Duration stop = second.terminate();
             assertThat(stop).as("SIGTERM to exit").isLessThan(Duration.ofSeconds(30));
+            // Neither the admin token nor the database password ever reaches the log.
+            assertThat(second.output()).doesNotContain(TOKEN);
+            if (pg.password() != null && !pg.password().isEmpty()) {
+                assertThat(second.output()).doesNotContain(pg.password());
+            }
         }
     }
 
@@ -155,7 +160,9 @@ class CrashRecoveryIT {
             ApiClient api = second.api().withToken(Files.readString(dataDir.resolve("api-token")).trim());
             JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
             assertThat(tenant.get("status").asText()).isEqualTo("active");
-            assertThat(second.output()).contains("left running by an earlier, killed instance");
+            assertThat(second.output()).contains("left running by an earlier, killed instance")
+                    .doesNotContain(Files.readString(dataDir.resolve("postgres-superuser.password")).trim())
+                    .doesNotContain(Files.readString(dataDir.resolve("api-token")).trim());
             assertThat(second.terminate()).isLessThan(Duration.ofSeconds(30));
         }
         assertThat(dataDir.resolve("postgres/postmaster.pid")).as("a clean stop stops postgres too").doesNotExist();
