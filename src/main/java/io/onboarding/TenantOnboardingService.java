@@ -22,7 +22,19 @@ import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantRequestValidator;
 import io.onboarding.tenant.TenantRoleProvisioner;
 import io.onboarding.tenant.TenantSchemaMigrator;
+import io.onboarding.identity.AuthProviderApi;
+import io.onboarding.identity.AuthProviderSettings;
+import io.onboarding.secrets.LocalSecretStore;
+import io.onboarding.secrets.SecretStore;
+import io.onboarding.secrets.VaultErrors;
+import io.onboarding.secrets.VaultSecretStore;
+import io.onboarding.tenant.TenantRoleSecrets;
+import io.onboarding.users.InvitationOutbox;
+import io.onboarding.users.TenantUserRepository;
+import io.onboarding.users.UserApi;
+import io.onboarding.users.UserInvitations;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -32,6 +44,7 @@ import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.vault.core.VaultTemplate;
 
 /**
  * The composition root: resolves settings, brings up PostgreSQL (embedded or external) and the
@@ -132,6 +145,16 @@ public final class TenantOnboardingService implements AutoCloseable {
                 Integer.parseInt(settings.get("onboarding.tenant-database.public-port", Integer.toString(cluster.port()))));
         TenantOnboarding onboarding = new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog);
 
+        SecretStore secrets = secretStore(camel);
+        secrets.checkAccess();
+        TenantRoleProvisioner roles = new TenantRoleProvisioner(cluster, MAINTENANCE_DB);
+        InvitationOutbox outbox = new InvitationOutbox(camel, controlPlane, secrets,
+                Boolean.parseBoolean(settings.get("onboarding.smtp.enabled")));
+        UserInvitations invitations = new UserInvitations(controlPlane, tenants, new TenantUserRepository(controlPlane),
+                roles, secrets, outbox, settings.get("onboarding.public-base-url"),
+                settings.getInt("onboarding.users.connection-limit"),
+                Duration.ofHours(settings.getInt("onboarding.users.invitation-ttl-hours")));
+
         camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, runner::isStopping));
         Registry registry = camel.getRegistry();
         registry.bind("bearerTokenGuard", new BearerTokenGuard(apiToken));
@@ -141,10 +164,28 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("tenantRepository", tenants);
         registry.bind("tenantOnboarding", onboarding);
         registry.bind("tenantApi", new TenantApi(new TenantRequestValidator(catalog), onboarding, tenants, catalog));
-        registry.bind("tenantRoleProvisioner", new TenantRoleProvisioner(cluster, MAINTENANCE_DB));
+        registry.bind("tenantRoleProvisioner", roles);
+        registry.bind("tenantRoleSecrets", new TenantRoleSecrets(secrets, tenants.publicHost(), tenants.publicPort()));
+        registry.bind("secretStore", secrets);
+        registry.bind("vaultErrors", new VaultErrors());
+        registry.bind("invitationOutbox", outbox);
+        registry.bind("userInvitations", invitations);
+        registry.bind("userApi", new UserApi(invitations));
+        registry.bind("authProviderApi", new AuthProviderApi(new AuthProviderSettings(tenants, secrets)));
         registry.bind("tenantDatabaseProvisioner", new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB));
         registry.bind("tenantSchemaMigrator", new TenantSchemaMigrator(cluster));
         registry.bind("tenantPrivilegeGranter", new TenantPrivilegeGranter(cluster));
+    }
+
+    /** Vault when VAULT_ADDR is set (its template bound for the vault routes), else the local store. */
+    private SecretStore secretStore(CamelContext camel) {
+        if (Boolean.parseBoolean(settings.get("onboarding.vault.enabled"))) {
+            VaultTemplate vault = VaultSecretStore.vaultTemplate(settings.get("onboarding.vault.address"),
+                    settings.get("onboarding.vault.token"));
+            camel.getRegistry().bind("vaultTemplate", vault);
+            return new VaultSecretStore(camel.createProducerTemplate(), vault, settings.get("onboarding.vault.kv-mount"));
+        }
+        return new LocalSecretStore(controlPlane, settings.path("onboarding.data-dir").resolve("secret-store.key"));
     }
 
     private void announce() {

@@ -1,12 +1,20 @@
 package io.onboarding.api;
 
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 
 /** Reading path and query parameters (Camel headers) of an API call. */
 public final class ApiRequests {
 
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+
     private ApiRequests() {
+    }
+
+    /** A plausible email address (the mail server has the last word). */
+    public static boolean isEmail(String value) {
+        return value != null && value.length() <= 254 && EMAIL.matcher(value).matches();
     }
 
     /** A UUID path parameter; anything else is a 400 naming the field. */

@@ -16,15 +16,16 @@ import org.apache.camel.support.service.ServiceHelper;
 /**
  * {@code step:NAME} runs the route {@code direct:NAME} as one journaled step of an operation: a step
  * the journal already has as finished is skipped (that is how a resumed operation picks up where it
- * stopped), otherwise it is marked running, run, and marked done, warning or failed. A step route
- * that wants to finish with a warning instead of failing sets the exchange property
- * {@value #WARNING_PROPERTY} to the reason.
+ * stopped), otherwise it is marked running, run, and marked done, warning, skipped or failed. A
+ * step route that wants to finish with a warning instead of failing sets the exchange property
+ * {@value #WARNING_PROPERTY} to the reason; one that found nothing to do sets {@value #SKIPPED_PROPERTY}.
  */
 public final class JournaledStepComponent extends DefaultComponent {
 
     public static final String SCHEME = "step";
     public static final String OPERATION_ID = "operationId";
     public static final String WARNING_PROPERTY = "onboardingStepWarning";
+    public static final String SKIPPED_PROPERTY = "onboardingStepSkipped";
 
     private final OperationJournal journal;
     private final BooleanSupplier stopping;
@@ -92,6 +93,7 @@ public final class JournaledStepComponent extends DefaultComponent {
             }
             journal.stepStarted(operationId, step);
             exchange.removeProperty(WARNING_PROPERTY);
+            exchange.removeProperty(SKIPPED_PROPERTY);
             route.process(exchange);
             Exception failure = exchange.getException();
             if (failure != null) {
@@ -99,7 +101,12 @@ public final class JournaledStepComponent extends DefaultComponent {
                 return;
             }
             String warning = exchange.getProperty(WARNING_PROPERTY, String.class);
-            journal.stepFinished(operationId, step, warning == null ? "done" : "warning", warning);
+            String skipped = exchange.getProperty(SKIPPED_PROPERTY, String.class);
+            if (warning != null) {
+                journal.stepFinished(operationId, step, "warning", warning);
+            } else {
+                journal.stepFinished(operationId, step, skipped == null ? "done" : "skipped", skipped);
+            }
         }
     }
 }

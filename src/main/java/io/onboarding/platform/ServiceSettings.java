@@ -81,14 +81,24 @@ public final class ServiceSettings {
 
     /** Defaults that depend on other settings, e.g. every directory under DATA_DIR. */
     private static void applyDerivedDefaults(Map<String, String> values) {
-        String dataDir = values.getOrDefault("onboarding.data-dir", "./data");
-        values.putIfAbsent("onboarding.data-dir", dataDir);
-        values.putIfAbsent("onboarding.inbox-dir", dataDir + "/inbox");
-        values.putIfAbsent("onboarding.backup-dir", dataDir + "/backups");
-        values.putIfAbsent("onboarding.prometheus.config-dir", dataDir + "/prometheus");
-        values.putIfAbsent("onboarding.git-root", dataDir + "/git");
-        values.putIfAbsent("onboarding.public-base-url",
-                "http://localhost:" + values.getOrDefault("onboarding.server.port", "8080"));
+        String dataDir = defaultIfBlank(values, "onboarding.data-dir", "./data");
+        defaultIfBlank(values, "onboarding.inbox-dir", dataDir + "/inbox");
+        defaultIfBlank(values, "onboarding.backup-dir", dataDir + "/backups");
+        defaultIfBlank(values, "onboarding.prometheus.config-dir", dataDir + "/prometheus");
+        defaultIfBlank(values, "onboarding.git-root", dataDir + "/git");
+        defaultIfBlank(values, "onboarding.public-base-url",
+                "http://localhost:" + defaultIfBlank(values, "onboarding.server.port", "8080"));
+        values.put("onboarding.vault.enabled", Boolean.toString(!values.getOrDefault("onboarding.vault.address", "").isEmpty()));
+        values.put("onboarding.smtp.enabled", Boolean.toString(!values.getOrDefault("onboarding.smtp.host", "").isEmpty()));
+    }
+
+    private static String defaultIfBlank(Map<String, String> values, String key, String fallback) {
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            values.put(key, fallback);
+            return fallback;
+        }
+        return value;
     }
 
     private static Properties packagedDefaults() {

@@ -20,6 +20,11 @@ public final class TenantNaming {
         return "tenant_" + hex(tenantId) + "_" + role.roleSuffix();
     }
 
+    /** The LOGIN role of one invited user of the tenant. */
+    public static String userRoleName(UUID tenantId, UUID userId) {
+        return "tenant_" + hex(tenantId) + "_u_" + hex(userId).substring(0, 16);
+    }
+
     /**
      * Written as the COMMENT of every database and role made for a tenant: how the service tells its
      * own objects from look-alikes it must never adopt or drop.

@@ -32,6 +32,14 @@ public final class TenantRepository {
         this.publicPort = publicPort;
     }
 
+    public String publicHost() {
+        return publicHost;
+    }
+
+    public int publicPort() {
+        return publicPort;
+    }
+
     /** Inserts the tenant unless its id exists; true if inserted. Joins the caller's transaction. */
     public boolean insertIfAbsent(TenantRequest request, int connectionLimit) {
         return jdbc.update("INSERT INTO tenants (tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
@@ -78,6 +86,26 @@ public final class TenantRepository {
     public void activate(TenantRecord tenant) {
         jdbc.update("UPDATE tenants SET status = 'active', database_host = ?, database_port = ?, updated_at = now()"
                 + " WHERE tenant_id = ? AND status = 'provisioning'", publicHost, publicPort, tenant.tenantId());
+    }
+
+    /** Which identity providers are enabled for the tenant, and since when. */
+    public record AuthProviders(List<String> enabled, OffsetDateTime updatedAt) {
+    }
+
+    public AuthProviders authProviders(UUID tenantId) {
+        return jdbc.query("SELECT auth_providers, auth_updated_at FROM tenants WHERE tenant_id = ?", (rs, i) ->
+                new AuthProviders(List.of((String[]) rs.getArray(1).getArray()), rs.getObject(2, OffsetDateTime.class)),
+                tenantId).stream().findFirst().orElseThrow();
+    }
+
+    public void authProvidersChanged(UUID tenantId, List<String> enabled) {
+        jdbc.update(connection -> {
+            var statement = connection.prepareStatement("UPDATE tenants SET auth_providers = ?, auth_updated_at = now(),"
+                    + " updated_at = now() WHERE tenant_id = ?");
+            statement.setArray(1, connection.createArrayOf("text", enabled.toArray()));
+            statement.setObject(2, tenantId);
+            return statement;
+        });
     }
 
     public void markFailed(UUID tenantId) {

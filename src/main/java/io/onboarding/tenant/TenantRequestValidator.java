@@ -3,6 +3,7 @@ package io.onboarding.tenant;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiException.FieldError;
+import io.onboarding.api.ApiRequests;
 import io.onboarding.backup.CronSchedules;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,7 +24,6 @@ public final class TenantRequestValidator {
     private static final Set<String> BACKUP_FIELDS = Set.of("schedule", "retention_days", "backup_type",
             "encryption_level", "storage_location");
     private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{1,62}");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
     private static final Set<String> ENCRYPTION_LEVELS = Set.of("standard", "high");
 
     private final PlanCatalog catalog;
@@ -60,7 +60,7 @@ public final class TenantRequestValidator {
         String region = oneOf(body, "region", true, catalog.regions(), errors);
         String monitoringLevel = oneOf(body, "monitoring_level", false, PlanCatalog.MONITORING_LEVELS, errors);
         String adminEmail = text(body, "admin_email", false, errors);
-        if (adminEmail != null && (adminEmail.length() > 254 || !EMAIL.matcher(adminEmail).matches())) {
+        if (adminEmail != null && !ApiRequests.isEmail(adminEmail)) {
             errors.add(new FieldError("admin_email", "must be an email address"));
         }
         BackupPolicy defaults = plan == null ? null : catalog.plan(plan).backupPolicy();

@@ -5,16 +5,20 @@ import static io.onboarding.platform.SqlIdentifiers.quote;
 
 import io.onboarding.platform.PostgresCluster;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.UUID;
+import org.postgresql.util.PasswordUtil;
 
 /**
  * A tenant's four NOLOGIN roles. Roles are cluster-global, so each carries the tenant's owner marker
  * as its comment; a role of the same name without it belongs to someone else and fails the step.
  * All four are created in one transaction: after a crash, either all exist or none do.
+ * Invited users get LOGIN roles of their own, members of one tenant role; their passwords reach
+ * PostgreSQL only as SCRAM verifiers computed here, so no password is ever in a server log.
  */
 public final class TenantRoleProvisioner {
 
@@ -57,6 +61,79 @@ public final class TenantRoleProvisioner {
                 throw e;
             }
         }
+    }
+
+    /** A LOGIN role for an invited user, member of one of the tenant's roles; idempotent. */
+    public void createLogin(UUID tenantId, String login, TenantRole memberOf, String password, int connectionLimit)
+            throws SQLException {
+        String marker = TenantNaming.ownerMarker(tenantId);
+        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                Optional<String> existing = OwnerMarkers.ofRole(connection, login);
+                if (existing.isPresent() && !marker.equals(existing.get())) {
+                    throw new TenantConflictException("role " + login + " already exists and does not belong to tenant "
+                            + tenantId);
+                }
+                if (existing.isEmpty()) {
+                    statement.execute("CREATE ROLE " + quote(login) + " LOGIN INHERIT CONNECTION LIMIT "
+                            + connectionLimit + " IN ROLE " + quote(TenantNaming.roleName(tenantId, memberOf)));
+                    statement.execute("COMMENT ON ROLE " + quote(login) + " IS " + literal(marker));
+                }
+                statement.execute("ALTER ROLE " + quote(login) + " PASSWORD " + literal(scramVerifier(password)));
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** A new password for a user's LOGIN role; sessions opened with the old one are closed. */
+    public void changePassword(UUID tenantId, String login, String password) throws SQLException {
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            requireOwn(connection, tenantId, login);
+            statement.execute("ALTER ROLE " + quote(login) + " PASSWORD " + literal(scramVerifier(password)));
+            terminateSessions(connection, login);
+        }
+    }
+
+    /** Ends a user's sessions and drops its LOGIN role (objects it owns go to the tenant admin); idempotent. */
+    public void dropLogin(UUID tenantId, String database, String login) throws SQLException {
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            if (OwnerMarkers.ofRole(connection, login).isEmpty()) {
+                return;
+            }
+            requireOwn(connection, tenantId, login);
+            statement.execute("ALTER ROLE " + quote(login) + " NOLOGIN");
+            terminateSessions(connection, login);
+            try (Connection tenantDb = cluster.connect(database); Statement inTenant = tenantDb.createStatement()) {
+                inTenant.execute("REASSIGN OWNED BY " + quote(login) + " TO "
+                        + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+                inTenant.execute("DROP OWNED BY " + quote(login));
+            }
+            statement.execute("DROP ROLE " + quote(login));
+        }
+    }
+
+    private static void requireOwn(Connection connection, UUID tenantId, String login) throws SQLException {
+        if (!OwnerMarkers.ofRole(connection, login).filter(TenantNaming.ownerMarker(tenantId)::equals).isPresent()) {
+            throw new TenantConflictException("role " + login + " does not belong to tenant " + tenantId);
+        }
+    }
+
+    private static void terminateSessions(Connection connection, String login) throws SQLException {
+        try (PreparedStatement terminate = connection.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
+            terminate.setString(1, login);
+            terminate.executeQuery().close();
+        }
+    }
+
+    private static String scramVerifier(String password) {
+        return PasswordUtil.encodeScramSha256(password.toCharArray());
     }
 
     /** Compensation: drops the tenant's own roles (never a look-alike); idempotent. */

@@ -1,0 +1,9 @@
+package io.onboarding.secrets;
+
+/** The secret store could not be reached or refused the call (after retries). */
+public final class SecretStoreUnavailable extends RuntimeException {
+
+    public SecretStoreUnavailable(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

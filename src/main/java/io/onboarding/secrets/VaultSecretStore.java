@@ -1,0 +1,87 @@
+package io.onboarding.secrets;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.vault.authentication.TokenAuthentication;
+import org.springframework.vault.client.VaultEndpoint;
+import org.springframework.vault.core.VaultTemplate;
+import org.springframework.vault.support.VaultResponse;
+
+/**
+ * Secrets in HashiCorp Vault's KV v2 engine, through the camel-hashicorp-vault routes of
+ * {@code routes/secrets.yaml} (which retry 5xx and connection errors). Deleting removes the
+ * secret's metadata and with it every version: the component's own delete only soft-deletes the
+ * latest version.
+ */
+public final class VaultSecretStore implements SecretStore {
+
+    public static final String PATH_HEADER = "CamelHashicorpVaultSecretPath";
+
+    private final ProducerTemplate template;
+    private final VaultTemplate vault;
+    private final String mount;
+
+    public VaultSecretStore(ProducerTemplate template, VaultTemplate vault, String mount) {
+        this.template = template;
+        this.vault = vault;
+        this.mount = mount;
+    }
+
+    public static VaultTemplate vaultTemplate(String address, String token) {
+        return new VaultTemplate(VaultEndpoint.from(URI.create(address)), new TokenAuthentication(token));
+    }
+
+    @Override
+    public void put(String path, Map<String, String> data) {
+        call("direct:vault-put-secret", SecretStore.checkPath(path), new LinkedHashMap<>(data));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Optional<Map<String, String>> get(String path) {
+        Object body = call("direct:vault-get-secret", SecretStore.checkPath(path), null);
+        if (!(body instanceof Map<?, ?> response) || !(response.get("data") instanceof Map<?, ?> data)) {
+            return Optional.empty(); // absent, or its latest version deleted
+        }
+        Map<String, String> secret = new LinkedHashMap<>();
+        ((Map<String, Object>) data).forEach((key, value) -> secret.put(key, value == null ? null : value.toString()));
+        return Optional.of(secret);
+    }
+
+    @Override
+    public void delete(String path) {
+        call("direct:vault-delete-secret", SecretStore.checkPath(path), null);
+    }
+
+    /** Used by the delete route: DELETE /v1/{mount}/metadata/{path} removes every version. */
+    public void deleteAllVersions(Exchange exchange) {
+        vault.delete(mount + "/metadata/" + exchange.getMessage().getHeader(PATH_HEADER, String.class));
+    }
+
+    @Override
+    public void checkAccess() {
+        VaultResponse self;
+        try {
+            self = vault.read("auth/token/lookup-self");
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Vault at VAULT_ADDR rejected VAULT_TOKEN or cannot be reached: "
+                    + VaultErrors.describe(e), e);
+        }
+        if (self == null) {
+            throw new IllegalStateException("Vault at VAULT_ADDR did not answer auth/token/lookup-self");
+        }
+    }
+
+    private Object call(String route, String path, Object body) {
+        try {
+            return template.requestBodyAndHeader(route, body, PATH_HEADER, path);
+        } catch (CamelExecutionException e) {
+            throw new SecretStoreUnavailable("Vault failed on " + path + ": " + VaultErrors.describe(e), e);
+        }
+    }
+}

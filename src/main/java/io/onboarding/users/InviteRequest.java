@@ -1,0 +1,67 @@
+package io.onboarding.users;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.api.ApiException;
+import io.onboarding.api.ApiException.FieldError;
+import io.onboarding.api.ApiRequests;
+import io.onboarding.tenant.TenantRole;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/** A validated {@code POST /api/v1/tenants/{id}/users} body. */
+public record InviteRequest(String email, TenantRole role, List<String> teams, String invitedBy) {
+
+    private static final Set<String> FIELDS = Set.of("email", "role", "teams", "invited_by");
+
+    public static InviteRequest from(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.validation("body", "must be a JSON object");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                errors.add(new FieldError(name, "is not a known field"));
+            }
+        }
+        String email = body.path("email").isTextual() ? body.get("email").asText().trim() : null;
+        if (!ApiRequests.isEmail(email)) {
+            errors.add(new FieldError("email", "must be an email address"));
+        }
+        TenantRole role = body.path("role").isTextual() ? TenantRole.fromApiName(body.get("role").asText()).orElse(null)
+                : null;
+        if (role == null) {
+            errors.add(new FieldError("role", "must be one of tenant_admin, application_manager, developer, auditor"));
+        }
+        List<String> teams = new ArrayList<>();
+        JsonNode teamsNode = body.get("teams");
+        if (teamsNode != null && !teamsNode.isNull()) {
+            if (!teamsNode.isArray()) {
+                errors.add(new FieldError("teams", "must be an array of team names"));
+            } else {
+                teamsNode.forEach(team -> {
+                    if (team.isTextual() && !team.asText().isBlank() && team.asText().length() <= 100) {
+                        teams.add(team.asText().trim());
+                    } else {
+                        errors.add(new FieldError("teams", "must hold non-empty names of at most 100 characters"));
+                    }
+                });
+            }
+        }
+        JsonNode invitedByNode = body.get("invited_by");
+        String invitedBy = null;
+        if (invitedByNode != null && !invitedByNode.isNull()) {
+            if (!invitedByNode.isTextual() || invitedByNode.asText().isBlank() || invitedByNode.asText().length() > 254) {
+                errors.add(new FieldError("invited_by", "must be a non-empty string of at most 254 characters"));
+            } else {
+                invitedBy = invitedByNode.asText().trim();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+        return new InviteRequest(email.toLowerCase(), role, List.copyOf(teams), invitedBy);
+    }
+}

@@ -1,0 +1,75 @@
+package io.onboarding.users;
+
+import io.onboarding.api.ApiRequests;
+import io.onboarding.api.HttpReplies;
+import io.onboarding.api.Json;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+
+/** HTTP handlers for {@code /api/v1/tenants/{id}/users} and the public {@code /api/v1/invitations}. */
+public final class UserApi {
+
+    private final UserInvitations invitations;
+
+    public UserApi(UserInvitations invitations) {
+        this.invitations = invitations;
+    }
+
+    public void invite(Exchange exchange) {
+        UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
+        InviteRequest request = InviteRequest.from(Json.parse(exchange.getMessage().getBody(String.class)));
+        TenantUser user = invitations.invite(tenantId, request);
+        HttpReplies.json(exchange, 201, view(user));
+    }
+
+    public void list(Exchange exchange) {
+        UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
+        HttpReplies.json(exchange, 200, Map.of("items", invitations.list(tenantId).stream().map(UserApi::view).toList()));
+    }
+
+    public void remove(Exchange exchange) {
+        invitations.remove(ApiRequests.uuid(exchange, "tenantId", "tenant_id"),
+                ApiRequests.uuid(exchange, "userId", "user_id"));
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        exchange.getMessage().setBody(null);
+    }
+
+    public void rotate(Exchange exchange) {
+        TenantUser user = invitations.rotate(ApiRequests.uuid(exchange, "tenantId", "tenant_id"),
+                ApiRequests.uuid(exchange, "userId", "user_id"));
+        HttpReplies.json(exchange, 200, view(user));
+    }
+
+    public void describeInvitation(Exchange exchange) {
+        HttpReplies.json(exchange, 200, invitations.describe(token(exchange)));
+    }
+
+    public void acceptInvitation(Exchange exchange) {
+        HttpReplies.json(exchange, 200, invitations.accept(token(exchange)));
+    }
+
+    private static String token(Exchange exchange) {
+        String token = exchange.getMessage().getHeader("token", String.class);
+        // The token must not travel further into the exchange (or a log line) than this.
+        exchange.getMessage().removeHeader("token");
+        return token == null ? "" : token;
+    }
+
+    /** The API's view of a user: never a password. */
+    private static Map<String, Object> view(TenantUser user) {
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("user_id", user.userId());
+        view.put("email", user.email());
+        view.put("role", user.role());
+        view.put("teams", user.teams());
+        view.put("invited_by", user.invitedBy());
+        view.put("database_user", user.databaseUser());
+        view.put("status", user.status());
+        view.put("created_at", user.createdAt());
+        view.put("activated_at", user.activatedAt());
+        view.put("credentials_rotated_at", user.credentialsRotatedAt());
+        return view;
+    }
+}

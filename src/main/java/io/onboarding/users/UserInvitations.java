@@ -1,0 +1,312 @@
+package io.onboarding.users;
+
+import io.onboarding.api.ApiException;
+import io.onboarding.operation.JournaledStepComponent;
+import io.onboarding.secrets.SecretStore;
+import io.onboarding.secrets.SecretStoreUnavailable;
+import io.onboarding.tenant.TenantNaming;
+import io.onboarding.tenant.TenantRecord;
+import io.onboarding.tenant.TenantRepository;
+import io.onboarding.tenant.TenantRole;
+import io.onboarding.tenant.TenantRoleProvisioner;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Letting people into a tenant: a LOGIN role each (member of one tenant role), credentials in the
+ * secret store at {@code tenant-users/{tenant_id}/{database_user}}, and a one-time link by mail to
+ * collect them. Whatever fails after the role exists undoes what was done.
+ */
+public final class UserInvitations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UserInvitations.class);
+
+    private final TenantRepository tenants;
+    private final TenantUserRepository users;
+    private final TenantRoleProvisioner roles;
+    private final SecretStore secrets;
+    private final InvitationOutbox outbox;
+    private final TransactionTemplate transaction;
+    private final String publicBaseUrl;
+    private final int connectionLimit;
+    private final Duration linkLifetime;
+
+    public UserInvitations(DataSource dataSource, TenantRepository tenants, TenantUserRepository users,
+                           TenantRoleProvisioner roles, SecretStore secrets, InvitationOutbox outbox,
+                           String publicBaseUrl, int connectionLimit, Duration linkLifetime) {
+        this.tenants = tenants;
+        this.users = users;
+        this.roles = roles;
+        this.secrets = secrets;
+        this.outbox = outbox;
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.publicBaseUrl = publicBaseUrl.replaceAll("/+$", "");
+        this.connectionLimit = connectionLimit;
+        this.linkLifetime = linkLifetime;
+    }
+
+    public TenantUser invite(UUID tenantId, InviteRequest request) {
+        TenantRecord tenant = activeTenant(tenantId);
+        if (users.findByEmail(tenantId, request.email()).isPresent()) {
+            throw ApiException.conflict(request.email() + " is already a user of this tenant", "email");
+        }
+        UUID userId = UUID.randomUUID();
+        String login = TenantNaming.userRoleName(tenantId, userId);
+        String password = Credentials.password();
+        TenantUser user = new TenantUser(userId, tenantId, request.email(), request.role().apiName(), request.teams(),
+                request.invitedBy(), login, "invited", null, null, null);
+        sql(() -> roles.createLogin(tenantId, login, request.role(), password, connectionLimit));
+        UUID mail = null;
+        try {
+            secrets.put(credentialsPath(user), credentials(tenant, login, password));
+            String token = Credentials.token();
+            OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
+            mail = outbox.prepare(user.email(), "Your access to " + tenant.tenantName(),
+                    invitationText(tenant, user, token, expires));
+            UUID mailId = mail;
+            transaction.executeWithoutResult(status -> {
+                users.insert(user);
+                users.insertInvitation(Credentials.hash(token), userId, "invitation", expires);
+                outbox.enqueue(mailId, user.email());
+            });
+        } catch (RuntimeException e) {
+            undoInvite(user, tenant, mail);
+            if (e instanceof DuplicateKeyException) {
+                throw ApiException.conflict(request.email() + " is already a user of this tenant", "email");
+            }
+            throw unavailableIfSecretStore(e);
+        }
+        outbox.kick();
+        LOG.info("Invited user {} to tenant {} as {}", userId, tenantId, request.role().apiName());
+        return users.findById(userId).orElseThrow();
+    }
+
+    /** Provisioning step: the tenant's {@code admin_email}, if any, invited as tenant_admin. */
+    public void inviteTenantAdmin(Exchange exchange) {
+        TenantRecord tenant = exchange.getMessage().getBody(TenantRecord.class);
+        if (tenant.adminEmail() == null) {
+            exchange.setProperty(JournaledStepComponent.SKIPPED_PROPERTY, "no admin_email");
+            return;
+        }
+        if (users.findByEmail(tenant.tenantId(), tenant.adminEmail()).isEmpty()) {
+            invite(tenant.tenantId(), new InviteRequest(tenant.adminEmail(), TenantRole.TENANT_ADMIN, List.of(),
+                    "tenant-onboarding"));
+        }
+    }
+
+    /** Compensation of {@link #inviteTenantAdmin}. */
+    public void removeTenantAdmin(UUID tenantId) {
+        TenantRecord tenant = tenants.load(tenantId);
+        if (tenant.adminEmail() != null) {
+            users.findByEmail(tenantId, tenant.adminEmail()).ifPresent(user -> remove(tenantId, user.userId()));
+        }
+    }
+
+    /** What a one-time link is for, without the credentials. */
+    public Map<String, Object> describe(String token) {
+        TenantUserRepository.Invitation invitation = usableInvitation(token);
+        TenantUser user = users.findById(invitation.userId()).orElseThrow();
+        TenantRecord tenant = tenants.load(user.tenantId());
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("tenant_name", tenant.tenantName());
+        info.put("email", user.email());
+        info.put("role", user.role());
+        info.put("purpose", invitation.purpose());
+        info.put("expires_at", invitation.expiresAt());
+        return info;
+    }
+
+    /** Hands out the credentials behind a one-time link, exactly once. */
+    public Map<String, Object> accept(String token) {
+        TenantUserRepository.Invitation invitation = usableInvitation(token);
+        TenantUser user = users.findById(invitation.userId()).orElseThrow();
+        TenantRecord tenant = tenants.load(user.tenantId());
+        Map<String, String> stored;
+        try {
+            stored = secrets.get(credentialsPath(user)).orElseThrow(() ->
+                    new ApiException(410, "gone", "the credentials behind this link no longer exist"));
+        } catch (SecretStoreUnavailable e) {
+            throw unavailableIfSecretStore(e);
+        }
+        if (!users.consumeInvitation(invitation.tokenHash())) {
+            throw new ApiException(410, "gone", "this link has already been used");
+        }
+        users.activate(user.userId());
+        Map<String, Object> database = new LinkedHashMap<>();
+        database.put("host", tenant.databaseHost());
+        database.put("port", tenant.databasePort());
+        database.put("name", tenant.databaseName());
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("database", database);
+        response.put("username", stored.get("username"));
+        response.put("password", stored.get("password"));
+        return response;
+    }
+
+    /** Ends the user's sessions, drops the login role, deletes the credentials. */
+    public void remove(UUID tenantId, UUID userId) {
+        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        TenantRecord tenant = tenants.load(tenantId);
+        sql(() -> roles.dropLogin(tenantId, tenant.databaseName(), user.databaseUser()));
+        try {
+            secrets.delete(credentialsPath(user));
+        } catch (RuntimeException e) {
+            throw unavailableIfSecretStore(e);
+        }
+        users.markRemoved(userId);
+        LOG.info("Removed user {} from tenant {}", userId, tenantId);
+    }
+
+    /** A new password (the old one stops working at once), collected through a new one-time link. */
+    public TenantUser rotate(UUID tenantId, UUID userId) {
+        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        TenantRecord tenant = tenants.load(tenantId);
+        String password = Credentials.password();
+        Map<String, String> previous;
+        try {
+            previous = secrets.get(credentialsPath(user)).orElse(null);
+            secrets.put(credentialsPath(user), credentials(tenant, user.databaseUser(), password));
+        } catch (RuntimeException e) {
+            throw unavailableIfSecretStore(e);
+        }
+        try {
+            sql(() -> roles.changePassword(tenantId, user.databaseUser(), password));
+        } catch (RuntimeException e) {
+            if (previous != null) { // the store must keep the password PostgreSQL still has
+                secrets.put(credentialsPath(user), previous);
+            }
+            throw e;
+        }
+        String token = Credentials.token();
+        OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
+        UUID mail = outbox.prepare(user.email(), "New credentials for " + tenant.tenantName(),
+                rotationText(tenant, token, expires));
+        transaction.executeWithoutResult(status -> {
+            users.insertInvitation(Credentials.hash(token), userId, "rotation", expires);
+            users.credentialsRotated(userId);
+            outbox.enqueue(mail, user.email());
+        });
+        outbox.kick();
+        LOG.info("Rotated the credentials of user {} of tenant {}", userId, tenantId);
+        return users.findById(userId).orElseThrow();
+    }
+
+    public List<TenantUser> list(UUID tenantId) {
+        tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        return users.list(tenantId);
+    }
+
+    private TenantRecord activeTenant(UUID tenantId) {
+        TenantRecord tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        if (!tenant.status().equals("active")) {
+            throw new ApiException(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
+                    + "; users can be invited while it is active");
+        }
+        return tenant;
+    }
+
+    private TenantUserRepository.Invitation usableInvitation(String token) {
+        TenantUserRepository.Invitation invitation = users.findInvitation(Credentials.hash(token))
+                .orElseThrow(() -> ApiException.notFound("invitation"));
+        if (invitation.acceptedAt() != null) {
+            throw new ApiException(410, "gone", "this link has already been used");
+        }
+        if (!invitation.expiresAt().isAfter(OffsetDateTime.now())) {
+            throw new ApiException(410, "gone", "this link has expired");
+        }
+        return invitation;
+    }
+
+    private void undoInvite(TenantUser user, TenantRecord tenant, UUID mail) {
+        try {
+            if (mail != null) {
+                outbox.discard(mail);
+            }
+            secrets.delete(credentialsPath(user));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete the secrets of the failed invitation of user {}: {}", user.userId(),
+                    e.getMessage());
+        }
+        try {
+            roles.dropLogin(user.tenantId(), tenant.databaseName(), user.databaseUser());
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("Could not drop role {} of a failed invitation", user.databaseUser(), e);
+        }
+    }
+
+    private static RuntimeException unavailableIfSecretStore(RuntimeException e) {
+        if (e instanceof SecretStoreUnavailable) {
+            return new ApiException(503, "secret_store_unavailable",
+                    "the secret store is unavailable; nothing was changed, try again later");
+        }
+        return e;
+    }
+
+    private static Map<String, String> credentials(TenantRecord tenant, String login, String password) {
+        return Map.of("username", login, "password", password, "database", tenant.databaseName(),
+                "host", String.valueOf(tenant.databaseHost()), "port", String.valueOf(tenant.databasePort()));
+    }
+
+    private static String credentialsPath(TenantUser user) {
+        return "tenant-users/" + user.tenantId() + "/" + user.databaseUser();
+    }
+
+    private String link(String token) {
+        return publicBaseUrl + "/api/v1/invitations/" + token;
+    }
+
+    private String invitationText(TenantRecord tenant, TenantUser user, String token, OffsetDateTime expires) {
+        return """
+                Hello,
+
+                you have been given access to the tenant "%s" as %s%s.
+
+                Your database credentials are waiting for you behind this one-time link:
+
+                    %s
+
+                Collect them with:  curl -X POST %s/accept
+                The link works once and expires at %s.
+                """.formatted(tenant.tenantName(), user.role(),
+                user.invitedBy() == null ? "" : " by " + user.invitedBy(), link(token), link(token), expires);
+    }
+
+    private String rotationText(TenantRecord tenant, String token, OffsetDateTime expires) {
+        return """
+                Hello,
+
+                the database credentials of your access to the tenant "%s" were rotated; the old
+                password no longer works. Your new credentials are behind this one-time link:
+
+                    %s
+
+                Collect them with:  curl -X POST %s/accept
+                The link works once and expires at %s.
+                """.formatted(tenant.tenantName(), link(token), link(token), expires);
+    }
+
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    private static void sql(SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+}
