@@ -45,9 +45,15 @@ public final class RunningService implements AutoCloseable {
                 "onboarding.data-dir", dataDir.toString(),
                 "onboarding.server.port", Integer.toString(TestPostgres.freePort()),
                 "onboarding.api-token", TOKEN,
-                "onboarding.operations.recovery-interval-ms", "1000"));
+                "onboarding.operations.recovery-interval-ms", "1000",
+                "onboarding.public-base-url", "http://onboarding.test"));
         overrides.putAll(extra);
+        LogCapture.start();
         return new RunningService(TenantOnboardingService.start(Map.of(), overrides), platformDb);
+    }
+
+    public int port() {
+        return service.port();
     }
 
     public ApiClient api() {
@@ -65,6 +71,19 @@ public final class RunningService implements AutoCloseable {
             throw new AssertionError("expected 202, got " + accepted.status() + ": " + accepted.body());
         }
         return awaitOperation(accepted.body().get("operation_id").asText());
+    }
+
+    /** A new active tenant of the plan; returns its id. */
+    public java.util.UUID activeTenant(String plan, String adminEmail) {
+        java.util.UUID tenantId = java.util.UUID.randomUUID();
+        JsonNode operation = provision("""
+                {"tenant_id":"%s","tenant_name":"T %s","plan":"%s","region":"local"%s}""".formatted(tenantId,
+                tenantId.toString().substring(0, 13), plan,
+                adminEmail == null ? "" : ",\"admin_email\":\"" + adminEmail + "\""));
+        if (!operation.get("status").asText().equals("succeeded")) {
+            throw new AssertionError("provisioning failed: " + operation);
+        }
+        return tenantId;
     }
 
     public JsonNode awaitOperation(String operationId) {

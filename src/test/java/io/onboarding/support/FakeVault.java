@@ -1,0 +1,163 @@
+package io.onboarding.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small in-test server speaking the documented part of Vault's HTTP API the service uses: KV v2
+ * under {@code /v1/{mount}/data/} and {@code /v1/{mount}/metadata/}, {@code auth/token/lookup-self},
+ * and the {@code X-Vault-Token} header (403 without the right one). It can fail on demand with 503.
+ */
+public final class FakeVault implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One version of a secret. */
+    public record Version(Map<String, Object> data, boolean deleted) {
+    }
+
+    private final HttpServer server;
+    private final String token;
+    private final String mount;
+    private final Map<String, List<Version>> secrets = new ConcurrentHashMap<>();
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
+    private volatile boolean down;
+
+    public FakeVault(String token, String mount) throws IOException {
+        this.token = token;
+        this.mount = mount;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/", this::handle);
+        server.start();
+    }
+
+    public String address() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The next {@code count} requests are answered 503. */
+    public void failNext(int count) {
+        failuresLeft.set(count);
+    }
+
+    /** Every request answered 503 until {@link #up()}. */
+    public void down() {
+        down = true;
+    }
+
+    public void up() {
+        down = false;
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    public List<Version> versions(String path) {
+        return secrets.getOrDefault(path, List.of());
+    }
+
+    /** The latest live version's data, or null. */
+    public Map<String, Object> latest(String path) {
+        List<Version> versions = secrets.get(path);
+        if (versions == null || versions.isEmpty() || versions.get(versions.size() - 1).deleted()) {
+            return null;
+        }
+        return versions.get(versions.size() - 1).data();
+    }
+
+    public List<String> paths() {
+        return new ArrayList<>(secrets.keySet());
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        try (exchange) {
+            if (down || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                reply(exchange, 503, Map.of("errors", List.of("Vault is sealed")));
+                return;
+            }
+            if (!token.equals(exchange.getRequestHeaders().getFirst("X-Vault-Token"))) {
+                reply(exchange, 403, Map.of("errors", List.of("permission denied")));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath().substring("/v1/".length());
+            String method = exchange.getRequestMethod();
+            if (path.equals("auth/token/lookup-self") && method.equals("GET")) {
+                reply(exchange, 200, Map.of("data", Map.of("id", "fake", "policies", List.of("root"))));
+            } else if (path.startsWith(mount + "/data/")) {
+                data(exchange, method, path.substring((mount + "/data/").length()));
+            } else if (path.startsWith(mount + "/metadata/") && method.equals("DELETE")) {
+                secrets.remove(path.substring((mount + "/metadata/").length()));
+                reply(exchange, 204, null);
+            } else {
+                reply(exchange, 404, Map.of("errors", List.of()));
+            }
+        }
+    }
+
+    private void data(HttpExchange exchange, String method, String secretPath) throws IOException {
+        switch (method) {
+            case "POST", "PUT" -> {
+                JsonNode body = JSON.readTree(exchange.getRequestBody());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> data = JSON.convertValue(body.get("data"), Map.class);
+                List<Version> versions = secrets.computeIfAbsent(secretPath, p -> new ArrayList<>());
+                synchronized (versions) {
+                    versions.add(new Version(data, false));
+                    reply(exchange, 200, Map.of("data", Map.of("version", versions.size(),
+                            "created_time", Instant.now().toString(), "deletion_time", "", "destroyed", false)));
+                }
+            }
+            case "GET" -> {
+                Map<String, Object> latest = latest(secretPath);
+                if (latest == null) {
+                    reply(exchange, 404, Map.of("errors", List.of()));
+                    return;
+                }
+                Map<String, Object> response = new LinkedHashMap<>();
+                response.put("data", latest);
+                response.put("metadata", Map.of("version", versions(secretPath).size(), "destroyed", false));
+                reply(exchange, 200, Map.of("data", response));
+            }
+            case "DELETE" -> { // soft-deletes the latest version only, as Vault does
+                List<Version> versions = secrets.get(secretPath);
+                if (versions != null && !versions.isEmpty()) {
+                    Version last = versions.get(versions.size() - 1);
+                    versions.set(versions.size() - 1, new Version(last.data(), true));
+                }
+                reply(exchange, 204, null);
+            }
+            default -> reply(exchange, 405, Map.of("errors", List.of("method not allowed")));
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
+        if (body == null) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

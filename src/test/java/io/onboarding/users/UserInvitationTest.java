@@ -1,0 +1,273 @@
+package io.onboarding.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.support.ApiClient;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.LogCapture;
+import io.onboarding.support.Mailbox;
+import io.onboarding.support.RunningService;
+import io.onboarding.tenant.TenantNaming;
+import io.onboarding.tenant.TenantRole;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inviting people through HTTP on embedded defaults (local encrypted secret store): the mail reaches
+ * a real SMTP server, the link hands out credentials once, and those credentials log in to the
+ * tenant database over password auth with exactly the role's privileges.
+ */
+class UserInvitationTest {
+
+    private static final List<String> SECRETS_SEEN = new ArrayList<>();
+    private static Mailbox mailbox;
+    private static RunningService service;
+    private static ApiClient api;
+    private static Catalog catalog;
+
+    @BeforeAll
+    static void start() throws Exception {
+        mailbox = new Mailbox();
+        Map<String, String> settings = new HashMap<>(mailbox.settings());
+        settings.put("onboarding.mail.poll-interval-ms", "500");
+        service = RunningService.start("platform_users_test", settings);
+        api = service.api();
+        catalog = service.catalog();
+        SECRETS_SEEN.add(RunningService.TOKEN);
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+        mailbox.close();
+        String log = LogCapture.text();
+        assertThat(log).isNotEmpty();
+        for (String secret : SECRETS_SEEN) {
+            assertThat(log).as("the log holds no password or token").doesNotContain(secret);
+        }
+    }
+
+    private static String email(String who) {
+        return who + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+    }
+
+    private static JsonNode invite(UUID tenantId, String email, String role) {
+        ApiClient.Response response = api.post("/api/v1/tenants/" + tenantId + "/users",
+                "{\"email\":\"" + email + "\",\"role\":\"" + role + "\",\"teams\":[\"core\"],\"invited_by\":\"ops\"}");
+        assertThat(response.status()).as(response.body().toString()).isEqualTo(201);
+        return response.body();
+    }
+
+    /** Follows the mailed link as the invited person would; returns the credentials. */
+    private static JsonNode collect(String email) throws Exception {
+        String link = mailbox.awaitLink(email);
+        SECRETS_SEEN.add(link.substring(link.lastIndexOf('/') + 1));
+        assertThat(link).startsWith("http://onboarding.test/api/v1/invitations/");
+        String local = link.replace("http://onboarding.test", "http://localhost:" + service.port());
+        ApiClient.Response accepted = api.postUrl(local + "/accept");
+        assertThat(accepted.status()).as(String.valueOf(accepted.body())).isEqualTo(200);
+        assertThat(api.postUrl(local + "/accept").status()).as("the link works once").isEqualTo(410);
+        SECRETS_SEEN.add(accepted.body().get("password").asText());
+        return accepted.body();
+    }
+
+    private static Connection login(JsonNode credentials) throws SQLException {
+        return catalog.login(credentials.get("database").get("name").asText(), credentials.get("username").asText(),
+                credentials.get("password").asText());
+    }
+
+    @Test
+    void aDeveloperIsInvitedCollectsCredentialsOnceAndLogsInWithDeveloperPrivileges() throws Exception {
+        UUID tenantId = service.activeTenant("standard", null);
+        String email = email("dev");
+        JsonNode user = invite(tenantId, email, "developer");
+        assertThat(user.get("status").asText()).isEqualTo("invited");
+        assertThat(user.has("password")).isFalse();
+        String login = user.get("database_user").asText();
+        assertThat(login).startsWith("tenant_" + tenantId.toString().replace("-", "") + "_u_");
+
+        // The login role: can log in, member of the developer role only, limited, password as a SCRAM verifier.
+        assertThat(catalog.value("postgres", "SELECT rolcanlogin || ' ' || rolconnlimit FROM pg_roles WHERE rolname = ?",
+                login)).isEqualTo("true 10");
+        assertThat(catalog.column("postgres", "SELECT pg_get_userbyid(roleid) FROM pg_auth_members"
+                + " WHERE member = (SELECT oid FROM pg_roles WHERE rolname = ?)", login))
+                .containsExactly(TenantNaming.roleName(tenantId, TenantRole.DEVELOPER));
+        assertThat(catalog.value("postgres", "SELECT left(rolpassword, 14) FROM pg_authid WHERE rolname = ?", login))
+                .isEqualTo("SCRAM-SHA-256$");
+
+        JsonNode credentials = collect(email);
+        assertThat(credentials.get("username").asText()).isEqualTo(login);
+        assertThat(credentials.get("password").asText()).hasSizeGreaterThanOrEqualTo(24);
+        assertThat(credentials.get("database").get("name").asText()).isEqualTo(TenantNaming.databaseName(tenantId));
+        assertThat(credentials.get("database").get("port").asInt()).isPositive();
+        // The credentials are kept encrypted: the password is nowhere in the stored bytes.
+        assertThat(catalog.platform("SELECT count(*) FROM secrets WHERE path = ? AND position(convert_to(?, 'UTF8')"
+                        + " IN ciphertext) = 0", "tenant-users/" + tenantId + "/" + login,
+                credentials.get("password").asText())).containsExactly("1");
+
+        try (Connection connection = login(credentials); Statement statement = connection.createStatement()) {
+            statement.executeQuery("SELECT count(*) FROM applications").close();
+            statement.execute("INSERT INTO user_activity (user_name, action) VALUES ('dev', 'login')");
+            assertThatThrownBy(() -> statement.execute("INSERT INTO applications (name) VALUES ('nope')"))
+                    .hasMessageContaining("permission denied for table applications");
+            assertThatThrownBy(() -> statement.execute("CREATE TABLE mine (id int)"))
+                    .hasMessageContaining("permission denied for schema public");
+        }
+        JsonNode listed = api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items").get(0);
+        assertThat(listed.get("status").asText()).isEqualTo("active");
+        assertThat(listed.toString()).doesNotContain(credentials.get("password").asText());
+    }
+
+    @Test
+    void anAuditorCanReadButNotWrite() throws Exception {
+        UUID tenantId = service.activeTenant("free", null);
+        String email = email("audit");
+        invite(tenantId, email, "auditor");
+        try (Connection connection = login(collect(email)); Statement statement = connection.createStatement()) {
+            statement.executeQuery("SELECT count(*) FROM user_activity").close();
+            assertThatThrownBy(() -> statement.execute("INSERT INTO user_activity (user_name, action) VALUES ('a', 'b')"))
+                    .hasMessageContaining("permission denied");
+        }
+    }
+
+    @Test
+    void theAdminEmailOfANewTenantIsInvitedAsTenantAdmin() throws Exception {
+        String email = email("boss");
+        UUID tenantId = service.activeTenant("enterprise", email);
+        JsonNode operation = api.get("/api/v1/operations/" + catalog.platform(
+                "SELECT operation_id FROM operations WHERE tenant_id = ?", tenantId).get(0)).body();
+        assertThat(operation.get("steps").get(operation.get("steps").size() - 1).get("name").asText())
+                .isEqualTo("invite-tenant-admin");
+        try (Connection connection = login(collect(email)); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO applications (name) VALUES ('first app')");
+        }
+        JsonNode admin = api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items").get(0);
+        assertThat(admin.get("role").asText()).isEqualTo("tenant_admin");
+
+        UUID quiet = service.activeTenant("free", null);
+        JsonNode skipped = api.get("/api/v1/operations/" + catalog.platform(
+                "SELECT operation_id FROM operations WHERE tenant_id = ?", quiet).get(0)).body();
+        assertThat(skipped.get("steps").get(skipped.get("steps").size() - 1).get("status").asText())
+                .isEqualTo("skipped");
+    }
+
+    @Test
+    void duplicatesAndBadInputAreRefusedAndCreateNoRole() {
+        UUID tenantId = service.activeTenant("standard", null);
+        String email = email("twice");
+        invite(tenantId, email, "developer");
+        String logins = "SELECT count(*) FROM pg_roles WHERE rolname LIKE ?";
+        String pattern = "tenant\\_" + tenantId.toString().replace("-", "") + "\\_u\\_%";
+        assertThat(catalog.value("postgres", logins, pattern)).isEqualTo("1");
+
+        ApiClient.Response duplicate = api.post("/api/v1/tenants/" + tenantId + "/users",
+                "{\"email\":\"" + email.toUpperCase() + "\",\"role\":\"auditor\"}");
+        assertThat(duplicate.status()).isEqualTo(409);
+        assertThat(duplicate.body().get("error").get("details").get(0).get("field").asText()).isEqualTo("email");
+
+        ApiClient.Response badRole = api.post("/api/v1/tenants/" + tenantId + "/users",
+                "{\"email\":\"" + email("x") + "\",\"role\":\"superuser\"}");
+        assertThat(badRole.status()).isEqualTo(400);
+        assertThat(badRole.body().get("error").get("details").get(0).get("field").asText()).isEqualTo("role");
+        ApiClient.Response badEmail = api.post("/api/v1/tenants/" + tenantId + "/users",
+                "{\"email\":\"not-an-email\",\"role\":\"developer\",\"teams\":\"core\"}");
+        assertThat(badEmail.status()).isEqualTo(400);
+        assertThat(badEmail.body().get("error").get("details").toString()).contains("\"email\"").contains("\"teams\"");
+        assertThat(catalog.value("postgres", logins, pattern)).as("no role for refused invitations").isEqualTo("1");
+
+        assertThat(api.post("/api/v1/tenants/" + UUID.randomUUID() + "/users",
+                "{\"email\":\"" + email("y") + "\",\"role\":\"developer\"}").status()).isEqualTo(404);
+        assertThat(api.postUrl("http://localhost:" + service.port() + "/api/v1/invitations/no-such-token/accept")
+                .status()).isEqualTo(404);
+    }
+
+    @Test
+    void rotationStopsTheOldPasswordAndRemovalDropsTheRole() throws Exception {
+        UUID tenantId = service.activeTenant("standard", null);
+        String email = email("rotor");
+        JsonNode user = invite(tenantId, email, "application_manager");
+        String userId = user.get("user_id").asText();
+        String login = user.get("database_user").asText();
+        JsonNode first = collect(email);
+        login(first).close();
+
+        ApiClient.Response rotated = api.post("/api/v1/tenants/" + tenantId + "/users/" + userId
+                + "/rotate-credentials", "");
+        assertThat(rotated.status()).isEqualTo(200);
+        assertThat(rotated.body().has("password")).isFalse();
+        assertThat(rotated.body().get("credentials_rotated_at").isTextual()).isTrue();
+        assertThatThrownBy(() -> login(first).close()).hasMessageContaining("password authentication failed");
+        JsonNode second = collect(email);
+        assertThat(second.get("password").asText()).isNotEqualTo(first.get("password").asText());
+        try (Connection connection = login(second); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO applications (name) VALUES ('managed')");
+        }
+
+        // An open session is closed by the removal.
+        Connection open = login(second);
+        assertThat(api.delete("/api/v1/tenants/" + tenantId + "/users/" + userId).status()).isEqualTo(204);
+        assertThat(catalog.roleExists(login)).isFalse();
+        assertThatThrownBy(() -> open.createStatement().execute("SELECT 1")).isInstanceOf(SQLException.class);
+        open.close();
+        assertThatThrownBy(() -> login(second).close()).isInstanceOf(SQLException.class);
+        assertThat(catalog.platform("SELECT count(*) FROM secrets WHERE path = ?",
+                "tenant-users/" + tenantId + "/" + login)).containsExactly("0");
+        assertThat(api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items")).isEmpty();
+        assertThat(api.delete("/api/v1/tenants/" + tenantId + "/users/" + userId).status()).isEqualTo(404);
+        // The address is free again.
+        invite(tenantId, email, "developer");
+    }
+
+    @Test
+    void authProvidersAreValidatedStoredAndNeverShownWithSecrets() {
+        UUID tenantId = service.activeTenant("standard", null);
+        String path = "/api/v1/tenants/" + tenantId + "/auth-providers";
+        assertThat(api.get(path).body().get("enabled")).isEmpty();
+
+        ApiClient.Response bad = api.put(path, """
+                {"github":{"client_id":"x","organization":"-bad-"},
+                 "entra_id":{"tenant_id":"nope","client_id":"also-nope","client_secret":"s"},
+                 "oidc":{"issuer_url":"http://idp.example","client_id":"c","client_secret":"s","scopes":["email"]},
+                 "saml":{}}""");
+        assertThat(bad.status()).isEqualTo(400);
+        List<String> fields = new ArrayList<>();
+        bad.body().get("error").get("details").forEach(detail -> fields.add(detail.get("field").asText()));
+        assertThat(fields).containsExactlyInAnyOrder("github.client_secret", "github.organization",
+                "entra_id.tenant_id", "entra_id.client_id", "oidc.issuer_url", "oidc.scopes", "saml");
+
+        String githubSecret = "gh-" + UUID.randomUUID();
+        String entraSecret = "entra-" + UUID.randomUUID();
+        SECRETS_SEEN.add(githubSecret);
+        SECRETS_SEEN.add(entraSecret);
+        ApiClient.Response saved = api.put(path, """
+                {"github":{"client_id":"Iv1.abc","client_secret":"%s","organization":"acme","teams":["core"]},
+                 "entra_id":{"tenant_id":"%s","client_id":"%s","client_secret":"%s","groups":["admins"]}}"""
+                .formatted(githubSecret, UUID.randomUUID(), UUID.randomUUID(), entraSecret));
+        assertThat(saved.status()).isEqualTo(200);
+        assertThat(saved.body().get("enabled").toString()).isEqualTo("[\"github\",\"entra_id\"]");
+
+        JsonNode read = api.get(path).body();
+        assertThat(read.toString()).doesNotContain(githubSecret).doesNotContain(entraSecret);
+        assertThat(read.get("github").get("client_secret").asText()).isEqualTo("********");
+        assertThat(read.get("github").get("organization").asText()).isEqualTo("acme");
+        assertThat(read.get("entra_id").get("groups").get(0).asText()).isEqualTo("admins");
+        assertThat(catalog.platform("SELECT count(*) FROM secrets WHERE path = ?", "tenant-auth/" + tenantId))
+                .containsExactly("1");
+        assertThat(catalog.platform("SELECT array_to_string(auth_providers, ',') FROM tenants WHERE tenant_id = ?",
+                tenantId)).containsExactly("github,entra_id");
+        // The redacted value cannot be written back as if it were the secret.
+        assertThat(api.put(path, read.toString().replaceAll(",?\"(enabled|updated_at)\":(\\[[^]]*]|\"[^\"]*\")", ""))
+                .status()).isEqualTo(400);
+    }
+}
