@@ -62,7 +62,9 @@ class CompensationTest {
                     Map.entry("create-tenant-database", "compensated"),
                     Map.entry("migrate-tenant-schema", "pending"),
                     Map.entry("grant-tenant-privileges", "pending"),
-                    Map.entry("activate-tenant", "pending"));
+                    Map.entry("store-tenant-role-secrets", "pending"),
+                    Map.entry("activate-tenant", "pending"),
+                    Map.entry("invite-tenant-admin", "pending"));
             // Undone in reverse order: the database step before the roles step.
             assertThat(java.time.OffsetDateTime.parse(operation.get("steps").get(1).get("finished_at").asText()))
                     .isBeforeOrEqualTo(java.time.OffsetDateTime.parse(

@@ -1,0 +1,150 @@
+package io.onboarding.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.support.ApiClient;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.FakeVault;
+import io.onboarding.support.LogCapture;
+import io.onboarding.support.Mailbox;
+import io.onboarding.support.RunningService;
+import io.onboarding.tenant.TenantRole;
+import java.sql.Connection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The same user flows with every secret in Vault (an in-test server speaking the KV v2 API). */
+class VaultUserFlowsTest {
+
+    private static final String VAULT_TOKEN = "hvs.test-root-token-0123456789";
+    private static FakeVault vault;
+    private static Mailbox mailbox;
+    private static RunningService service;
+    private static ApiClient api;
+    private static Catalog catalog;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vault = new FakeVault(VAULT_TOKEN, "kv");
+        mailbox = new Mailbox();
+        Map<String, String> settings = new HashMap<>(mailbox.settings());
+        settings.putAll(vaultSettings(VAULT_TOKEN));
+        service = RunningService.start("platform_vault_test", settings);
+        api = service.api();
+        catalog = service.catalog();
+    }
+
+    private static Map<String, String> vaultSettings(String token) {
+        return Map.of("onboarding.vault.address", vault.address(), "onboarding.vault.token", token,
+                "onboarding.vault.kv-mount", "kv", "onboarding.vault.retry-delay-ms", "50",
+                "onboarding.mail.poll-interval-ms", "500");
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+        mailbox.close();
+        vault.close();
+        assertThat(LogCapture.text()).doesNotContain(VAULT_TOKEN);
+    }
+
+    private static String email(String who) {
+        return who + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+    }
+
+    @Test
+    void provisioningInvitationRotationAndRemovalKeepEveryCredentialInVault() throws Exception {
+        UUID tenantId = service.activeTenant("standard", null);
+        for (TenantRole role : TenantRole.values()) {
+            Map<String, Object> secret = vault.latest("tenant-roles/" + tenantId + "/" + role.apiName());
+            assertThat(secret).as(role.apiName()).isNotNull().containsEntry("login", "false");
+        }
+
+        String email = email("vaulted");
+        ApiClient.Response invited = api.post("/api/v1/tenants/" + tenantId + "/users",
+                "{\"email\":\"" + email + "\",\"role\":\"developer\"}");
+        assertThat(invited.status()).isEqualTo(201);
+        String userId = invited.body().get("user_id").asText();
+        String login = invited.body().get("database_user").asText();
+        String path = "tenant-users/" + tenantId + "/" + login;
+        assertThat(vault.latest(path)).containsEntry("username", login).containsKey("password");
+        assertThat(catalog.platform("SELECT count(*) FROM secrets")).as("nothing in the local store")
+                .containsExactly("0");
+
+        String link = mailbox.awaitLink(email).replace("http://onboarding.test", "http://localhost:" + service.port());
+        JsonNode credentials = api.postUrl(link + "/accept").body();
+        assertThat(credentials.get("password").asText()).isEqualTo(vault.latest(path).get("password"));
+        catalog.login(credentials.get("database").get("name").asText(), login,
+                credentials.get("password").asText()).close();
+
+        assertThat(api.post("/api/v1/tenants/" + tenantId + "/users/" + userId + "/rotate-credentials", "")
+                .status()).isEqualTo(200);
+        assertThat(vault.versions(path)).hasSize(2);
+        assertThatThrownBy(() -> catalog.login(credentials.get("database").get("name").asText(), login,
+                credentials.get("password").asText()).close()).hasMessageContaining("password authentication failed");
+        try (Connection connection = catalog.login(credentials.get("database").get("name").asText(), login,
+                (String) vault.latest(path).get("password"))) {
+            assertThat(connection.isValid(2)).isTrue();
+        }
+
+        assertThat(api.delete("/api/v1/tenants/" + tenantId + "/users/" + userId).status()).isEqualTo(204);
+        assertThat(vault.versions(path)).as("every version deleted, not only the latest").isEmpty();
+        assertThat(catalog.roleExists(login)).isFalse();
+    }
+
+    @Test
+    void transientVaultErrorsAreRetriedAndAnOutageLeavesNothingBehind() {
+        UUID tenantId = service.activeTenant("free", null);
+        String logins = "SELECT count(*) FROM pg_roles WHERE rolname LIKE ?";
+        String pattern = "tenant\\_" + tenantId.toString().replace("-", "") + "\\_u\\_%";
+
+        vault.failNext(2);
+        ApiClient.Response retried = api.post("/api/v1/tenants/" + tenantId + "/users",
+                "{\"email\":\"" + email("retry") + "\",\"role\":\"auditor\"}");
+        assertThat(retried.status()).as("two 503s are retried").isEqualTo(201);
+        assertThat(catalog.value("postgres", logins, pattern)).isEqualTo("1");
+
+        vault.down();
+        try {
+            String email = email("outage");
+            ApiClient.Response failed = api.post("/api/v1/tenants/" + tenantId + "/users",
+                    "{\"email\":\"" + email + "\",\"role\":\"developer\"}");
+            assertThat(failed.status()).isEqualTo(503);
+            assertThat(failed.body().get("error").get("code").asText()).isEqualTo("secret_store_unavailable");
+            assertThat(catalog.value("postgres", logins, pattern)).as("the login role was dropped again").isEqualTo("1");
+            assertThat(catalog.platform("SELECT count(*) FROM tenant_users WHERE email = ?", email))
+                    .containsExactly("0");
+        } finally {
+            vault.up();
+        }
+        assertThat(api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items")).hasSize(1);
+    }
+
+    @Test
+    void authProviderSecretsLiveInVaultOnly() {
+        UUID tenantId = service.activeTenant("standard", null);
+        String secret = "oidc-" + UUID.randomUUID();
+        ApiClient.Response saved = api.put("/api/v1/tenants/" + tenantId + "/auth-providers",
+                "{\"oidc\":{\"issuer_url\":\"https://login.example.test/realm\",\"client_id\":\"app\","
+                        + "\"client_secret\":\"" + secret + "\",\"scopes\":[\"openid\",\"groups\"]}}");
+        assertThat(saved.status()).isEqualTo(200);
+        assertThat(vault.latest("tenant-auth/" + tenantId).get("config").toString()).contains(secret);
+        assertThat(api.get("/api/v1/tenants/" + tenantId + "/auth-providers").body().toString())
+                .doesNotContain(secret).contains("groups");
+        assertThat(LogCapture.text()).doesNotContain(secret);
+    }
+
+    @Test
+    void aTokenVaultRejectsStopsTheServiceFromStarting() {
+        Map<String, String> settings = new HashMap<>(vaultSettings("hvs.wrong-token"));
+        assertThatThrownBy(() -> RunningService.start("platform_vault_test", settings).close())
+                .hasStackTraceContaining("Vault at VAULT_ADDR rejected VAULT_TOKEN")
+                .hasStackTraceContaining("403");
+    }
+}
