@@ -130,6 +130,30 @@ class UserInvitationTest {
     }
 
     @Test
+    void linksAreStoredOnlyAsHashesAndExpire() throws Exception {
+        UUID tenantId = service.activeTenant("free", null);
+        String email = email("slow");
+        String userId = invite(tenantId, email, "developer").get("user_id").asText();
+        String link = mailbox.awaitLink(email);
+        String token = link.substring(link.lastIndexOf('/') + 1);
+        SECRETS_SEEN.add(token);
+        assertThat(catalog.platform("SELECT token_hash FROM invitations WHERE user_id = ?::uuid", userId))
+                .containsExactly(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        String local = link.replace("http://onboarding.test", "http://localhost:" + service.port());
+        assertThat(api.withToken(null).get(local.substring(("http://localhost:" + service.port()).length()))
+                .body().get("role").asText()).isEqualTo("developer");
+
+        // A week passes.
+        catalog.execute("platform_users_test",
+                "UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE user_id = '" + userId + "'");
+        ApiClient.Response expired = api.postUrl(local + "/accept");
+        assertThat(expired.status()).isEqualTo(410);
+        assertThat(expired.body().get("error").get("message").asText()).contains("expired");
+        assertThat(expired.body().toString()).doesNotContain("password");
+    }
+
+    @Test
     void anAuditorCanReadButNotWrite() throws Exception {
         UUID tenantId = service.activeTenant("free", null);
         String email = email("audit");

@@ -127,6 +127,35 @@ class VaultUserFlowsTest {
     }
 
     @Test
+    void provisioningDuringAVaultOutageIsCompensatedOnceVaultIsBack() {
+        UUID tenantId = UUID.randomUUID();
+        vault.down();
+        String operationId;
+        try {
+            ApiClient.Response accepted = api.post("/api/v1/tenants", """
+                    {"tenant_id":"%s","tenant_name":"Outage %s","plan":"free","region":"local"}"""
+                    .formatted(tenantId, tenantId.toString().substring(0, 8)));
+            assertThat(accepted.status()).isEqualTo(202);
+            operationId = accepted.body().get("operation_id").asText();
+            // The secrets step fails; undoing it needs Vault too, so the operation waits, still running.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> catalog.platform(
+                    "SELECT status FROM operation_steps WHERE operation_id = ?::uuid AND name = 'store-tenant-role-secrets'",
+                    operationId).equals(java.util.List.of("failed")));
+            assertThat(api.get("/api/v1/operations/" + operationId).body().get("status").asText()).isEqualTo("running");
+        } finally {
+            vault.up();
+        }
+        JsonNode operation = service.awaitOperation(operationId);
+        assertThat(operation.get("status").asText()).isEqualTo("failed");
+        assertThat(operation.get("compensated").asBoolean()).isTrue();
+        assertThat(catalog.databaseExists(io.onboarding.tenant.TenantNaming.databaseName(tenantId))).isFalse();
+        for (TenantRole role : TenantRole.values()) {
+            assertThat(catalog.roleExists(io.onboarding.tenant.TenantNaming.roleName(tenantId, role))).isFalse();
+            assertThat(vault.versions("tenant-roles/" + tenantId + "/" + role.apiName())).isEmpty();
+        }
+    }
+
+    @Test
     void authProviderSecretsLiveInVaultOnly() {
         UUID tenantId = service.activeTenant("standard", null);
         String secret = "oidc-" + UUID.randomUUID();
