@@ -22,7 +22,12 @@ import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantRequestValidator;
 import io.onboarding.tenant.TenantRoleProvisioner;
 import io.onboarding.tenant.TenantSchemaMigrator;
+import io.onboarding.events.TenantEvents;
 import io.onboarding.identity.AuthProviderApi;
+import io.onboarding.inbound.InboundRequests;
+import io.onboarding.inbound.InboxBatchFiles;
+import io.onboarding.inbound.JmsTenantRequests;
+import io.onboarding.platform.EmbeddedBroker;
 import io.onboarding.identity.AuthProviderSettings;
 import io.onboarding.secrets.LocalSecretStore;
 import io.onboarding.secrets.SecretStore;
@@ -37,13 +42,18 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
 import org.springframework.vault.core.VaultTemplate;
 
 /**
@@ -63,6 +73,8 @@ public final class TenantOnboardingService implements AutoCloseable {
     private PostgresCluster cluster;
     private String apiToken;
     private Path apiTokenFile;
+    private EmbeddedBroker broker;
+    private ConnectionFactory jmsConnectionFactory;
 
     private TenantOnboardingService(ServiceSettings settings) {
         this.settings = settings;
@@ -114,6 +126,8 @@ public final class TenantOnboardingService implements AutoCloseable {
             apiToken = SecretFiles.readOrCreate(apiTokenFile, () -> SecretFiles.randomToken(32));
         }
 
+        jmsConnectionFactory = jmsConnectionFactory(dataDir);
+
         main.setOverrideProperties(settings.asProperties());
         main.configure().setRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
@@ -135,6 +149,27 @@ public final class TenantOnboardingService implements AutoCloseable {
         });
     }
 
+    /** The external broker of JMS_BROKER_URL, or an embedded Artemis started here. */
+    private ConnectionFactory jmsConnectionFactory(Path dataDir) throws Exception {
+        String user = settings.get("onboarding.jms.user", "onboarding");
+        String password;
+        String url;
+        if (settings.isSet("onboarding.jms.broker-url")) {
+            url = settings.get("onboarding.jms.broker-url");
+            password = settings.get("onboarding.jms.password", null);
+        } else {
+            password = settings.isSet("onboarding.jms.password") ? settings.get("onboarding.jms.password")
+                    : SecretFiles.readOrCreate(dataDir.resolve("jms-password"), () -> SecretFiles.randomToken(24));
+            int port = settings.getInt("onboarding.jms.embedded-port");
+            broker = EmbeddedBroker.start(dataDir.resolve("artemis"), "127.0.0.1", port, user, password,
+                    settings.getInt("onboarding.jms.max-delivery-attempts"));
+            url = "tcp://127.0.0.1:" + port;
+        }
+        CachingConnectionFactory caching = new CachingConnectionFactory(new ActiveMQConnectionFactory(url, user, password));
+        caching.setSessionCacheSize(10);
+        return caching;
+    }
+
     private void bindBeans(CamelContext camel) {
         PlanCatalog catalog = PlanCatalog.fromSettings(settings);
         OperationJournal journal = new OperationJournal(controlPlane);
@@ -145,6 +180,7 @@ public final class TenantOnboardingService implements AutoCloseable {
                 Integer.parseInt(settings.get("onboarding.tenant-database.public-port", Integer.toString(cluster.port()))));
         TenantOnboarding onboarding = new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog);
 
+        TenantEvents events = new TenantEvents(camel);
         SecretStore secrets = secretStore(camel);
         secrets.checkAccess();
         TenantRoleProvisioner roles = new TenantRoleProvisioner(cluster, MAINTENANCE_DB);
@@ -153,7 +189,12 @@ public final class TenantOnboardingService implements AutoCloseable {
         UserInvitations invitations = new UserInvitations(controlPlane, tenants, new TenantUserRepository(controlPlane),
                 roles, secrets, outbox, settings.get("onboarding.public-base-url"),
                 settings.getInt("onboarding.users.connection-limit"),
-                Duration.ofHours(settings.getInt("onboarding.users.invitation-ttl-hours")));
+                Duration.ofHours(settings.getInt("onboarding.users.invitation-ttl-hours")), events);
+
+        camel.addComponent("jms", JmsComponent.jmsComponent(jmsConnectionFactory));
+        InboundRequests inbound = new InboundRequests(camel);
+        JdbcMessageIdRepository inboxFiles = new JdbcMessageIdRepository(controlPlane, "inbox-files");
+        inboxFiles.setCreateTableIfNotExists(false);
 
         camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, runner::isStopping));
         Registry registry = camel.getRegistry();
@@ -163,7 +204,12 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("operationApi", new OperationApi(journal));
         registry.bind("tenantRepository", tenants);
         registry.bind("tenantOnboarding", onboarding);
-        registry.bind("tenantApi", new TenantApi(new TenantRequestValidator(catalog), onboarding, tenants, catalog));
+        registry.bind("tenantApi", new TenantApi(tenants, catalog));
+        registry.bind("tenantRequestValidator", new TenantRequestValidator(catalog));
+        registry.bind("tenantEvents", events);
+        registry.bind("inboxFileRepository", inboxFiles);
+        registry.bind("inboxBatchFiles", new InboxBatchFiles(inbound, settings.path("onboarding.inbox-dir")));
+        registry.bind("jmsTenantRequests", new JmsTenantRequests(camel, inbound));
         registry.bind("tenantRoleProvisioner", roles);
         registry.bind("tenantRoleSecrets", new TenantRoleSecrets(secrets, tenants.publicHost(), tenants.publicPort()));
         registry.bind("secretStore", secrets);
@@ -207,6 +253,17 @@ public final class TenantOnboardingService implements AutoCloseable {
     }
 
     private void closeResources() {
+        if (jmsConnectionFactory instanceof CachingConnectionFactory caching) {
+            caching.destroy();
+        }
+        if (broker != null) {
+            try {
+                broker.close();
+            } catch (Exception e) {
+                LOG.warn("Embedded broker did not stop cleanly", e);
+            }
+            broker = null;
+        }
         if (controlPlane != null) {
             controlPlane.close();
             controlPlane = null;

@@ -1,7 +1,5 @@
 package io.onboarding.api;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -25,14 +23,7 @@ public final class ApiErrorResponder implements Processor {
                     exchange.getMessage().getHeader(Exchange.HTTP_URI), failure);
             error = new ApiException(500, "internal_error", "the service failed to handle the request");
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", error.code());
-        body.put("message", error.getMessage());
-        List<ApiException.FieldError> details = error.details();
-        if (!details.isEmpty()) {
-            body.put("details", details);
-        }
-        HttpReplies.json(exchange, error.status(), Map.of("error", body));
+        HttpReplies.json(exchange, error.status(), Map.of("error", error.toBody()));
         if (error.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
         }

@@ -40,6 +40,17 @@ public class ApiException extends RuntimeException {
                 field == null ? List.of() : List.of(new FieldError(field, message)));
     }
 
+    /** The contract's error object: {@code {"code","message","details"?}}. */
+    public java.util.Map<String, Object> toBody() {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("code", code);
+        body.put("message", getMessage());
+        if (!details.isEmpty()) {
+            body.put("details", details);
+        }
+        return body;
+    }
+
     public int status() {
         return status;
     }

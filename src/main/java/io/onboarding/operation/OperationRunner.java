@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * a crashed instance's lock dies with its connection, letting {@link #resumeUnfinished()} (called at
  * start-up and on a timer) pick the operation up. When a step fails, every step that did something
  * is compensated in reverse order through {@code direct:compensate-STEP}; only then is the
- * operation failed, with {@code compensated: true}, and {@code direct:TYPE-tenant-failed} told.
+ * operation failed, with {@code compensated: true}, and {@code direct:TYPE-tenant-failed} told
+ * ({@code direct:TYPE-tenant-succeeded} on success).
  */
 public final class OperationRunner {
 
@@ -111,6 +112,7 @@ public final class OperationRunner {
             if (failure == null) {
                 journal.succeeded(operationId);
                 LOG.info("Operation {} ({}) of tenant {} succeeded", operationId, state.type(), state.tenantId());
+                notify(OperationPipelines.routeId(state.type()) + "-succeeded", state);
                 return;
             }
             if (result.getException(OperationHandedBack.class) != null) {
@@ -143,19 +145,23 @@ public final class OperationRunner {
             }
             journal.stepFinished(operationId, step, "compensated", null);
         }
-        String failed = OperationPipelines.routeId(state.type()) + "-failed";
-        if (camel.getRoute(failed) != null) {
-            Exchange result = template.send("direct:" + failed,
-                    exchange -> exchange.getMessage().setHeader("tenantId", state.tenantId()));
-            if (result.getException() != null) {
-                LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId,
-                        describe(result.getException()));
-                return;
-            }
+        Exception failed = notify(OperationPipelines.routeId(state.type()) + "-failed", state);
+        if (failed != null) {
+            LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId, describe(failed));
+            return;
         }
         journal.compensated(operationId);
         LOG.info("Operation {} ({}) of tenant {} failed and was compensated", operationId, state.type(),
                 state.tenantId());
+    }
+
+    /** Runs the pipeline's {@code -succeeded}/{@code -failed} route, if it has one. */
+    private Exception notify(String route, OperationJournal.State state) {
+        if (camel.getRoute(route) == null) {
+            return null;
+        }
+        return template.send("direct:" + route,
+                exchange -> exchange.getMessage().setHeader("tenantId", state.tenantId())).getException();
     }
 
     private static boolean advisoryLock(Connection connection, String function, UUID operationId) throws SQLException {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
-import io.onboarding.api.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
@@ -23,22 +22,17 @@ public final class TenantApi {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
 
-    private final TenantRequestValidator validator;
-    private final TenantOnboarding onboarding;
     private final TenantRepository tenants;
     private final PlanCatalog catalog;
 
-    public TenantApi(TenantRequestValidator validator, TenantOnboarding onboarding, TenantRepository tenants,
-                     PlanCatalog catalog) {
-        this.validator = validator;
-        this.onboarding = onboarding;
+    public TenantApi(TenantRepository tenants, PlanCatalog catalog) {
         this.tenants = tenants;
         this.catalog = catalog;
     }
 
-    public void create(Exchange exchange) {
-        TenantRequest request = validator.validate(Json.parse(exchange.getMessage().getBody(String.class)));
-        TenantOnboarding.Accepted accepted = onboarding.accept(request);
+    /** The reply to a create request the entry point ({@code direct:onboard-tenant}) accepted. */
+    public void accepted(Exchange exchange) {
+        TenantOnboarding.Accepted accepted = exchange.getMessage().getBody(TenantOnboarding.Accepted.class);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant_id", accepted.tenantId());
         body.put("operation_id", accepted.operationId());

@@ -1,6 +1,7 @@
 package io.onboarding.users;
 
 import io.onboarding.api.ApiException;
+import io.onboarding.events.TenantEvents;
 import io.onboarding.operation.JournaledStepComponent;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.secrets.SecretStoreUnavailable;
@@ -43,10 +44,12 @@ public final class UserInvitations {
     private final String publicBaseUrl;
     private final int connectionLimit;
     private final Duration linkLifetime;
+    private final TenantEvents events;
 
     public UserInvitations(DataSource dataSource, TenantRepository tenants, TenantUserRepository users,
                            TenantRoleProvisioner roles, SecretStore secrets, InvitationOutbox outbox,
-                           String publicBaseUrl, int connectionLimit, Duration linkLifetime) {
+                           String publicBaseUrl, int connectionLimit, Duration linkLifetime, TenantEvents events) {
+        this.events = events;
         this.tenants = tenants;
         this.users = users;
         this.roles = roles;
@@ -91,6 +94,7 @@ public final class UserInvitations {
         }
         outbox.kick();
         LOG.info("Invited user {} to tenant {} as {}", userId, tenantId, request.role().apiName());
+        events.publish("user.invited", tenantId, Map.of("user_id", userId, "role", request.role().apiName()));
         return users.findById(userId).orElseThrow();
     }
 
@@ -168,6 +172,7 @@ public final class UserInvitations {
         }
         users.markRemoved(userId);
         LOG.info("Removed user {} from tenant {}", userId, tenantId);
+        events.publish("user.removed", tenantId, Map.of("user_id", userId));
     }
 
     /** A new password (the old one stops working at once), collected through a new one-time link. */

@@ -35,6 +35,7 @@ class CrashRecoveryIT {
         env.put("DATA_DIR", Files.createTempDirectory("onboarding-crash").toString());
         env.put("SERVER_PORT", Integer.toString(TestPostgres.freePort()));
         env.put("ONBOARDING_API_TOKEN", TOKEN);
+        env.put("INBOX_DIR", Files.createTempDirectory("onboarding-crash-inbox").toString());
         return env;
     }
 
@@ -66,7 +67,8 @@ class CrashRecoveryIT {
         List<String> rolesBefore = tenantRoles(catalog);
 
         String operationId;
-        try (ServiceProcess first = ServiceProcess.start("crash-first", env);
+        String jms = "-Donboarding.jms.embedded-port=" + TestPostgres.freePort();
+        try (ServiceProcess first = ServiceProcess.start("crash-first", env, jms);
              Connection lock = pg.connect("postgres")) {
             // Hold the tenant's database name in an uncommitted rename: the service's CREATE DATABASE
             // waits on it, so the crash comes after create-tenant-roles and inside create-tenant-database.
@@ -92,7 +94,7 @@ class CrashRecoveryIT {
         assertThat(catalog.platform("SELECT status FROM operations WHERE operation_id = ?::uuid", operationId))
                 .containsExactly("running");
 
-        try (ServiceProcess second = ServiceProcess.start("crash-second", env)) {
+        try (ServiceProcess second = ServiceProcess.start("crash-second", env, jms)) {
             JsonNode operation = await().atMost(Duration.ofSeconds(60))
                     .until(() -> second.api().get("/api/v1/operations/" + operationId).body(),
                             op -> !op.get("status").asText().equals("running"));
@@ -141,9 +143,10 @@ class CrashRecoveryIT {
         env.remove("ONBOARDING_API_TOKEN");
         Path dataDir = Path.of(env.get("DATA_DIR"));
         String port = "-Donboarding.embedded-postgres.port=" + TestPostgres.freePort();
+        String jms = "-Donboarding.jms.embedded-port=" + TestPostgres.freePort();
         UUID tenantId = UUID.randomUUID();
 
-        try (ServiceProcess first = ServiceProcess.start("embedded-first", env, port)) {
+        try (ServiceProcess first = ServiceProcess.start("embedded-first", env, port, jms)) {
             Path tokenFile = dataDir.resolve("api-token");
             assertThat(Files.getPosixFilePermissions(tokenFile)).extracting(Object::toString)
                     .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
@@ -157,7 +160,7 @@ class CrashRecoveryIT {
         }
         assertThat(dataDir.resolve("postgres/postmaster.pid")).as("postgres outlived the killed service").exists();
 
-        try (ServiceProcess second = ServiceProcess.start("embedded-second", env, port)) {
+        try (ServiceProcess second = ServiceProcess.start("embedded-second", env, port, jms)) {
             ApiClient api = second.api().withToken(Files.readString(dataDir.resolve("api-token")).trim());
             JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
             assertThat(tenant.get("status").asText()).isEqualTo("active");

@@ -47,6 +47,7 @@ public final class RunningService implements AutoCloseable {
                 "onboarding.api-token", TOKEN,
                 "onboarding.operations.recovery-interval-ms", "1000",
                 "onboarding.public-base-url", "http://onboarding.test"));
+        overrides.put("onboarding.jms.embedded-port", Integer.toString(TestPostgres.freePort()));
         overrides.putAll(extra);
         LogCapture.start();
         return new RunningService(TenantOnboardingService.start(Map.of(), overrides), platformDb);

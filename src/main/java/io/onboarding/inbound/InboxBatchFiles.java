@@ -1,0 +1,100 @@
+package io.onboarding.inbound;
+
+import io.onboarding.api.ApiException;
+import io.onboarding.api.Json;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes one batch file from the inbox, record by record, streaming: each record's outcome is a
+ * line of {@code .results/<file>.result.ndjson} (written aside and renamed when complete). A file
+ * that cannot be read at all gets {@code .failed/<file>.reason.txt} and fails the exchange, so the
+ * file consumer moves it to {@code .failed/}.
+ */
+public final class InboxBatchFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxBatchFiles.class);
+
+    private final InboundRequests requests;
+    private final Path inbox;
+
+    public InboxBatchFiles(InboundRequests requests, Path inbox) {
+        this.requests = requests;
+        this.inbox = inbox;
+    }
+
+    /** SHA-256 of the file's content, read as a stream: the key that makes a repeated drop a no-op. */
+    public String fingerprint(Exchange exchange) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file(exchange)), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    public void process(Exchange exchange) throws IOException {
+        Path file = file(exchange);
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String fingerprint = exchange.getMessage().getHeader("contentSha256", String.class);
+        Path results = Files.createDirectories(inbox.resolve(".results"));
+        Path partial = results.resolve(name + ".result.ndjson.partial");
+        int accepted = 0;
+        int refused = 0;
+        try (InputStream in = Files.newInputStream(file);
+             BatchFileRecords.Records records = BatchFileRecords.open(name, in);
+             BufferedWriter report = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+            while (records.hasNext()) {
+                BatchRecord record = records.next();
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("line", record.line());
+                if (record.unreadable() != null) {
+                    line.put("error", ApiException.validation("body", record.unreadable()).toBody());
+                } else {
+                    Map<String, Object> outcome = requests.submit(record.body(), "inbox:" + fingerprint + ":" + record.line());
+                    outcome.remove("status");
+                    line.putAll(outcome);
+                }
+                if (line.containsKey("error")) {
+                    refused++;
+                } else {
+                    accepted++;
+                }
+                report.write(Json.write(line));
+                report.newLine();
+            }
+        } catch (UnreadableBatchFile e) {
+            Files.deleteIfExists(partial);
+            Path failed = Files.createDirectories(inbox.resolve(".failed"));
+            Files.writeString(failed.resolve(name + ".reason.txt"), e.getMessage() + System.lineSeparator(),
+                    StandardCharsets.UTF_8);
+            LOG.warn("Inbox file {} moved to .failed: {}", name, e.getMessage());
+            throw e;
+        }
+        Files.move(partial, results.resolve(name + ".result.ndjson"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("Inbox file {}: {} records accepted, {} refused", name, accepted, refused);
+    }
+
+    private static Path file(Exchange exchange) {
+        return Path.of(exchange.getMessage().getHeader("CamelFileAbsolutePath", String.class));
+    }
+}

@@ -1,0 +1,223 @@
+package io.onboarding.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.RunningService;
+import io.onboarding.tenant.TenantNaming;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Batch files dropped in a real inbox directory, checked in the reports and in PostgreSQL. */
+class InboxBatchFilesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path inbox;
+    private static RunningService service;
+    private static Catalog catalog;
+
+    @BeforeAll
+    static void start() throws Exception {
+        inbox = Files.createTempDirectory("inbox");
+        service = RunningService.start("platform_inbox_test", Map.of("onboarding.inbox-dir", inbox.toString(),
+                "onboarding.inbox.poll-interval-ms", "200", "onboarding.inbox.read-lock-check-ms", "500",
+                "onboarding.inbox.read-lock-min-age-ms", "1500"));
+        catalog = service.catalog();
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    private static String unique() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Waits for the file's report, then returns its lines. */
+    private static List<JsonNode> report(String file) throws Exception {
+        Path report = inbox.resolve(".results").resolve(file + ".result.ndjson");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(report)
+                && Files.exists(inbox.resolve(".done").resolve(file)));
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(report)) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    private static String tenantStatus(String tenantId) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> !List.of("provisioning").equals(
+                catalog.platform("SELECT status FROM tenants WHERE tenant_id = ?::uuid", tenantId)));
+        return catalog.platform("SELECT status FROM tenants WHERE tenant_id = ?::uuid", tenantId).get(0);
+    }
+
+    private static void assertMixedBatch(List<JsonNode> report, int validLine, int invalidLine, int duplicateLine,
+                                         String invalidField) {
+        JsonNode valid = report.stream().filter(l -> l.get("line").asInt() == validLine).findFirst().orElseThrow();
+        assertThat(valid.has("error")).as(valid.toString()).isFalse();
+        String tenantId = valid.get("tenant_id").asText();
+        assertThat(valid.get("operation_id").asText()).isNotEmpty();
+        assertThat(tenantStatus(tenantId)).isEqualTo("active");
+        assertThat(catalog.databaseExists(TenantNaming.databaseName(UUID.fromString(tenantId)))).isTrue();
+
+        JsonNode invalid = report.stream().filter(l -> l.get("line").asInt() == invalidLine).findFirst().orElseThrow();
+        assertThat(invalid.get("error").get("code").asText()).isEqualTo("validation_failed");
+        assertThat(invalid.get("error").get("details").toString()).contains("\"" + invalidField + "\"");
+        assertThat(invalid.has("tenant_id")).isFalse();
+
+        JsonNode duplicate = report.stream().filter(l -> l.get("line").asInt() == duplicateLine).findFirst().orElseThrow();
+        assertThat(duplicate.get("error").get("code").asText()).isEqualTo("conflict");
+    }
+
+    @Test
+    void ndjsonBatchWithValidInvalidAndDuplicateRecords() throws Exception {
+        String name = "Nd " + unique();
+        Files.writeString(inbox.resolve("mixed.ndjson"), String.join("\n",
+                "{\"tenant_name\":\"" + name + "\",\"plan\":\"free\",\"region\":\"local\"}",
+                "",
+                "{\"tenant_name\":\"Other " + unique() + "\",\"plan\":\"gold\",\"region\":\"local\"}",
+                "{\"tenant_name\":\"" + name + "\",\"plan\":\"standard\",\"region\":\"local\"}",
+                "{broken"));
+        List<JsonNode> report = report("mixed.ndjson");
+        assertThat(report).extracting(l -> l.get("line").asInt()).containsExactly(1, 3, 4, 5);
+        assertMixedBatch(report, 1, 3, 4, "plan");
+        assertThat(report.get(3).get("error").get("message").asText()).isNotEmpty();
+    }
+
+    @Test
+    void jsonArrayBatch() throws Exception {
+        String name = "Js " + unique();
+        Files.writeString(inbox.resolve("mixed.json"), """
+                [
+                  {"tenant_name": "%s", "plan": "enterprise", "region": "us-east-1",
+                   "backup_policy": {"retention_days": 14}},
+                  {"tenant_name": "Bad %s", "plan": "free", "region": "local", "backup_policy": {"backup_type": "incremental"}},
+                  {"tenant_name": "%s", "plan": "free", "region": "local"}
+                ]""".formatted(name, unique(), name));
+        List<JsonNode> report = report("mixed.json");
+        assertThat(report).extracting(l -> l.get("line").asInt()).containsExactly(2, 4, 5);
+        assertMixedBatch(report, 2, 4, 5, "backup_policy.backup_type");
+        String tenantId = report.get(0).get("tenant_id").asText();
+        assertThat(catalog.platform("SELECT backup_policy->>'retention_days' FROM tenants WHERE tenant_id = ?::uuid",
+                tenantId)).containsExactly("14");
+    }
+
+    @Test
+    void csvBatchWithDottedColumns() throws Exception {
+        String name = "Csv " + unique();
+        Files.writeString(inbox.resolve("mixed.csv"), String.join("\n",
+                "tenant_name,plan,region,backup_policy.schedule,backup_policy.retention_days",
+                name + ",standard,eu-west-1,0 4 * * *,21",
+                "Csv bad " + unique() + ",standard,eu-west-1,whenever,21",
+                name + ",free,local,,"));
+        List<JsonNode> report = report("mixed.csv");
+        assertThat(report).extracting(l -> l.get("line").asInt()).containsExactly(2, 3, 4);
+        assertMixedBatch(report, 2, 3, 4, "backup_policy.schedule");
+        String tenantId = report.get(0).get("tenant_id").asText();
+        assertThat(catalog.platform("SELECT backup_policy->>'schedule' || '/' || (backup_policy->>'retention_days')"
+                + " FROM tenants WHERE tenant_id = ?::uuid", tenantId)).containsExactly("0 4 * * */21");
+    }
+
+    @Test
+    void aFileCopiedInSlowlyIsReadOnlyWhenComplete() throws Exception {
+        String first = "{\"tenant_name\":\"Slow " + unique() + "\",\"plan\":\"free\",\"region\":\"local\"}\n";
+        String second = "{\"tenant_name\":\"Slower " + unique() + "\",\"plan\":\"free\",\"region\":\"local\"}\n";
+        Path file = inbox.resolve("slow.ndjson");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            // A writer that pauses mid-record and mid-file, as a slow copy does.
+            out.write(first.getBytes(StandardCharsets.UTF_8));
+            out.write(second.substring(0, 20).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2))
+                    .until(() -> Files.exists(file) && !Files.exists(inbox.resolve(".results/slow.ndjson.result.ndjson")));
+            out.write(second.substring(20, 40).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2))
+                    .until(() -> Files.exists(file) && !Files.exists(inbox.resolve(".results/slow.ndjson.result.ndjson")));
+            out.write(second.substring(40).getBytes(StandardCharsets.UTF_8));
+        }
+        List<JsonNode> report = report("slow.ndjson");
+        assertThat(report).hasSize(2);
+        report.forEach(line -> assertThat(line.has("error")).as(line.toString()).isFalse());
+    }
+
+    @Test
+    void theSameContentDroppedTwiceIsProcessedOnce() throws Exception {
+        String content = "{\"tenant_name\":\"Twice " + unique() + "\",\"plan\":\"free\",\"region\":\"local\"}\n"
+                + "{\"tenant_name\":\"Twice more " + unique() + "\",\"plan\":\"free\",\"region\":\"local\"}\n";
+        Files.writeString(inbox.resolve("twice.ndjson"), content);
+        List<JsonNode> first = report("twice.ndjson");
+        String countTenants = "SELECT count(*) FROM tenants WHERE tenant_name LIKE 'Twice %'";
+        String before = catalog.platform(countTenants).get(0);
+        Path report = inbox.resolve(".results/twice.ndjson.result.ndjson");
+        long reportTime = Files.getLastModifiedTime(report).toMillis();
+
+        Files.delete(inbox.resolve(".done/twice.ndjson"));
+        Files.writeString(inbox.resolve("again.ndjson"), content);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".done/again.ndjson")));
+        assertThat(Files.exists(inbox.resolve(".results/again.ndjson.result.ndjson"))).isFalse();
+        assertThat(catalog.platform(countTenants).get(0)).isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(report).toMillis()).isEqualTo(reportTime);
+        assertThat(first).hasSize(2);
+    }
+
+    @Test
+    void aFileThatCannotBeReadGoesToFailedWithAReason() throws Exception {
+        Files.writeString(inbox.resolve("garbage.json"), "\"just a string\"");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".failed/garbage.json")));
+        assertThat(Files.readString(inbox.resolve(".failed/garbage.json.reason.txt")))
+                .contains("object or an array");
+        assertThat(Files.exists(inbox.resolve(".results/garbage.json.result.ndjson"))).isFalse();
+    }
+
+    @Test
+    void largeFilesAreStreamedRecordByRecord() throws Exception {
+        // 10,000 lines produced on demand: the reader must hand out the first record having read
+        // only a little of the stream, not the whole of it.
+        long[] served = {0};
+        java.io.InputStream lazy = new java.io.InputStream() {
+            private final byte[] line = "{\"tenant_name\":\"Big\",\"plan\":\"free\",\"region\":\"local\"}\n"
+                    .getBytes(StandardCharsets.UTF_8);
+            private int position;
+            private int lines;
+
+            @Override
+            public int read() {
+                if (lines == 10_000) {
+                    return -1;
+                }
+                served[0]++;
+                int b = line[position++];
+                if (position == line.length) {
+                    position = 0;
+                    lines++;
+                }
+                return b;
+            }
+        };
+        try (BatchFileRecords.Records records = BatchFileRecords.open("big.ndjson", lazy)) {
+            assertThat(records.next().line()).isEqualTo(1);
+            assertThat(served[0]).isLessThan(64 * 1024);
+            long count = 1;
+            while (records.hasNext()) {
+                records.next();
+                count++;
+            }
+            assertThat(count).isEqualTo(10_000);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.onboarding.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.RunningService;
+import io.onboarding.support.TestPostgres;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Requests over JMS, against the service's embedded Artemis broker over TCP. */
+class JmsTenantRequestsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JMS_PASSWORD = "jms-test-password-0123";
+    private static RunningService service;
+    private static Catalog catalog;
+    private static ActiveMQConnectionFactory broker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = TestPostgres.freePort();
+        service = RunningService.start("platform_jms_test", Map.of("onboarding.jms.embedded-port",
+                Integer.toString(port), "onboarding.jms.password", JMS_PASSWORD));
+        catalog = service.catalog();
+        broker = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "onboarding", JMS_PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+        service.close();
+    }
+
+    private static String request(String name) {
+        return "{\"tenant_name\":\"" + name + "\",\"plan\":\"standard\",\"region\":\"eu-west-1\"}";
+    }
+
+    @Test
+    void aRequestWithReplyToIsAnsweredAndTheProvisionedEventIsPublished() throws Exception {
+        String name = "Jms " + UUID.randomUUID().toString().substring(0, 8);
+        try (JMSContext context = broker.createContext()) {
+            JMSConsumer events = context.createConsumer(context.createTopic("tenant.events"));
+            TemporaryQueue replies = context.createTemporaryQueue();
+            TextMessage message = context.createTextMessage(request(name));
+            message.setJMSReplyTo(replies);
+            context.createProducer().send(context.createQueue("tenant.requests"), message);
+
+            Message reply = context.createConsumer(replies).receive(30_000);
+            assertThat(reply).as("a reply on JMSReplyTo").isNotNull();
+            JsonNode answer = JSON.readTree(reply.getBody(String.class));
+            assertThat(answer.get("status").asText()).isEqualTo("provisioning");
+            String tenantId = answer.get("tenant_id").asText();
+            assertThat(answer.get("operation_id").asText()).isNotEmpty();
+
+            JsonNode provisioned = null;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (provisioned == null && System.currentTimeMillis() < deadline) {
+                Message event = events.receive(1_000);
+                if (event != null) {
+                    JsonNode body = JSON.readTree(event.getBody(String.class));
+                    if (body.get("tenant_id").asText().equals(tenantId)
+                            && body.get("event").asText().equals("tenant.provisioned")) {
+                        provisioned = body;
+                    }
+                }
+            }
+            assertThat(provisioned).as("tenant.provisioned on tenant.events").isNotNull();
+            assertThat(provisioned.get("occurred_at").asText()).isNotEmpty();
+            assertThat(catalog.platform("SELECT status || ' ' || tenant_name FROM tenants WHERE tenant_id = ?::uuid",
+                    tenantId)).containsExactly("active " + name);
+        }
+    }
+
+    @Test
+    void anInvalidRequestGoesToTheInvalidQueueWithItsReasonAndIsNotRedelivered() throws Exception {
+        String body = "{\"tenant_name\":\"Invalid " + UUID.randomUUID().toString().substring(0, 8)
+                + "\",\"plan\":\"platinum\",\"region\":\"local\"}";
+        try (JMSContext context = broker.createContext()) {
+            JMSConsumer invalid = context.createConsumer(context.createQueue("tenant.requests.invalid"));
+            TemporaryQueue replies = context.createTemporaryQueue();
+            TextMessage message = context.createTextMessage(body);
+            message.setJMSReplyTo(replies);
+            context.createProducer().send(context.createQueue("tenant.requests"), message);
+
+            JsonNode error = JSON.readTree(context.createConsumer(replies).receive(30_000).getBody(String.class));
+            assertThat(error.get("error").get("code").asText()).isEqualTo("validation_failed");
+
+            Message parked = invalid.receive(30_000);
+            assertThat(parked).isNotNull();
+            assertThat(parked.getBody(String.class)).isEqualTo(body);
+            assertThat(parked.getStringProperty("reason")).contains("plan").contains("must be one of");
+            assertThat(invalid.receive(2_000)).as("handled once, not redelivered").isNull();
+
+            context.createProducer().send(context.createQueue("tenant.requests"), "not json at all");
+            Message unreadable = invalid.receive(30_000);
+            assertThat(unreadable.getStringProperty("reason")).contains("not valid JSON");
+        }
+        assertThat(catalog.platform("SELECT count(*) FROM tenants WHERE plan = 'platinum'")).containsExactly("0");
+    }
+
+    @Test
+    void theSameRequestSentTwiceIsAConflictNotASecondTenant() throws Exception {
+        String name = "Once " + UUID.randomUUID().toString().substring(0, 8);
+        try (JMSContext context = broker.createContext()) {
+            TemporaryQueue replies = context.createTemporaryQueue();
+            JMSConsumer answers = context.createConsumer(replies);
+            TextMessage message = context.createTextMessage(request(name));
+            message.setJMSReplyTo(replies);
+            context.createProducer().send(context.createQueue("tenant.requests"), message);
+            String first = JSON.readTree(answers.receive(30_000).getBody(String.class)).get("tenant_id").asText();
+            // The same request again is another message: a name conflict, not a second tenant.
+            TextMessage again = context.createTextMessage(request(name));
+            again.setJMSReplyTo(replies);
+            context.createProducer().send(context.createQueue("tenant.requests"), again);
+            JsonNode second = JSON.readTree(answers.receive(30_000).getBody(String.class));
+            assertThat(second.get("error").get("code").asText()).isEqualTo("conflict");
+            assertThat(catalog.platform("SELECT tenant_id::text FROM tenants WHERE tenant_name = ?", name))
+                    .containsExactly(first);
+        }
+    }
+}
