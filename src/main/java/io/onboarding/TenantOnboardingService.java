@@ -27,6 +27,14 @@ import io.onboarding.identity.AuthProviderApi;
 import io.onboarding.inbound.InboundRequests;
 import io.onboarding.inbound.InboxBatchFiles;
 import io.onboarding.inbound.JmsTenantRequests;
+import io.onboarding.monitoring.DependencyHealthCheck;
+import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.monitoring.TenantDatabaseMetrics;
+import io.onboarding.monitoring.TenantMonitoring;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 import io.onboarding.platform.EmbeddedBroker;
 import io.onboarding.identity.AuthProviderSettings;
 import io.onboarding.secrets.LocalSecretStore;
@@ -74,6 +82,7 @@ public final class TenantOnboardingService implements AutoCloseable {
     private String apiToken;
     private Path apiTokenFile;
     private EmbeddedBroker broker;
+    private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private ConnectionFactory jmsConnectionFactory;
 
     private TenantOnboardingService(ServiceSettings settings) {
@@ -127,6 +136,8 @@ public final class TenantOnboardingService implements AutoCloseable {
         }
 
         jmsConnectionFactory = jmsConnectionFactory(dataDir);
+        // Bound before Camel configures itself, so camel-micrometer-prometheus serves this registry.
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
 
         main.setOverrideProperties(settings.asProperties());
         main.configure().setRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
@@ -171,33 +182,25 @@ public final class TenantOnboardingService implements AutoCloseable {
     }
 
     private void bindBeans(CamelContext camel) {
+        Registry registry = camel.getRegistry();
+        OnboardingMetrics metrics = new OnboardingMetrics(meterRegistry);
+
         PlanCatalog catalog = PlanCatalog.fromSettings(settings);
         OperationJournal journal = new OperationJournal(controlPlane);
-        runner = new OperationRunner(camel, controlPlane, journal, settings.getInt("onboarding.operations.workers"));
-        OperationPipelines pipelines = new OperationPipelines(camel);
+        runner = new OperationRunner(camel, controlPlane, journal, settings.getInt("onboarding.operations.workers"),
+                metrics);
         TenantRepository tenants = new TenantRepository(controlPlane,
                 settings.get("onboarding.tenant-database.public-host", cluster.host()),
                 Integer.parseInt(settings.get("onboarding.tenant-database.public-port", Integer.toString(cluster.port()))));
-        TenantOnboarding onboarding = new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog);
-
+        TenantOnboarding onboarding = new TenantOnboarding(controlPlane, tenants, journal, new OperationPipelines(camel),
+                runner, catalog);
         TenantEvents events = new TenantEvents(camel);
         SecretStore secrets = secretStore(camel);
         secrets.checkAccess();
-        TenantRoleProvisioner roles = new TenantRoleProvisioner(cluster, MAINTENANCE_DB);
-        InvitationOutbox outbox = new InvitationOutbox(camel, controlPlane, secrets,
-                Boolean.parseBoolean(settings.get("onboarding.smtp.enabled")));
-        UserInvitations invitations = new UserInvitations(controlPlane, tenants, new TenantUserRepository(controlPlane),
-                roles, secrets, outbox, settings.get("onboarding.public-base-url"),
-                settings.getInt("onboarding.users.connection-limit"),
-                Duration.ofHours(settings.getInt("onboarding.users.invitation-ttl-hours")), events);
-
         camel.addComponent("jms", JmsComponent.jmsComponent(jmsConnectionFactory));
-        InboundRequests inbound = new InboundRequests(camel);
-        JdbcMessageIdRepository inboxFiles = new JdbcMessageIdRepository(controlPlane, "inbox-files");
-        inboxFiles.setCreateTableIfNotExists(false);
+        camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, runner::isStopping, metrics));
 
-        camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, runner::isStopping));
-        Registry registry = camel.getRegistry();
+        // api, operations, provisioning
         registry.bind("bearerTokenGuard", new BearerTokenGuard(apiToken));
         registry.bind("apiErrorResponder", new ApiErrorResponder());
         registry.bind("operationRunner", runner);
@@ -206,21 +209,51 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("tenantOnboarding", onboarding);
         registry.bind("tenantApi", new TenantApi(tenants, catalog));
         registry.bind("tenantRequestValidator", new TenantRequestValidator(catalog));
-        registry.bind("tenantEvents", events);
-        registry.bind("inboxFileRepository", inboxFiles);
-        registry.bind("inboxBatchFiles", new InboxBatchFiles(inbound, settings.path("onboarding.inbox-dir")));
-        registry.bind("jmsTenantRequests", new JmsTenantRequests(camel, inbound));
+        TenantRoleProvisioner roles = new TenantRoleProvisioner(cluster, MAINTENANCE_DB);
         registry.bind("tenantRoleProvisioner", roles);
+        registry.bind("tenantDatabaseProvisioner", new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB));
+        registry.bind("tenantSchemaMigrator", new TenantSchemaMigrator(cluster));
+        registry.bind("tenantPrivilegeGranter", new TenantPrivilegeGranter(cluster));
         registry.bind("tenantRoleSecrets", new TenantRoleSecrets(secrets, tenants.publicHost(), tenants.publicPort()));
+        registry.bind("tenantEvents", events);
+
+        // secrets, users, identity
         registry.bind("secretStore", secrets);
         registry.bind("vaultErrors", new VaultErrors());
+        InvitationOutbox outbox = new InvitationOutbox(camel, controlPlane, secrets,
+                Boolean.parseBoolean(settings.get("onboarding.smtp.enabled")), metrics);
+        UserInvitations invitations = new UserInvitations(controlPlane, tenants, new TenantUserRepository(controlPlane),
+                roles, secrets, outbox, settings.get("onboarding.public-base-url"),
+                settings.getInt("onboarding.users.connection-limit"),
+                Duration.ofHours(settings.getInt("onboarding.users.invitation-ttl-hours")), events);
         registry.bind("invitationOutbox", outbox);
         registry.bind("userInvitations", invitations);
         registry.bind("userApi", new UserApi(invitations));
         registry.bind("authProviderApi", new AuthProviderApi(new AuthProviderSettings(tenants, secrets)));
-        registry.bind("tenantDatabaseProvisioner", new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB));
-        registry.bind("tenantSchemaMigrator", new TenantSchemaMigrator(cluster));
-        registry.bind("tenantPrivilegeGranter", new TenantPrivilegeGranter(cluster));
+
+        // inbound channels
+        InboundRequests inbound = new InboundRequests(camel);
+        JdbcMessageIdRepository inboxFiles = new JdbcMessageIdRepository(controlPlane, "inbox-files");
+        inboxFiles.setCreateTableIfNotExists(false);
+        registry.bind("inboxFileRepository", inboxFiles);
+        registry.bind("inboxBatchFiles", new InboxBatchFiles(inbound, settings.path("onboarding.inbox-dir"), metrics));
+        registry.bind("jmsTenantRequests", new JmsTenantRequests(camel, inbound, metrics));
+
+        // monitoring
+        registry.bind("tenantMonitoring", new TenantMonitoring(camel, tenants,
+                settings.path("onboarding.prometheus.config-dir"), settings.path("onboarding.grafana.dashboards-dir"),
+                settings.get("onboarding.monitoring.target-patterns"),
+                Boolean.parseBoolean(settings.get("onboarding.grafana.enabled")),
+                Boolean.parseBoolean(settings.get("onboarding.prometheus.enabled"))));
+        registry.bind("tenantDatabaseMetrics", new TenantDatabaseMetrics(cluster, controlPlane, metrics));
+        HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        health.register(new DependencyHealthCheck("control-plane-database", () -> {
+            try (var connection = controlPlane.getConnection()) {
+                connection.isValid(2);
+            }
+        }));
+        health.register(new DependencyHealthCheck("jms-broker", () -> jmsConnectionFactory.createConnection().close()));
+        health.register(new DependencyHealthCheck("secret-store", secrets::checkAccess));
     }
 
     /** Vault when VAULT_ADDR is set (its template bound for the vault routes), else the local store. */

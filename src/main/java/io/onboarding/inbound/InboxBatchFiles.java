@@ -15,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.onboarding.monitoring.OnboardingMetrics;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +32,10 @@ public final class InboxBatchFiles {
 
     private final InboundRequests requests;
     private final Path inbox;
+    private final OnboardingMetrics metrics;
 
-    public InboxBatchFiles(InboundRequests requests, Path inbox) {
+    public InboxBatchFiles(InboundRequests requests, Path inbox, OnboardingMetrics metrics) {
+        this.metrics = metrics;
         this.requests = requests;
         this.inbox = inbox;
     }
@@ -75,8 +78,10 @@ public final class InboxBatchFiles {
                 }
                 if (line.containsKey("error")) {
                     refused++;
+                    metrics.inboxRecord("refused");
                 } else {
                     accepted++;
+                    metrics.inboxRecord("accepted");
                 }
                 report.write(Json.write(line));
                 report.newLine();
@@ -87,11 +92,20 @@ public final class InboxBatchFiles {
             Files.writeString(failed.resolve(name + ".reason.txt"), e.getMessage() + System.lineSeparator(),
                     StandardCharsets.UTF_8);
             LOG.warn("Inbox file {} moved to .failed: {}", name, e.getMessage());
+            metrics.inboxFile("failed");
             throw e;
         }
         Files.move(partial, results.resolve(name + ".result.ndjson"), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
         LOG.info("Inbox file {}: {} records accepted, {} refused", name, accepted, refused);
+        metrics.inboxFile("processed");
+    }
+
+    /** Called for a file whose content was processed before: it is moved to .done/ untouched. */
+    public void duplicate(Exchange exchange) {
+        LOG.info("Inbox file {} has the content of a file already processed; not processed again",
+                exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class));
+        metrics.inboxFile("duplicate");
     }
 
     private static Path file(Exchange exchange) {

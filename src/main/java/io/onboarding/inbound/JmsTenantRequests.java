@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.Json;
 import java.util.Map;
+import io.onboarding.monitoring.OnboardingMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -24,8 +25,10 @@ public final class JmsTenantRequests {
 
     private final InboundRequests requests;
     private final ProducerTemplate template;
+    private final OnboardingMetrics metrics;
 
-    public JmsTenantRequests(CamelContext camel, InboundRequests requests) {
+    public JmsTenantRequests(CamelContext camel, InboundRequests requests, OnboardingMetrics metrics) {
+        this.metrics = metrics;
         this.requests = requests;
         this.template = camel.createProducerTemplate();
     }
@@ -51,6 +54,7 @@ public final class JmsTenantRequests {
             });
             outcome = Map.of("error", error);
         }
+        metrics.jmsMessage(error == null ? "accepted" : "invalid");
         exchange.getMessage().setBody(Json.write(outcome));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
     }

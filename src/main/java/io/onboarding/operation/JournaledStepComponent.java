@@ -3,6 +3,7 @@ package io.onboarding.operation;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import io.onboarding.monitoring.OnboardingMetrics;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -29,8 +30,10 @@ public final class JournaledStepComponent extends DefaultComponent {
 
     private final OperationJournal journal;
     private final BooleanSupplier stopping;
+    private final OnboardingMetrics metrics;
 
-    public JournaledStepComponent(OperationJournal journal, BooleanSupplier stopping) {
+    public JournaledStepComponent(OperationJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics) {
+        this.metrics = metrics;
         this.journal = journal;
         this.stopping = stopping;
     }
@@ -92,21 +95,17 @@ public final class JournaledStepComponent extends DefaultComponent {
                 throw new OperationHandedBack();
             }
             journal.stepStarted(operationId, step);
+            long started = System.nanoTime();
             exchange.removeProperty(WARNING_PROPERTY);
             exchange.removeProperty(SKIPPED_PROPERTY);
             route.process(exchange);
             Exception failure = exchange.getException();
-            if (failure != null) {
-                journal.stepFinished(operationId, step, "failed", OperationRunner.describe(failure));
-                return;
-            }
             String warning = exchange.getProperty(WARNING_PROPERTY, String.class);
             String skipped = exchange.getProperty(SKIPPED_PROPERTY, String.class);
-            if (warning != null) {
-                journal.stepFinished(operationId, step, "warning", warning);
-            } else {
-                journal.stepFinished(operationId, step, skipped == null ? "done" : "skipped", skipped);
-            }
+            String outcome = failure != null ? "failed" : warning != null ? "warning" : skipped != null ? "skipped" : "done";
+            String detail = failure != null ? OperationRunner.describe(failure) : warning != null ? warning : skipped;
+            journal.stepFinished(operationId, step, outcome, detail);
+            metrics.stepFinished(step, outcome, java.time.Duration.ofNanos(System.nanoTime() - started));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import io.onboarding.monitoring.OnboardingMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -35,9 +36,12 @@ public final class OperationRunner {
     private final ExecutorService workers;
     private final ProducerTemplate template;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+    private final OnboardingMetrics metrics;
     private volatile boolean stopping;
 
-    public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers) {
+    public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
+                           OnboardingMetrics metrics) {
+        this.metrics = metrics;
         this.camel = camel;
         this.dataSource = dataSource;
         this.journal = journal;
@@ -111,6 +115,7 @@ public final class OperationRunner {
             Exception failure = result.getException();
             if (failure == null) {
                 journal.succeeded(operationId);
+                metrics.operationFinished(state.type(), "succeeded");
                 LOG.info("Operation {} ({}) of tenant {} succeeded", operationId, state.type(), state.tenantId());
                 notify(OperationPipelines.routeId(state.type()) + "-succeeded", state);
                 return;
@@ -151,6 +156,7 @@ public final class OperationRunner {
             return;
         }
         journal.compensated(operationId);
+        metrics.operationFinished(state.type(), "failed");
         LOG.info("Operation {} ({}) of tenant {} failed and was compensated", operationId, state.type(),
                 state.tenantId());
     }

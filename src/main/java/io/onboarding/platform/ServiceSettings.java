@@ -88,8 +88,16 @@ public final class ServiceSettings {
         defaultIfBlank(values, "onboarding.git-root", dataDir + "/git");
         defaultIfBlank(values, "onboarding.public-base-url",
                 "http://localhost:" + defaultIfBlank(values, "onboarding.server.port", "8080"));
-        values.put("onboarding.vault.enabled", Boolean.toString(!values.getOrDefault("onboarding.vault.address", "").isEmpty()));
-        values.put("onboarding.smtp.enabled", Boolean.toString(!values.getOrDefault("onboarding.smtp.host", "").isEmpty()));
+        defaultIfBlank(values, "onboarding.grafana.dashboards-dir", dataDir + "/grafana/dashboards");
+        // Optional integrations are on when their address is set (routes use these as preconditions).
+        enabledWhenSet(values, "onboarding.vault.enabled", "onboarding.vault.address");
+        enabledWhenSet(values, "onboarding.smtp.enabled", "onboarding.smtp.host");
+        enabledWhenSet(values, "onboarding.grafana.enabled", "onboarding.grafana.url");
+        enabledWhenSet(values, "onboarding.prometheus.enabled", "onboarding.prometheus.url");
+    }
+
+    private static void enabledWhenSet(Map<String, String> values, String flag, String address) {
+        values.put(flag, Boolean.toString(!values.getOrDefault(address, "").isBlank()));
     }
 
     private static String defaultIfBlank(Map<String, String> values, String key, String fallback) {

@@ -108,6 +108,26 @@ public final class TenantRepository {
         });
     }
 
+    /** Sets the tenant's warning about one topic (e.g. "monitoring"), replacing an earlier one. */
+    public void setWarning(UUID tenantId, String topic, String message) {
+        jdbc.update("UPDATE tenants SET warnings = coalesce((SELECT jsonb_agg(w) FROM jsonb_array_elements_text(warnings) w"
+                + " WHERE w NOT LIKE ?), '[]'::jsonb) || jsonb_build_array(?::text), updated_at = now() WHERE tenant_id = ?",
+                topic + ":%", topic + ": " + message, tenantId);
+    }
+
+    public void clearWarning(UUID tenantId, String topic) {
+        jdbc.update("UPDATE tenants SET warnings = coalesce((SELECT jsonb_agg(w) FROM jsonb_array_elements_text(warnings) w"
+                + " WHERE w NOT LIKE ?), '[]'::jsonb), updated_at = now() WHERE tenant_id = ?"
+                + " AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(warnings) w WHERE w LIKE ?)",
+                topic + ":%", tenantId, topic + ":%");
+    }
+
+    /** Active tenants with a warning about the topic: what a retry job picks up. */
+    public List<TenantRecord> activeWithWarning(String topic) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE status = 'active' AND EXISTS"
+                + " (SELECT 1 FROM jsonb_array_elements_text(warnings) w WHERE w LIKE ?)", MAPPER, topic + ":%");
+    }
+
     public void markFailed(UUID tenantId) {
         jdbc.update("UPDATE tenants SET status = 'failed', updated_at = now() WHERE tenant_id = ?"
                 + " AND status <> 'destroyed'", tenantId);

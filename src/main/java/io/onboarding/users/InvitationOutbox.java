@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import io.onboarding.monitoring.OnboardingMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -30,8 +31,11 @@ public final class InvitationOutbox {
     private final boolean smtpEnabled;
     private final ExecutorService sender;
     private final AtomicBoolean delivering = new AtomicBoolean();
+    private final OnboardingMetrics metrics;
 
-    public InvitationOutbox(CamelContext camel, DataSource dataSource, SecretStore secrets, boolean smtpEnabled) {
+    public InvitationOutbox(CamelContext camel, DataSource dataSource, SecretStore secrets, boolean smtpEnabled,
+                            OnboardingMetrics metrics) {
+        this.metrics = metrics;
         this.jdbc = new JdbcTemplate(dataSource);
         this.secrets = secrets;
         this.template = camel.createProducerTemplate();
@@ -98,9 +102,11 @@ public final class InvitationOutbox {
             exchange.getMessage().setBody(message.get("text"));
         });
         if (sent.getException() != null) {
+            metrics.invitationMail("failed");
             retryLater(id, sent.getException().getMessage());
             return;
         }
+        metrics.invitationMail("sent");
         jdbc.update("UPDATE mail_outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ?", id);
         secrets.delete(secretPath(id));
         LOG.info("Invitation mail {} sent", id);

@@ -1,0 +1,160 @@
+package io.onboarding.monitoring;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.onboarding.api.Json;
+import io.onboarding.operation.JournaledStepComponent;
+import io.onboarding.tenant.TenantRecord;
+import io.onboarding.tenant.TenantRepository;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tenant's monitoring: a Prometheus {@code file_sd} target file, an alert rule file, and a Grafana
+ * dashboard (through Grafana's API, or a provisioning file). A failure never fails onboarding: the
+ * step ends with a warning, the tenant carries a "monitoring: …" warning, and
+ * {@link #retryWarned()} tries again until it works.
+ */
+public final class TenantMonitoring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantMonitoring.class);
+    private static final String TOPIC = "monitoring";
+
+    private final TenantRepository tenants;
+    private final Path targetsDir;
+    private final Path rulesDir;
+    private final Path dashboardsDir;
+    private final List<String> targetPatterns;
+    private final boolean grafanaApi;
+    private final boolean prometheusReload;
+    private final ProducerTemplate template;
+
+    public TenantMonitoring(CamelContext camel, TenantRepository tenants, Path prometheusConfigDir, Path dashboardsDir,
+                            String targetPatterns, boolean grafanaApi, boolean prometheusReload) {
+        this.tenants = tenants;
+        this.targetsDir = prometheusConfigDir.resolve("targets");
+        this.rulesDir = prometheusConfigDir.resolve("rules");
+        this.dashboardsDir = dashboardsDir;
+        this.targetPatterns = Arrays.stream(targetPatterns.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+        this.grafanaApi = grafanaApi;
+        this.prometheusReload = prometheusReload;
+        this.template = camel.createProducerTemplate();
+    }
+
+    /** Provisioning step: set up, or end with a warning. */
+    public void configure(Exchange exchange) {
+        TenantRecord tenant = tenants.load(exchange.getMessage().getBody(TenantRecord.class).tenantId());
+        try {
+            apply(tenant);
+        } catch (Exception e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.warn("Monitoring of tenant {} not set up, retried later: {}", tenant.tenantId(), reason);
+            tenants.setWarning(tenant.tenantId(), TOPIC, reason);
+            exchange.setProperty(JournaledStepComponent.WARNING_PROPERTY, TOPIC + ": " + reason);
+        }
+    }
+
+    /** Runs on a timer: tenants whose monitoring failed to set up get another try. */
+    public void retryWarned() {
+        for (TenantRecord tenant : tenants.activeWithWarning(TOPIC)) {
+            try {
+                apply(tenant);
+                LOG.info("Monitoring of tenant {} set up on retry", tenant.tenantId());
+            } catch (Exception e) {
+                tenants.setWarning(tenant.tenantId(), TOPIC, e.getMessage());
+            }
+        }
+    }
+
+    /** Compensation (and, later, destroy): targets, rules and dashboard removed. */
+    public void remove(UUID tenantId) throws IOException {
+        Files.deleteIfExists(targetsDir.resolve(fileName(tenantId, ".json")));
+        Files.deleteIfExists(rulesDir.resolve(fileName(tenantId, ".yml")));
+        if (grafanaApi) {
+            call("direct:grafana-delete-dashboard", Map.of("dashboardUid", TenantDashboard.uid(tenantId)), null);
+        } else {
+            Files.deleteIfExists(dashboardsDir.resolve(fileName(tenantId, ".json")));
+        }
+        reloadPrometheus();
+    }
+
+    private void apply(TenantRecord tenant) throws IOException {
+        writeAtomically(targetsDir.resolve(fileName(tenant.tenantId(), ".json")), Json.write(targets(tenant)));
+        writeAtomically(rulesDir.resolve(fileName(tenant.tenantId(), ".yml")), AlertRules.forTenant(tenant));
+        ObjectNode dashboard = TenantDashboard.forTenant(tenant);
+        if (grafanaApi) {
+            ObjectNode request = Json.MAPPER.createObjectNode();
+            request.set("dashboard", dashboard);
+            request.put("overwrite", true);
+            request.put("message", "tenant-onboarding");
+            call("direct:grafana-put-dashboard", Map.of(), Json.write(request));
+        } else {
+            writeAtomically(dashboardsDir.resolve(fileName(tenant.tenantId(), ".json")), Json.write(dashboard));
+        }
+        reloadPrometheus();
+        tenants.clearWarning(tenant.tenantId(), TOPIC);
+    }
+
+    private ArrayNode targets(TenantRecord tenant) {
+        ArrayNode groups = Json.MAPPER.createArrayNode();
+        ObjectNode group = groups.addObject();
+        ArrayNode targets = group.putArray("targets");
+        for (String pattern : targetPatterns) {
+            targets.add(pattern
+                    .replace("{tenant_id}", tenant.tenantId().toString())
+                    .replace("{database}", tenant.databaseName())
+                    .replace("{database_host}", String.valueOf(tenant.databaseHost()))
+                    .replace("{database_port}", String.valueOf(tenant.databasePort()))
+                    .replace("{region}", tenant.region())
+                    .replace("{plan}", tenant.plan()));
+        }
+        ObjectNode labels = group.putObject("labels");
+        labels.put("tenant_id", tenant.tenantId().toString());
+        labels.put("tier", tenant.plan());
+        labels.put("monitoring_level", tenant.monitoringLevel());
+        labels.put("database", tenant.databaseName());
+        labels.put("region", tenant.region());
+        return groups;
+    }
+
+    private void reloadPrometheus() {
+        if (prometheusReload) {
+            call("direct:prometheus-reload", Map.of(), null);
+        }
+    }
+
+    private void call(String route, Map<String, Object> headers, Object body) {
+        Exchange result = template.send(route, exchange -> {
+            exchange.getMessage().setHeaders(new java.util.HashMap<>(headers));
+            exchange.getMessage().setBody(body);
+        });
+        if (result.getException() != null) {
+            throw new IllegalStateException(route.substring("direct:".length()) + " failed: "
+                    + result.getException().getMessage(), result.getException());
+        }
+    }
+
+    private static String fileName(UUID tenantId, String extension) {
+        return "tenant-" + tenantId + extension;
+    }
+
+    /** Prometheus reads these files while we write them: it must only ever see whole files. */
+    private static void writeAtomically(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
+        Files.writeString(partial, content, StandardCharsets.UTF_8);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
