@@ -46,6 +46,11 @@ public final class ServiceSettings {
             Map.entry("GIT_ROOT", "onboarding.git-root"),
             Map.entry("CLOUD_PROVISIONER_URL", "onboarding.cloud-provisioner.url"));
 
+    /** The environment variables the service reads (the contract's list). */
+    public static java.util.Set<String> environmentVariables() {
+        return ENVIRONMENT.keySet();
+    }
+
     private static final String CONFIG_FILE = "config/application.properties";
 
     private final Map<String, String> values;

@@ -56,10 +56,21 @@ public final class ApiClient {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body() == null || response.body().isBlank() ? null : JSON.readTree(response.body());
-            return new Response(response.statusCode(), body, response);
+            return new Response(response.statusCode(), json(response.body()), response);
         } catch (Exception e) {
             throw new IllegalStateException("HTTP call failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The body as JSON, or null when there is none or it is not JSON (read it from raw()). */
+    private static JsonNode json(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (Exception notJson) {
+            return null;
         }
     }
 
@@ -74,8 +85,7 @@ public final class ApiClient {
     private Response send(HttpRequest.Builder builder) {
         try {
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body() == null || response.body().isBlank() ? null : JSON.readTree(response.body());
-            return new Response(response.statusCode(), body, response);
+            return new Response(response.statusCode(), json(response.body()), response);
         } catch (Exception e) {
             throw new IllegalStateException("HTTP call failed: " + e.getMessage(), e);
         }

@@ -1,0 +1,226 @@
+package io.onboarding.monitoring;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.onboarding.support.ApiClient;
+import io.onboarding.support.RunningService;
+import io.onboarding.support.TestPostgres;
+import io.onboarding.tenant.TenantNaming;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Monitoring end to end: rule files checked by the real promtool, a real Prometheus on loopback
+ * reading the generated targets and rules and scraping the service, a Grafana stand-in receiving
+ * dashboards over HTTP, and the service's own metrics after known work.
+ */
+class TenantMonitoringTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GRAFANA_TOKEN = "glsa_test_token_0123456789";
+    private static Path prometheusDir;
+    private static Process prometheus;
+    private static int prometheusPort;
+    private static WireMockServer grafana;
+    private static RunningService service;
+    private static ApiClient api;
+    private static UUID basic;
+    private static UUID enterprise;
+
+    @BeforeAll
+    static void start() throws Exception {
+        prometheusDir = Files.createTempDirectory("prometheus-config");
+        prometheusPort = TestPostgres.freePort();
+        grafana = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        grafana.start();
+        grafana.stubFor(post(urlEqualTo("/api/dashboards/db")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"success\"}")));
+        int servicePort = TestPostgres.freePort();
+        startPrometheus(servicePort);
+        service = RunningService.start("platform_monitoring_test", Map.of(
+                "onboarding.server.port", Integer.toString(servicePort),
+                "onboarding.prometheus.config-dir", prometheusDir.toString(),
+                "onboarding.prometheus.url", "http://127.0.0.1:" + prometheusPort,
+                "onboarding.grafana.url", "http://127.0.0.1:" + grafana.port(),
+                "onboarding.grafana.token", GRAFANA_TOKEN,
+                "onboarding.monitoring.collect-interval-ms", "300"));
+        api = service.api();
+        basic = service.activeTenant("free", null);
+        enterprise = service.activeTenant("enterprise", null);
+    }
+
+    private static void startPrometheus(int servicePort) throws Exception {
+        Path config = prometheusDir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                rule_files:
+                  - %1$s/rules/*.yml
+                scrape_configs:
+                  - job_name: tenant-onboarding
+                    metrics_path: /observe/metrics
+                    static_configs:
+                      - targets: ["127.0.0.1:%2$d"]
+                  - job_name: tenant-databases
+                    file_sd_configs:
+                      - files: ["%1$s/targets/*.json"]
+                """.formatted(prometheusDir, servicePort));
+        prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
+                "--storage.tsdb.path=" + Files.createTempDirectory("prometheus-data"),
+                "--web.listen-address=127.0.0.1:" + prometheusPort, "--web.enable-lifecycle")
+                .redirectErrorStream(true).redirectOutput(new File("target/prometheus.log")).start();
+        ApiClient client = new ApiClient("http://127.0.0.1:" + prometheusPort, null);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> client.get("/-/ready").status() == 200);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+        grafana.stop();
+        prometheus.destroy();
+        prometheus.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static Path rules(UUID tenantId) {
+        return prometheusDir.resolve("rules").resolve("tenant-" + tenantId + ".yml");
+    }
+
+    @Test
+    void ruleFilesPassPromtoolAndOnlyEnterpriseHasTheSlaRule() throws Exception {
+        for (UUID tenant : List.of(basic, enterprise)) {
+            Process check = new ProcessBuilder("promtool", "check", "rules", rules(tenant).toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(check.getInputStream().readAllBytes());
+            assertThat(check.waitFor()).as(output).isZero();
+        }
+        assertThat(Files.readString(rules(basic))).doesNotContain("TenantSLABreach")
+                .contains("TenantHighErrorRate", "TenantDatabaseConnectionsHigh", "TenantBackupFailed");
+        String enterpriseRules = Files.readString(rules(enterprise));
+        assertThat(enterpriseRules).contains("TenantSLABreach", "sla: \"true\"", "> 0.5");
+        JsonNode targets = JSON.readTree(prometheusDir.resolve("targets/tenant-" + enterprise + ".json").toFile());
+        assertThat(targets.get(0).get("labels").get("tenant_id").asText()).isEqualTo(enterprise.toString());
+        assertThat(targets.get(0).get("labels").get("tier").asText()).isEqualTo("enterprise");
+    }
+
+    @Test
+    void prometheusLoadsTheTenantRuleGroupsAndScrapesTheService() {
+        ApiClient prometheusApi = new ApiClient("http://127.0.0.1:" + prometheusPort, null);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<String> groups = new ArrayList<>();
+            prometheusApi.get("/api/v1/rules").body().get("data").get("groups")
+                    .forEach(group -> groups.add(group.get("name").asText()));
+            assertThat(groups).contains("tenant-" + basic, "tenant-" + enterprise);
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode service = null;
+            for (JsonNode target : prometheusApi.get("/api/v1/targets").body().get("data").get("activeTargets")) {
+                if (target.get("labels").get("job").asText().equals("tenant-onboarding")) {
+                    service = target;
+                }
+            }
+            assertThat(service).isNotNull();
+            assertThat(service.get("health").asText()).isEqualTo("up");
+        });
+        // The connection alert's series reach Prometheus through that scrape.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(prometheusApi.get(
+                "/api/v1/query?query=onboarding_tenant_database_connection_limit%7Btenant_id%3D%22" + enterprise
+                        + "%22%7D").body().get("data").get("result").get(0).get("value").get(1).asText())
+                .isEqualTo("100"));
+    }
+
+    @Test
+    void grafanaReceivesADashboardPerTenant() {
+        for (UUID tenant : List.of(basic, enterprise)) {
+            grafana.verify(postRequestedFor(urlEqualTo("/api/dashboards/db"))
+                    .withHeader("Authorization", equalTo("Bearer " + GRAFANA_TOKEN))
+                    .withRequestBody(matchingJsonPath("$.dashboard.uid", equalTo("tenant-" + tenant.toString()
+                            .replace("-", ""))))
+                    .withRequestBody(matchingJsonPath("$.overwrite", equalTo("true"))));
+        }
+    }
+
+    @Test
+    void serviceMetricsShowTheWorkDone() throws Exception {
+        String database = TenantNaming.databaseName(enterprise);
+        try (Connection open = service.catalog().login(database, TestPostgres.cluster().user(),
+                TestPostgres.cluster().password() == null ? "" : TestPostgres.cluster().password())) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(metric(
+                    "onboarding_tenant_database_connections{database=\"" + database + "\",tenant_id=\"" + enterprise
+                            + "\",tier=\"enterprise\"}")).isGreaterThanOrEqualTo(1.0));
+        }
+        assertThat(metric("onboarding_operations_total{outcome=\"succeeded\",type=\"provision\"}")).isEqualTo(2.0);
+        assertThat(metric("onboarding_tenant_database_connection_limit{database=\"" + TenantNaming.databaseName(basic)
+                + "\",tenant_id=\"" + basic + "\",tier=\"free\"}")).isEqualTo(5.0);
+        assertThat(metric("onboarding_tenants{status=\"active\"}")).isGreaterThanOrEqualTo(2.0);
+        assertThat(metric("onboarding_operation_step_duration_seconds_count{status=\"done\","
+                + "step=\"create-tenant-database\"}")).isEqualTo(2.0);
+        String all = api.withToken(null).get("/observe/metrics").raw().body();
+        assertThat(all).contains("jvm_memory_used_bytes").contains("camel_exchanges_total")
+                .contains("onboarding_operation_step_duration_seconds_bucket");
+        JsonNode health = api.withToken(null).get("/observe/health").body();
+        assertThat(health.get("status").asText()).isEqualTo("UP");
+        assertThat(health.toString()).contains("control-plane-database", "jms-broker", "secret-store");
+    }
+
+    private static double metric(String series) {
+        for (String line : api.withToken(null).get("/observe/metrics").raw().body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
+    }
+
+    @Test
+    void aMonitoringFailureLeavesTheTenantActiveWithAWarningThatClearsOnRetry() throws Exception {
+        Path blocked = Files.createTempFile("not-a-directory", ".txt");
+        try (RunningService broken = RunningService.start("platform_monitoring_broken_test", Map.of(
+                "onboarding.prometheus.config-dir", blocked.toString(),
+                "onboarding.monitoring.retry-interval-ms", "1000"))) {
+            UUID tenantId = UUID.randomUUID();
+            JsonNode operation = broken.provision("""
+                    {"tenant_id":"%s","tenant_name":"Unwatched %s","plan":"standard","region":"local"}"""
+                    .formatted(tenantId, tenantId.toString().substring(0, 8)));
+            assertThat(operation.get("status").asText()).isEqualTo("succeeded");
+            JsonNode step = null;
+            for (JsonNode candidate : operation.get("steps")) {
+                if (candidate.get("name").asText().equals("configure-tenant-monitoring")) {
+                    step = candidate;
+                }
+            }
+            assertThat(step.get("status").asText()).isEqualTo("warning");
+            assertThat(step.get("error").asText()).startsWith("monitoring: ");
+            JsonNode tenant = broken.api().get("/api/v1/tenants/" + tenantId).body();
+            assertThat(tenant.get("status").asText()).isEqualTo("active");
+            assertThat(tenant.get("warnings").get(0).asText()).startsWith("monitoring: ");
+
+            Files.delete(blocked); // the directory can be made now: the retry job succeeds
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    broken.api().get("/api/v1/tenants/" + tenantId).body().get("warnings").isEmpty());
+            assertThat(blocked.resolve("rules/tenant-" + tenantId + ".yml")).exists();
+        }
+    }
+}
