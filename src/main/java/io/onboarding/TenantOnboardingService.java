@@ -22,7 +22,16 @@ import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantRequestValidator;
 import io.onboarding.tenant.TenantRoleProvisioner;
 import io.onboarding.tenant.TenantSchemaMigrator;
+import io.onboarding.backup.BackupApi;
+import io.onboarding.backup.BackupKeys;
+import io.onboarding.backup.BackupMetrics;
+import io.onboarding.backup.BackupRepository;
+import io.onboarding.backup.BackupScheduler;
+import io.onboarding.backup.BackupSchedules;
+import io.onboarding.backup.PgTools;
+import io.onboarding.backup.TenantBackups;
 import io.onboarding.events.TenantEvents;
+import io.onboarding.operation.OperationLauncher;
 import io.onboarding.identity.AuthProviderApi;
 import io.onboarding.inbound.InboundRequests;
 import io.onboarding.inbound.InboxBatchFiles;
@@ -192,8 +201,8 @@ public final class TenantOnboardingService implements AutoCloseable {
         TenantRepository tenants = new TenantRepository(controlPlane,
                 settings.get("onboarding.tenant-database.public-host", cluster.host()),
                 Integer.parseInt(settings.get("onboarding.tenant-database.public-port", Integer.toString(cluster.port()))));
-        TenantOnboarding onboarding = new TenantOnboarding(controlPlane, tenants, journal, new OperationPipelines(camel),
-                runner, catalog);
+        OperationPipelines pipelines = new OperationPipelines(camel);
+        TenantOnboarding onboarding = new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog);
         TenantEvents events = new TenantEvents(camel);
         SecretStore secrets = secretStore(camel);
         secrets.checkAccess();
@@ -211,9 +220,11 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("tenantRequestValidator", new TenantRequestValidator(catalog));
         TenantRoleProvisioner roles = new TenantRoleProvisioner(cluster, MAINTENANCE_DB);
         registry.bind("tenantRoleProvisioner", roles);
-        registry.bind("tenantDatabaseProvisioner", new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB));
+        TenantDatabaseProvisioner databases = new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB);
+        registry.bind("tenantDatabaseProvisioner", databases);
         registry.bind("tenantSchemaMigrator", new TenantSchemaMigrator(cluster));
-        registry.bind("tenantPrivilegeGranter", new TenantPrivilegeGranter(cluster));
+        TenantPrivilegeGranter privileges = new TenantPrivilegeGranter(cluster);
+        registry.bind("tenantPrivilegeGranter", privileges);
         registry.bind("tenantRoleSecrets", new TenantRoleSecrets(secrets, tenants.publicHost(), tenants.publicPort()));
         registry.bind("tenantEvents", events);
 
@@ -246,6 +257,20 @@ public final class TenantOnboardingService implements AutoCloseable {
                 Boolean.parseBoolean(settings.get("onboarding.grafana.enabled")),
                 Boolean.parseBoolean(settings.get("onboarding.prometheus.enabled"))));
         registry.bind("tenantDatabaseMetrics", new TenantDatabaseMetrics(cluster, controlPlane, metrics));
+        // backups
+        BackupRepository backupRecords = new BackupRepository(controlPlane);
+        BackupMetrics backupMetrics = new BackupMetrics(meterRegistry);
+        backupMetrics.restore(backupRecords.latestPerDatabase());
+        TenantBackups backups = new TenantBackups(cluster, tenants, backupRecords, new BackupKeys(secrets),
+                new PgTools(settings.get("onboarding.backup.pg-bin-dir", "")), backupMetrics,
+                new OperationLauncher(journal, pipelines, runner), databases, privileges,
+                settings.path("onboarding.backup-dir"));
+        registry.bind("tenantBackups", backups);
+        registry.bind("backupApi", new BackupApi(backups));
+        registry.bind("backupSchedules", new BackupSchedules(camel, tenants));
+        camel.addComponent("quartz", BackupScheduler.quartz(camel, controlPlane,
+                settings.getInt("onboarding.backup.cluster-checkin-ms")));
+
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         health.register(new DependencyHealthCheck("control-plane-database", () -> {
             try (var connection = controlPlane.getConnection()) {

@@ -1,7 +1,9 @@
 package io.onboarding.operation;
 
 import java.time.OffsetDateTime;
+import io.onboarding.api.Json;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -14,7 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class OperationJournal {
 
     /** Where an unfinished operation stands. */
-    public record State(String type, UUID tenantId, String status, boolean compensating) {
+    public record State(String type, UUID tenantId, String status, boolean compensating, Map<String, String> parameters) {
     }
 
     private final JdbcTemplate jdbc;
@@ -25,8 +27,13 @@ public final class OperationJournal {
 
     /** Records a new operation with all its steps pending; joins the caller's transaction if any. */
     public void create(UUID operationId, String type, UUID tenantId, List<String> steps) {
-        jdbc.update("INSERT INTO operations (operation_id, type, tenant_id, status) VALUES (?, ?, ?, 'running')",
-                operationId, type, tenantId);
+        create(operationId, type, tenantId, steps, Map.of());
+    }
+
+    /** Records a new operation with the parameters its pipeline runs with (e.g. restore's backup_id). */
+    public void create(UUID operationId, String type, UUID tenantId, List<String> steps, Map<String, String> parameters) {
+        jdbc.update("INSERT INTO operations (operation_id, type, tenant_id, status, parameters)"
+                + " VALUES (?, ?, ?, 'running', ?::jsonb)", operationId, type, tenantId, Json.write(parameters));
         for (int i = 0; i < steps.size(); i++) {
             jdbc.update("INSERT INTO operation_steps (operation_id, position, name) VALUES (?, ?, ?)",
                     operationId, i, steps.get(i));
@@ -55,9 +62,19 @@ public final class OperationJournal {
     }
 
     public Optional<State> state(UUID operationId) {
-        return jdbc.query("SELECT type, tenant_id, status, compensating FROM operations WHERE operation_id = ?",
-                (rs, i) -> new State(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getBoolean(4)),
-                operationId).stream().findFirst();
+        return jdbc.query("SELECT type, tenant_id, status, compensating, parameters FROM operations"
+                        + " WHERE operation_id = ?",
+                (rs, i) -> new State(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getBoolean(4),
+                        parameters(rs.getString(5))), operationId).stream().findFirst();
+    }
+
+    private static Map<String, String> parameters(String json) {
+        try {
+            return Json.MAPPER.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {
+            });
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable operation parameters", e);
+        }
     }
 
     public List<UUID> unfinished() {

@@ -108,16 +108,14 @@ public final class OperationRunner {
             return;
         }
         if (!state.compensating()) {
-            Exchange result = template.send("direct:" + OperationPipelines.routeId(state.type()), exchange -> {
-                exchange.getMessage().setHeader(JournaledStepComponent.OPERATION_ID, operationId);
-                exchange.getMessage().setHeader("tenantId", state.tenantId());
-            });
+            Exchange result = template.send("direct:" + OperationPipelines.routeId(state.type()),
+                    exchange -> headers(exchange, operationId, state));
             Exception failure = result.getException();
             if (failure == null) {
                 journal.succeeded(operationId);
                 metrics.operationFinished(state.type(), "succeeded");
                 LOG.info("Operation {} ({}) of tenant {} succeeded", operationId, state.type(), state.tenantId());
-                notify(OperationPipelines.routeId(state.type()) + "-succeeded", state);
+                notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state);
                 return;
             }
             if (result.getException(OperationHandedBack.class) != null) {
@@ -138,10 +136,7 @@ public final class OperationRunner {
             }
             String undo = "compensate-" + step;
             if (camel.getRoute(undo) != null) {
-                Exchange result = template.send("direct:" + undo, exchange -> {
-                    exchange.getMessage().setHeader(JournaledStepComponent.OPERATION_ID, operationId);
-                    exchange.getMessage().setHeader("tenantId", state.tenantId());
-                });
+                Exchange result = template.send("direct:" + undo, exchange -> headers(exchange, operationId, state));
                 if (result.getException() != null) {
                     LOG.error("Compensating step {} of operation {} failed; retried later: {}", step, operationId,
                             describe(result.getException()));
@@ -150,7 +145,7 @@ public final class OperationRunner {
             }
             journal.stepFinished(operationId, step, "compensated", null);
         }
-        Exception failed = notify(OperationPipelines.routeId(state.type()) + "-failed", state);
+        Exception failed = notify(OperationPipelines.routeId(state.type()) + "-failed", operationId, state);
         if (failed != null) {
             LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId, describe(failed));
             return;
@@ -161,13 +156,19 @@ public final class OperationRunner {
                 state.tenantId());
     }
 
+    /** What every pipeline, compensation and outcome route gets: the operation, tenant and parameters. */
+    private static void headers(Exchange exchange, UUID operationId, OperationJournal.State state) {
+        exchange.getMessage().setHeader(JournaledStepComponent.OPERATION_ID, operationId);
+        exchange.getMessage().setHeader("tenantId", state.tenantId());
+        exchange.getMessage().setHeader("operationParameters", state.parameters());
+    }
+
     /** Runs the pipeline's {@code -succeeded}/{@code -failed} route, if it has one. */
-    private Exception notify(String route, OperationJournal.State state) {
+    private Exception notify(String route, UUID operationId, OperationJournal.State state) {
         if (camel.getRoute(route) == null) {
             return null;
         }
-        return template.send("direct:" + route,
-                exchange -> exchange.getMessage().setHeader("tenantId", state.tenantId())).getException();
+        return template.send("direct:" + route, exchange -> headers(exchange, operationId, state)).getException();
     }
 
     private static boolean advisoryLock(Connection connection, String function, UUID operationId) throws SQLException {

@@ -5,6 +5,7 @@ import static io.onboarding.platform.SqlIdentifiers.quote;
 
 import io.onboarding.platform.PostgresCluster;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
@@ -27,14 +28,19 @@ public final class TenantDatabaseProvisioner {
     }
 
     public void create(TenantRecord tenant) throws SQLException {
+        createNamed(tenant, tenant.databaseName());
+    }
+
+    /** A database of the tenant's under another name (e.g. a restore target), locked down the same way. */
+    public void createNamed(TenantRecord tenant, String name) throws SQLException {
         UUID tenantId = tenant.tenantId();
-        String database = quote(tenant.databaseName());
+        String database = quote(name);
         String marker = TenantNaming.ownerMarker(tenantId);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
-            Optional<String> existing = OwnerMarkers.ofDatabase(connection, tenant.databaseName());
+            Optional<String> existing = OwnerMarkers.ofDatabase(connection, name);
             if (existing.isPresent() && !existing.get().isEmpty() && !existing.get().equals(marker)) {
-                throw new TenantConflictException("database " + tenant.databaseName()
+                throw new TenantConflictException("database " + name
                         + " already exists and does not belong to tenant " + tenantId);
             }
             if (existing.isEmpty()) {
@@ -49,15 +55,46 @@ public final class TenantDatabaseProvisioner {
 
     /** Compensation: drops the tenant's database, closing its sessions; idempotent. */
     public void drop(UUID tenantId) throws SQLException {
-        String name = TenantNaming.databaseName(tenantId);
+        drop(tenantId, TenantNaming.databaseName(tenantId));
+    }
+
+    /** Drops one of the tenant's databases (never one without its marker but the derived name); idempotent. */
+    public void drop(UUID tenantId, String name) throws SQLException {
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             Optional<String> existing = OwnerMarkers.ofDatabase(connection, name);
-            if (existing.isPresent()
-                    && (existing.get().isEmpty() || existing.get().equals(TenantNaming.ownerMarker(tenantId)))) {
+            boolean derivedName = name.equals(TenantNaming.databaseName(tenantId));
+            if (existing.isPresent() && ((derivedName && existing.get().isEmpty())
+                    || existing.get().equals(TenantNaming.ownerMarker(tenantId)))) {
                 statement.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
             }
         }
     }
 
+
+    /**
+     * Puts a restored copy in place of the tenant's database: sessions closed, the current one
+     * renamed aside and dropped, the copy renamed to the tenant's name. Idempotent.
+     */
+    public void replace(TenantRecord tenant, String restored) throws SQLException {
+        String current = tenant.databaseName();
+        String aside = current + "_old";
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            if (OwnerMarkers.ofDatabase(connection, restored).isEmpty()) {
+                return; // already swapped by an earlier attempt
+            }
+            if (OwnerMarkers.ofDatabase(connection, current).isPresent()) {
+                statement.execute("ALTER DATABASE " + quote(current) + " ALLOW_CONNECTIONS false");
+                try (PreparedStatement terminate = connection.prepareStatement(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?")) {
+                    terminate.setString(1, current);
+                    terminate.executeQuery().close();
+                }
+                statement.execute("ALTER DATABASE " + quote(current) + " RENAME TO " + quote(aside));
+            }
+            statement.execute("ALTER DATABASE " + quote(restored) + " RENAME TO " + quote(current));
+            statement.execute("DROP DATABASE IF EXISTS " + quote(aside) + " WITH (FORCE)");
+        }
+    }
 }

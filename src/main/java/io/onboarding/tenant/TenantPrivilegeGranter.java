@@ -34,13 +34,18 @@ public final class TenantPrivilegeGranter {
     }
 
     public void grant(TenantRecord tenant) throws SQLException {
+        grantOn(tenant, tenant.databaseName());
+    }
+
+    /** The same lock-down and grants on another database of the tenant's (e.g. a restored copy). */
+    public void grantOn(TenantRecord tenant, String databaseName) throws SQLException {
         UUID tenantId = tenant.tenantId();
-        String database = quote(tenant.databaseName());
+        String database = quote(databaseName);
         String allRoles = List.of(TenantRole.values()).stream()
                 .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
         String nonOwners = TABLE_PRIVILEGES.keySet().stream().sorted()
                 .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
-        try (Connection connection = cluster.connect(tenant.databaseName())) {
+        try (Connection connection = cluster.connect(databaseName)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET LOCAL ROLE " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));

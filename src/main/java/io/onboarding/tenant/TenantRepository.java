@@ -60,6 +60,10 @@ public final class TenantRepository {
         return find(tenantId).orElseThrow(() -> new IllegalStateException("tenant " + tenantId + " does not exist"));
     }
 
+    public List<TenantRecord> active() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE status = 'active'", MAPPER);
+    }
+
     /** One page of tenants in creation order, after the given position. */
     public List<TenantRecord> page(String status, String plan, OffsetDateTime afterCreated, UUID afterId, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tenants WHERE true");

@@ -1,0 +1,11 @@
+package io.onboarding.backup;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A backup as the control plane records it. */
+public record Backup(UUID backupId, UUID tenantId, String kind, String status, String databaseName,
+                     String storageLocation, String location, Long sizeBytes, String checksumSha256,
+                     boolean encrypted, String encryptionLevel, String error, OffsetDateTime startedAt,
+                     OffsetDateTime completedAt) {
+}
