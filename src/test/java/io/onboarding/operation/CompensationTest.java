@@ -65,6 +65,7 @@ class CompensationTest {
                     Map.entry("store-tenant-role-secrets", "pending"),
                     Map.entry("activate-tenant", "pending"),
                     Map.entry("configure-tenant-monitoring", "pending"),
+                    Map.entry("schedule-tenant-backups", "pending"),
                     Map.entry("invite-tenant-admin", "pending"));
             // Undone in reverse order: the database step before the roles step.
             assertThat(java.time.OffsetDateTime.parse(operation.get("steps").get(1).get("finished_at").asText()))

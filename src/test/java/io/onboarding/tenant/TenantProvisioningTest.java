@@ -66,7 +66,8 @@ class TenantProvisioningTest {
         });
         assertThat(steps).containsExactly("create-tenant-roles:done", "create-tenant-database:done",
                 "migrate-tenant-schema:done", "grant-tenant-privileges:done", "store-tenant-role-secrets:done",
-                "activate-tenant:done", "configure-tenant-monitoring:done", "invite-tenant-admin:skipped");
+                "activate-tenant:done", "configure-tenant-monitoring:done", "schedule-tenant-backups:done",
+                "invite-tenant-admin:skipped");
 
         JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
         assertThat(tenant.get("status").asText()).isEqualTo("active");
