@@ -35,6 +35,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, "not_found", what + " not found");
     }
 
+    /** The secret store could not be used (after retries); the request changed nothing. */
+    public static ApiException secretStoreUnavailable() {
+        return new ApiException(503, "secret_store_unavailable",
+                "the secret store is unavailable; nothing was changed, try again later");
+    }
+
     public static ApiException conflict(String message, String field) {
         return new ApiException(409, "conflict", message,
                 field == null ? List.of() : List.of(new FieldError(field, message)));

@@ -81,7 +81,7 @@ public final class TenantBackups {
 
     /** {@code POST /api/v1/tenants/{id}/backups}: a manual backup operation. */
     public UUID launchManual(UUID tenantId) {
-        activeTenant(tenantId);
+        tenants.requireActive(tenantId);
         return launcher.launch("backup", tenantId, Map.of("kind", "manual", "backup_id", UUID.randomUUID().toString()));
     }
 
@@ -98,7 +98,7 @@ public final class TenantBackups {
 
     /** {@code POST /api/v1/tenants/{id}/restore}: checked here, run as a restore operation. */
     public UUID launchRestore(UUID tenantId, JsonNode body) {
-        TenantRecord tenant = activeTenant(tenantId);
+        TenantRecord tenant = tenants.requireActive(tenantId);
         if (body == null || !body.isObject()) {
             throw ApiException.validation("body", "must be a JSON object");
         }
@@ -316,14 +316,6 @@ public final class TenantBackups {
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL: " + e.getMessage(), e);
         }
-    }
-
-    private TenantRecord activeTenant(UUID tenantId) {
-        TenantRecord tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
-        if (!"active".equals(tenant.status())) {
-            throw new ApiException(409, "conflict", "tenant " + tenantId + " is " + tenant.status());
-        }
-        return tenant;
     }
 
     private Path directory(String storageLocation, UUID tenantId) {

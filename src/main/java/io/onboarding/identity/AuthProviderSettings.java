@@ -51,7 +51,7 @@ public final class AuthProviderSettings {
         try {
             secrets.put(path(tenantId), Map.of("config", Json.write(config)));
         } catch (SecretStoreUnavailable e) {
-            throw new ApiException(503, "secret_store_unavailable", "the secret store is unavailable; try again later");
+            throw ApiException.secretStoreUnavailable();
         }
         tenants.authProvidersChanged(tenantId, enabled);
         return summary(tenantId);
@@ -65,7 +65,7 @@ public final class AuthProviderSettings {
         try {
             stored = secrets.get(path(tenantId)).map(secret -> secret.get("config")).orElse(null);
         } catch (SecretStoreUnavailable e) {
-            throw new ApiException(503, "secret_store_unavailable", "the secret store is unavailable; try again later");
+            throw ApiException.secretStoreUnavailable();
         }
         if (stored != null) {
             JsonNode config = Json.parse(stored);

@@ -37,6 +37,37 @@ public final class BatchFileRecords {
         void close() throws IOException;
     }
 
+    /** Records read one ahead: {@link #advance()} returns the next record, or null at the end. */
+    private abstract static class LookaheadRecords implements Records {
+        private BatchRecord next;
+        private boolean ended;
+
+        abstract BatchRecord advance() throws IOException;
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && !ended) {
+                try {
+                    next = advance();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                ended = next == null;
+            }
+            return next != null;
+        }
+
+        @Override
+        public BatchRecord next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            BatchRecord record = next;
+            next = null;
+            return record;
+        }
+    }
+
     private BatchFileRecords() {
     }
 
@@ -62,43 +93,24 @@ public final class BatchFileRecords {
     }
 
     private static Records ndjson(BufferedReader reader) {
-        return new Records() {
+        return new LookaheadRecords() {
             private long lineNumber;
-            private BatchRecord next;
 
             @Override
-            public boolean hasNext() {
-                while (next == null) {
-                    String line;
-                    try {
-                        line = reader.readLine();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    if (line == null) {
-                        return false;
-                    }
+            BatchRecord advance() throws IOException {
+                String line;
+                while ((line = reader.readLine()) != null) {
                     lineNumber++;
                     if (line.isBlank()) {
                         continue;
                     }
                     try {
-                        next = new BatchRecord(lineNumber, Json.MAPPER.readTree(line), null);
+                        return new BatchRecord(lineNumber, Json.MAPPER.readTree(line), null);
                     } catch (IOException e) {
-                        next = new BatchRecord(lineNumber, null, "line " + lineNumber + " is not valid JSON");
+                        return new BatchRecord(lineNumber, null, "line " + lineNumber + " is not valid JSON");
                     }
                 }
-                return true;
-            }
-
-            @Override
-            public BatchRecord next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                BatchRecord record = next;
-                next = null;
-                return record;
+                return null;
             }
 
             @Override
@@ -116,44 +128,30 @@ public final class BatchFileRecords {
             throw new IOException("a .json file holds an object or an array of objects");
         }
         boolean array = first == JsonToken.START_ARRAY;
-        return new Records() {
+        return new LookaheadRecords() {
             private boolean done;
-            private BatchRecord next;
 
             @Override
-            public boolean hasNext() {
-                if (next != null || done) {
-                    return next != null;
+            BatchRecord advance() {
+                if (done) {
+                    return null;
                 }
                 try {
                     JsonToken token = array ? parser.nextToken() : parser.currentToken();
                     if (token == null || token == JsonToken.END_ARRAY) {
                         done = true;
-                        return false;
+                        return null;
                     }
                     long line = parser.currentTokenLocation().getLineNr();
                     JsonNode node = parser.readValueAsTree();
-                    next = new BatchRecord(line, node, null);
-                    if (!array) {
-                        done = true;
-                    }
+                    done = !array;
+                    return new BatchRecord(line, node, null);
                 } catch (IOException e) {
                     // Past a syntax error nothing can be trusted: report it once and stop.
                     done = true;
-                    next = new BatchRecord(parser.currentLocation().getLineNr(), null,
+                    return new BatchRecord(parser.currentLocation().getLineNr(), null,
                             "malformed JSON from here on: " + e.getMessage().lines().findFirst().orElse(""));
                 }
-                return next != null;
-            }
-
-            @Override
-            public BatchRecord next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                BatchRecord record = next;
-                next = null;
-                return record;
             }
 
             @Override

@@ -1,6 +1,7 @@
 package io.onboarding.tenant;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.onboarding.api.ApiException;
 import io.onboarding.api.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,6 +54,16 @@ public final class TenantRepository {
     public Optional<TenantRecord> find(UUID tenantId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE tenant_id = ?", MAPPER, tenantId)
                 .stream().findFirst();
+    }
+
+    /** The tenant an API call works on: 404 if there is none, 409 unless it is active. */
+    public TenantRecord requireActive(UUID tenantId) {
+        TenantRecord tenant = find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        if (!"active".equals(tenant.status())) {
+            throw new ApiException(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
+                    + "; this needs an active tenant");
+        }
+        return tenant;
     }
 
     /** The step that loads the tenant an operation works on into the exchange body. */

@@ -62,7 +62,7 @@ public final class UserInvitations {
     }
 
     public TenantUser invite(UUID tenantId, InviteRequest request) {
-        TenantRecord tenant = activeTenant(tenantId);
+        TenantRecord tenant = tenants.requireActive(tenantId);
         if (users.findByEmail(tenantId, request.email()).isPresent()) {
             throw ApiException.conflict(request.email() + " is already a user of this tenant", "email");
         }
@@ -214,15 +214,6 @@ public final class UserInvitations {
         return users.list(tenantId);
     }
 
-    private TenantRecord activeTenant(UUID tenantId) {
-        TenantRecord tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
-        if (!tenant.status().equals("active")) {
-            throw new ApiException(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
-                    + "; users can be invited while it is active");
-        }
-        return tenant;
-    }
-
     private TenantUserRepository.Invitation usableInvitation(String token) {
         TenantUserRepository.Invitation invitation = users.findInvitation(Credentials.hash(token))
                 .orElseThrow(() -> ApiException.notFound("invitation"));
@@ -254,8 +245,7 @@ public final class UserInvitations {
 
     private static RuntimeException unavailableIfSecretStore(RuntimeException e) {
         if (e instanceof SecretStoreUnavailable) {
-            return new ApiException(503, "secret_store_unavailable",
-                    "the secret store is unavailable; nothing was changed, try again later");
+            return ApiException.secretStoreUnavailable();
         }
         return e;
     }

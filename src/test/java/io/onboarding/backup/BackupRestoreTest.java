@@ -71,15 +71,6 @@ class BackupRestoreTest {
         return items;
     }
 
-    private static double metric(String series) {
-        for (String line : api.withToken(null).get("/observe/metrics").raw().body().split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        return Double.NaN;
-    }
-
     @Test
     void aManualBackupIsEncryptedAndRestoresItsRowsIntoANewDatabase() throws Exception {
         UUID tenantId = tenant(null);
@@ -104,7 +95,7 @@ class BackupRestoreTest {
         Process list = new ProcessBuilder("pg_restore", "--list", file.toString()).redirectErrorStream(true).start();
         list.getInputStream().readAllBytes();
         assertThat(list.waitFor()).as("pg_restore --list on the encrypted file").isNotZero();
-        assertThat(metric("backup_job_success{database=\"" + database + "\"}")).isEqualTo(1.0);
+        assertThat(api.metric("backup_job_success{database=\"" + database + "\"}")).isEqualTo(1.0);
 
         JsonNode restored = restore(tenantId, "{\"backup_id\":\"" + item.get("backup_id").asText() + "\"}");
         assertThat(restored.get("status").asText()).as(restored.toString()).isEqualTo("succeeded");
@@ -154,10 +145,10 @@ class BackupRestoreTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> backups(tenantId).stream()
                 .filter(b -> b.get("kind").asText().equals("scheduled") && b.get("status").asText().equals("succeeded"))
                 .count() >= 2);
-        assertThat(metric("backup_job_success{database=\"" + database + "\"}")).isEqualTo(1.0);
-        assertThat(metric("backup_last_success_timestamp_seconds{database=\"" + database + "\"}"))
+        assertThat(api.metric("backup_job_success{database=\"" + database + "\"}")).isEqualTo(1.0);
+        assertThat(api.metric("backup_last_success_timestamp_seconds{database=\"" + database + "\"}"))
                 .isGreaterThan(System.currentTimeMillis() / 1000.0 - 60);
-        assertThat(metric("backup_size_bytes{database=\"" + database + "\"}")).isPositive();
+        assertThat(api.metric("backup_size_bytes{database=\"" + database + "\"}")).isPositive();
     }
 
     @Test
@@ -184,7 +175,7 @@ class BackupRestoreTest {
         UUID tenantId = tenant(null);
         String database = TenantNaming.databaseName(tenantId);
         backup(tenantId);
-        assertThat(metric("backup_job_success{database=\"" + database + "\"}")).isEqualTo(1.0);
+        assertThat(api.metric("backup_job_success{database=\"" + database + "\"}")).isEqualTo(1.0);
         catalog.execute("postgres", "DROP DATABASE " + database + " WITH (FORCE)");
 
         JsonNode failed = backup(tenantId);
@@ -194,7 +185,7 @@ class BackupRestoreTest {
         JsonNode latest = backups(tenantId).get(0);
         assertThat(latest.get("status").asText()).isEqualTo("failed");
         assertThat(latest.get("error").asText()).contains(database);
-        assertThat(metric("backup_job_success{database=\"" + database + "\"}")).isEqualTo(0.0);
+        assertThat(api.metric("backup_job_success{database=\"" + database + "\"}")).isEqualTo(0.0);
         try (var files = Files.list(backupDir.resolve("local").resolve(tenantId.toString()))) {
             assertThat(files.map(Path::toString).filter(name -> name.endsWith(".partial"))).isEmpty();
         }

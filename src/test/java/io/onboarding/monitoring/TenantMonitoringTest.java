@@ -167,15 +167,15 @@ class TenantMonitoringTest {
         String database = TenantNaming.databaseName(enterprise);
         try (Connection open = service.catalog().login(database, TestPostgres.cluster().user(),
                 TestPostgres.cluster().password() == null ? "" : TestPostgres.cluster().password())) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(metric(
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.metric(
                     "onboarding_tenant_database_connections{database=\"" + database + "\",tenant_id=\"" + enterprise
                             + "\",tier=\"enterprise\"}")).isGreaterThanOrEqualTo(1.0));
         }
-        assertThat(metric("onboarding_operations_total{outcome=\"succeeded\",type=\"provision\"}")).isEqualTo(2.0);
-        assertThat(metric("onboarding_tenant_database_connection_limit{database=\"" + TenantNaming.databaseName(basic)
+        assertThat(api.metric("onboarding_operations_total{outcome=\"succeeded\",type=\"provision\"}")).isEqualTo(2.0);
+        assertThat(api.metric("onboarding_tenant_database_connection_limit{database=\"" + TenantNaming.databaseName(basic)
                 + "\",tenant_id=\"" + basic + "\",tier=\"free\"}")).isEqualTo(5.0);
-        assertThat(metric("onboarding_tenants{status=\"active\"}")).isGreaterThanOrEqualTo(2.0);
-        assertThat(metric("onboarding_operation_step_duration_seconds_count{status=\"done\","
+        assertThat(api.metric("onboarding_tenants{status=\"active\"}")).isGreaterThanOrEqualTo(2.0);
+        assertThat(api.metric("onboarding_operation_step_duration_seconds_count{status=\"done\","
                 + "step=\"create-tenant-database\"}")).isEqualTo(2.0);
         String all = api.withToken(null).get("/observe/metrics").raw().body();
         assertThat(all).contains("jvm_memory_used_bytes").contains("camel_exchanges_total")
@@ -183,15 +183,6 @@ class TenantMonitoringTest {
         JsonNode health = api.withToken(null).get("/observe/health").body();
         assertThat(health.get("status").asText()).isEqualTo("UP");
         assertThat(health.toString()).contains("control-plane-database", "jms-broker", "secret-store");
-    }
-
-    private static double metric(String series) {
-        for (String line : api.withToken(null).get("/observe/metrics").raw().body().split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        return Double.NaN;
     }
 
     @Test

@@ -62,6 +62,16 @@ public final class ApiClient {
         }
     }
 
+    /** The current value of one series on /observe/metrics (no token needed), NaN if absent. */
+    public double metric(String series) {
+        for (String line : withToken(null).get("/observe/metrics").raw().body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
+    }
+
     /** The body as JSON, or null when there is none or it is not JSON (read it from raw()). */
     private static JsonNode json(String body) {
         if (body == null || body.isBlank()) {
