@@ -16,6 +16,7 @@ import io.onboarding.platform.ServiceSettings;
 import io.onboarding.tenant.PlanCatalog;
 import io.onboarding.tenant.TenantApi;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
+import io.onboarding.tenant.TenantLifecycle;
 import io.onboarding.tenant.TenantOnboarding;
 import io.onboarding.tenant.TenantPrivilegeGranter;
 import io.onboarding.tenant.TenantRepository;
@@ -216,8 +217,12 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("operationApi", new OperationApi(journal));
         registry.bind("tenantRepository", tenants);
         registry.bind("tenantOnboarding", onboarding);
-        registry.bind("tenantApi", new TenantApi(tenants, catalog));
-        registry.bind("tenantRequestValidator", new TenantRequestValidator(catalog));
+        TenantRequestValidator validator = new TenantRequestValidator(catalog);
+        OperationLauncher launcher = new OperationLauncher(controlPlane, journal, pipelines, runner);
+        TenantLifecycle lifecycle = new TenantLifecycle(tenants, validator, launcher, journal);
+        registry.bind("tenantApi", new TenantApi(tenants, catalog, lifecycle));
+        registry.bind("tenantLifecycle", lifecycle);
+        registry.bind("tenantRequestValidator", validator);
         TenantRoleProvisioner roles = new TenantRoleProvisioner(cluster, MAINTENANCE_DB);
         registry.bind("tenantRoleProvisioner", roles);
         TenantDatabaseProvisioner databases = new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB);
@@ -240,7 +245,9 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("invitationOutbox", outbox);
         registry.bind("userInvitations", invitations);
         registry.bind("userApi", new UserApi(invitations));
-        registry.bind("authProviderApi", new AuthProviderApi(new AuthProviderSettings(tenants, secrets)));
+        AuthProviderSettings authProviders = new AuthProviderSettings(tenants, secrets);
+        registry.bind("authProviderSettings", authProviders);
+        registry.bind("authProviderApi", new AuthProviderApi(authProviders));
 
         // inbound channels
         InboundRequests inbound = new InboundRequests(camel);
@@ -261,9 +268,11 @@ public final class TenantOnboardingService implements AutoCloseable {
         BackupRepository backupRecords = new BackupRepository(controlPlane);
         BackupMetrics backupMetrics = new BackupMetrics(meterRegistry);
         backupMetrics.restore(backupRecords.latestPerDatabase());
-        TenantBackups backups = new TenantBackups(cluster, tenants, backupRecords, new BackupKeys(secrets),
+        BackupKeys backupKeys = new BackupKeys(secrets);
+        registry.bind("backupKeys", backupKeys);
+        TenantBackups backups = new TenantBackups(cluster, tenants, backupRecords, backupKeys,
                 new PgTools(settings.get("onboarding.backup.pg-bin-dir", "")), backupMetrics,
-                new OperationLauncher(journal, pipelines, runner), databases, privileges,
+                launcher, databases, privileges,
                 settings.path("onboarding.backup-dir"));
         registry.bind("tenantBackups", backups);
         registry.bind("backupApi", new BackupApi(backups));

@@ -7,6 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.TriggerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,8 @@ public final class BackupSchedules {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupSchedules.class);
     private static final String TOPIC = "backups";
+    /** The Quartz group of every schedule: {@code quartz://tenant-backups/<tenant_id>} in routes/backup.yaml. */
+    private static final String GROUP = "tenant-backups";
 
     private final CamelContext camel;
     private final TenantRepository tenants;
@@ -57,13 +63,17 @@ public final class BackupSchedules {
         LOG.info("Backups of tenant {} scheduled: {}", tenant.tenantId(), tenant.backupPolicy().schedule());
     }
 
-    /** Compensation (and destroy): the schedule route and its Quartz job removed. */
+    /** Compensation (and destroy): the schedule route and its trigger in the job store removed. */
     public synchronized void unschedule(UUID tenantId) throws Exception {
         String routeId = routeId(tenantId);
         if (camel.getRoute(routeId) != null) {
             camel.getRouteController().stopRoute(routeId);
             camel.removeRoute(routeId);
         }
+        // Removing the route leaves the trigger in the (shared) job store: delete it for every instance.
+        Scheduler scheduler = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+        scheduler.unscheduleJob(TriggerKey.triggerKey(tenantId.toString(), GROUP));
+        scheduler.deleteJob(JobKey.jobKey(tenantId.toString(), GROUP));
     }
 
     /** At start-up: every active tenant's schedule. */

@@ -160,6 +160,16 @@ public final class TenantBackups {
         }
     }
 
+    /** Step {@code take-final-backup} of a destroy (skipped for a tenant that never got a database). */
+    public void finalBackup(Exchange exchange) throws Exception {
+        Map<String, String> parameters = parameters(exchange);
+        if ("failed".equals(parameters.get("previous_status"))) {
+            exchange.setProperty(JournaledStepComponent.SKIPPED_PROPERTY, "the tenant failed to provision");
+            return;
+        }
+        dump(exchange);
+    }
+
     /** Step {@code take-safety-backup}: before a restore in place (skipped otherwise). */
     public void safetyBackup(Exchange exchange) throws Exception {
         if (!Boolean.parseBoolean(parameters(exchange).get("in_place"))) {

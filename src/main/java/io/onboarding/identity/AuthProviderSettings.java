@@ -57,6 +57,12 @@ public final class AuthProviderSettings {
         return summary(tenantId);
     }
 
+    /** Destroy: the providers' configuration (every version) deleted. */
+    public void delete(UUID tenantId) {
+        secrets.delete(path(tenantId));
+        tenants.authProvidersChanged(tenantId, List.of());
+    }
+
     /** The configuration with every secret redacted. */
     public Map<String, Object> read(UUID tenantId) {
         requireTenant(tenantId);

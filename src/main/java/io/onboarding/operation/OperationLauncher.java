@@ -2,6 +2,9 @@ package io.onboarding.operation;
 
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Starts an operation on an existing tenant (backup, restore, …): journaled with all its steps
@@ -12,16 +15,27 @@ public final class OperationLauncher {
     private final OperationJournal journal;
     private final OperationPipelines pipelines;
     private final OperationRunner runner;
+    private final TransactionTemplate transaction;
 
-    public OperationLauncher(OperationJournal journal, OperationPipelines pipelines, OperationRunner runner) {
+    public OperationLauncher(DataSource dataSource, OperationJournal journal, OperationPipelines pipelines,
+                             OperationRunner runner) {
         this.journal = journal;
         this.pipelines = pipelines;
         this.runner = runner;
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
     public UUID launch(String type, UUID tenantId, Map<String, String> parameters) {
+        return launch(type, tenantId, parameters, () -> { });
+    }
+
+    /** Starts the operation; {@code alongside} (e.g. a status change) commits with it or not at all. */
+    public UUID launch(String type, UUID tenantId, Map<String, String> parameters, Runnable alongside) {
         UUID operationId = UUID.randomUUID();
-        journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);
+        transaction.executeWithoutResult(status -> {
+            alongside.run();
+            journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);
+        });
         runner.submit(operationId);
         return operationId;
     }

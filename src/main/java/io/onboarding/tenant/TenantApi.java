@@ -24,10 +24,36 @@ public final class TenantApi {
 
     private final TenantRepository tenants;
     private final PlanCatalog catalog;
+    private final TenantLifecycle lifecycle;
 
-    public TenantApi(TenantRepository tenants, PlanCatalog catalog) {
+    public TenantApi(TenantRepository tenants, PlanCatalog catalog, TenantLifecycle lifecycle) {
         this.tenants = tenants;
         this.catalog = catalog;
+        this.lifecycle = lifecycle;
+    }
+
+    /** {@code PATCH /api/v1/tenants/{id}}: plan, monitoring level or backup policy. */
+    public void change(Exchange exchange) {
+        UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
+        UUID operationId = lifecycle.change(tenantId,
+                io.onboarding.api.Json.parse(exchange.getMessage().getBody(String.class)));
+        operationStarted(exchange, tenantId, operationId, "active");
+    }
+
+    /** {@code DELETE /api/v1/tenants/{id}?confirm={tenant_name}}. */
+    public void destroy(Exchange exchange) {
+        UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
+        UUID operationId = lifecycle.destroy(tenantId, exchange.getMessage().getHeader("confirm", String.class));
+        operationStarted(exchange, tenantId, operationId, "destroying");
+    }
+
+    private static void operationStarted(Exchange exchange, UUID tenantId, UUID operationId, String status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenant_id", tenantId);
+        body.put("operation_id", operationId);
+        body.put("status", status);
+        HttpReplies.json(exchange, 202, body);
+        exchange.getMessage().setHeader("Location", "/api/v1/operations/" + operationId);
     }
 
     /** The reply to a create request the entry point ({@code direct:onboard-tenant}) accepted. */

@@ -6,8 +6,11 @@ import static io.onboarding.platform.SqlIdentifiers.quote;
 import io.onboarding.platform.PostgresCluster;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -50,6 +53,34 @@ public final class TenantDatabaseProvisioner {
             }
             statement.execute("COMMENT ON DATABASE " + database + " IS " + literal(marker));
             statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+        }
+    }
+
+    /** The plan's connection limit on the tenant's database (after a plan change). */
+    public void applyConnectionLimit(TenantRecord tenant) throws SQLException {
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            statement.execute("ALTER DATABASE " + quote(tenant.databaseName()) + " CONNECTION LIMIT "
+                    + tenant.connectionLimit());
+        }
+    }
+
+    /** Destroy: every database carrying the tenant's marker (its own and restored copies) dropped. */
+    public void dropAll(UUID tenantId) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             PreparedStatement query = connection.prepareStatement("SELECT datname FROM pg_database"
+                     + " WHERE shobj_description(oid, 'pg_database') = ?")) {
+            query.setString(1, TenantNaming.ownerMarker(tenantId));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        drop(tenantId);
+        for (String name : names) {
+            drop(tenantId, name);
         }
     }
 

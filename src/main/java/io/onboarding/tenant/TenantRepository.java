@@ -143,6 +143,18 @@ public final class TenantRepository {
                 + " (SELECT 1 FROM jsonb_array_elements_text(warnings) w WHERE w LIKE ?)", MAPPER, topic + ":%");
     }
 
+    public void setStatus(UUID tenantId, String status) {
+        jdbc.update("UPDATE tenants SET status = ?, updated_at = now() WHERE tenant_id = ?", status, tenantId);
+    }
+
+    /** A changed plan, monitoring level or backup policy (PATCH), with the plan's connection limit. */
+    public void applyChange(UUID tenantId, String plan, String monitoringLevel, BackupPolicy backupPolicy,
+                            int connectionLimit) {
+        jdbc.update("UPDATE tenants SET plan = ?, monitoring_level = ?, backup_policy = ?::jsonb, connection_limit = ?,"
+                + " updated_at = now() WHERE tenant_id = ?", plan, monitoringLevel, Json.write(backupPolicy),
+                connectionLimit, tenantId);
+    }
+
     public void markFailed(UUID tenantId) {
         jdbc.update("UPDATE tenants SET status = 'failed', updated_at = now() WHERE tenant_id = ?"
                 + " AND status <> 'destroyed'", tenantId);

@@ -75,6 +75,39 @@ public final class TenantRequestValidator {
                 backupPolicy, adminEmail == null ? null : adminEmail.toLowerCase());
     }
 
+    /** What PATCH may change; the rest of a tenant is fixed once it exists. */
+    public record Change(String plan, String monitoringLevel, BackupPolicy backupPolicy, int connectionLimit) {
+    }
+
+    private static final Set<String> CHANGEABLE = Set.of("plan", "monitoring_level", "backup_policy");
+
+    /**
+     * A PATCH body against the tenant as it is: a new plan brings its connection limit and, unless
+     * one is given, its default monitoring level; the backup policy is merged field by field.
+     */
+    public Change validateChange(JsonNode body, TenantRecord current) {
+        if (body == null || !body.isObject() || body.isEmpty()) {
+            throw ApiException.validation("body", "must be a JSON object with plan, monitoring_level or backup_policy");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!CHANGEABLE.contains(name)) {
+                errors.add(new FieldError(name, FIELDS.contains(name) ? "cannot be changed" : "is not a known field"));
+            }
+        }
+        String plan = oneOf(body, "plan", false, catalog.planNames(), errors);
+        String monitoringLevel = oneOf(body, "monitoring_level", false, PlanCatalog.MONITORING_LEVELS, errors);
+        BackupPolicy backupPolicy = backupPolicy(body.get("backup_policy"), current.backupPolicy(), errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+        PlanCatalog.Plan newPlan = catalog.plan(plan == null ? current.plan() : plan);
+        String level = monitoringLevel != null ? monitoringLevel
+                : plan != null && !plan.equals(current.plan()) ? newPlan.monitoringLevel() : current.monitoringLevel();
+        return new Change(newPlan.name(), level, backupPolicy, newPlan.connectionLimit());
+    }
+
     private BackupPolicy backupPolicy(JsonNode node, BackupPolicy defaults, List<FieldError> errors) {
         if (node == null || node.isNull()) {
             return defaults;

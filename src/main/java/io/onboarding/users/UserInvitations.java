@@ -175,6 +175,13 @@ public final class UserInvitations {
         events.publish("user.removed", tenantId, Map.of("user_id", userId));
     }
 
+    /** Destroy: every user of the tenant removed (sessions, login role, credentials). */
+    public void removeAll(UUID tenantId) {
+        for (TenantUser user : users.list(tenantId)) {
+            remove(tenantId, user.userId());
+        }
+    }
+
     /** A new password (the old one stops working at once), collected through a new one-time link. */
     public TenantUser rotate(UUID tenantId, UUID userId) {
         TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));

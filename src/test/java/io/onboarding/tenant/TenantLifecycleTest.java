@@ -1,0 +1,128 @@
+package io.onboarding.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.support.ApiClient;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.RunningService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** PATCH re-applies a plan; DELETE removes everything a tenant had, after a final backup. */
+class TenantLifecycleTest {
+
+    private static RunningService service;
+    private static ApiClient api;
+    private static Catalog catalog;
+    private static Path prometheusDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        prometheusDir = Files.createTempDirectory("lifecycle-prometheus");
+        service = RunningService.start("platform_lifecycle_test", Map.of(
+                "onboarding.prometheus.config-dir", prometheusDir.toString()));
+        api = service.api();
+        catalog = service.catalog();
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    private static JsonNode await202(ApiClient.Response accepted) {
+        assertThat(accepted.status()).as(String.valueOf(accepted.body())).isEqualTo(202);
+        return service.awaitOperation(accepted.body().get("operation_id").asText());
+    }
+
+    @Test
+    void aPlanChangeReappliesTheConnectionLimitAlertsAndSchedule() throws Exception {
+        UUID tenantId = service.activeTenant("free", null);
+        String database = TenantNaming.databaseName(tenantId);
+        Path rules = prometheusDir.resolve("rules/tenant-" + tenantId + ".yml");
+        assertThat(Files.readString(rules)).doesNotContain("TenantSLABreach");
+
+        JsonNode operation = await202(api.patch("/api/v1/tenants/" + tenantId,
+                "{\"plan\":\"enterprise\",\"backup_policy\":{\"retention_days\":45}}"));
+        assertThat(operation.get("type").asText()).isEqualTo("update");
+        assertThat(operation.get("status").asText()).isEqualTo("succeeded");
+        assertThat(catalog.value("postgres", "SELECT datconnlimit FROM pg_database WHERE datname = ?", database))
+                .isEqualTo("100");
+        assertThat(Files.readString(rules)).contains("TenantSLABreach");
+        JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
+        assertThat(tenant.get("plan").asText()).isEqualTo("enterprise");
+        assertThat(tenant.get("monitoring_level").asText()).isEqualTo("enterprise");
+        assertThat(tenant.get("database").get("connection_limit").asInt()).isEqualTo(100);
+        assertThat(tenant.get("backup_policy").get("retention_days").asInt()).isEqualTo(45);
+        assertThat(tenant.get("backup_policy").get("schedule").asText()).as("the rest of the policy kept")
+                .isEqualTo("0 3 * * 0");
+
+        ApiClient.Response fixed = api.patch("/api/v1/tenants/" + tenantId, "{\"tenant_name\":\"Renamed\",\"region\":\"x\"}");
+        assertThat(fixed.status()).isEqualTo(400);
+        assertThat(fixed.body().get("error").get("details").toString()).contains("tenant_name").contains("cannot be changed");
+        assertThat(api.patch("/api/v1/tenants/" + tenantId, "{\"backup_policy\":{\"schedule\":\"nope\"}}").body()
+                .get("error").get("details").get(0).get("field").asText()).isEqualTo("backup_policy.schedule");
+        assertThat(api.patch("/api/v1/tenants/" + UUID.randomUUID(), "{\"plan\":\"free\"}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void destroyNeedsTheNameAndThenRemovesEverythingAfterAFinalBackup() throws Exception {
+        UUID tenantId = UUID.randomUUID();
+        String name = "Doomed " + tenantId.toString().substring(0, 8);
+        JsonNode provisioned = service.provision("""
+                {"tenant_id":"%s","tenant_name":"%s","plan":"standard","region":"local",
+                 "backup_policy":{"encryption_level":"high"}}""".formatted(tenantId, name));
+        assertThat(provisioned.get("status").asText()).isEqualTo("succeeded");
+        String database = TenantNaming.databaseName(tenantId);
+        String login = api.post("/api/v1/tenants/" + tenantId + "/users",
+                "{\"email\":\"gone-" + tenantId.toString().substring(0, 8) + "@example.test\",\"role\":\"developer\"}")
+                .body().get("database_user").asText();
+        assertThat(api.put("/api/v1/tenants/" + tenantId + "/auth-providers", "{\"github\":{\"client_id\":\"a\","
+                + "\"client_secret\":\"b\",\"organization\":\"acme\"}}").status()).isEqualTo(200);
+        await202(api.post("/api/v1/tenants/" + tenantId + "/backups", ""));
+
+        assertThat(api.delete("/api/v1/tenants/" + tenantId).body().get("error").get("details").get(0)
+                .get("field").asText()).isEqualTo("confirm");
+        assertThat(api.delete("/api/v1/tenants/" + tenantId + "?confirm=wrong").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("status").asText()).isEqualTo("active");
+        assertThat(catalog.databaseExists(database)).isTrue();
+
+        JsonNode destroyed = await202(api.delete("/api/v1/tenants/" + tenantId + "?confirm="
+                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")));
+        assertThat(destroyed.get("status").asText()).as(destroyed.toString()).isEqualTo("succeeded");
+        List<String> steps = new ArrayList<>();
+        destroyed.get("steps").forEach(step -> steps.add(step.get("name").asText() + ":" + step.get("status").asText()));
+        assertThat(steps).containsExactly("take-final-backup:done", "unschedule-tenant-backups:done",
+                "remove-tenant-monitoring:done", "remove-tenant-users:done", "drop-tenant-databases:done",
+                "drop-tenant-roles:done", "delete-tenant-secrets:done", "mark-tenant-destroyed:done");
+        assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("status").asText()).isEqualTo("destroyed");
+
+        assertThat(catalog.databaseExists(database)).isFalse();
+        assertThat(catalog.value("postgres", "SELECT count(*) FROM pg_roles WHERE shobj_description(oid, 'pg_authid') = ?",
+                TenantNaming.ownerMarker(tenantId))).isEqualTo("0");
+        assertThat(catalog.roleExists(login)).isFalse();
+        assertThat(catalog.platform("SELECT count(*) FROM secrets WHERE path LIKE ? OR path LIKE ? OR path = ? OR path = ?",
+                "tenant-roles/" + tenantId + "/%", "tenant-users/" + tenantId + "/%", "tenant-auth/" + tenantId,
+                "platform/backup-keys/" + tenantId)).containsExactly("0");
+        assertThat(prometheusDir.resolve("rules/tenant-" + tenantId + ".yml")).doesNotExist();
+        assertThat(prometheusDir.resolve("targets/tenant-" + tenantId + ".json")).doesNotExist();
+        assertThat(catalog.platform("SELECT kind || ' ' || status FROM backups WHERE tenant_id = ? ORDER BY started_at",
+                tenantId)).containsExactly("manual succeeded", "final succeeded");
+        assertThat(catalog.platform("SELECT count(*) FROM qrtz_triggers WHERE trigger_name LIKE ?",
+                "%" + tenantId + "%")).containsExactly("0");
+
+        // The name is free again; a second DELETE is a conflict, not a second destroy.
+        assertThat(api.delete("/api/v1/tenants/" + tenantId + "?confirm=" + name.replace(" ", "%20")).status())
+                .isEqualTo(409);
+        assertThat(service.provision("{\"tenant_name\":\"" + name + "\",\"plan\":\"free\",\"region\":\"local\"}")
+                .get("status").asText()).isEqualTo("succeeded");
+    }
+}
