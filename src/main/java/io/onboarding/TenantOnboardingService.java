@@ -219,13 +219,13 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("tenantOnboarding", onboarding);
         TenantRequestValidator validator = new TenantRequestValidator(catalog);
         OperationLauncher launcher = new OperationLauncher(controlPlane, journal, pipelines, runner);
-        TenantLifecycle lifecycle = new TenantLifecycle(tenants, validator, launcher, journal);
+        TenantDatabaseProvisioner databases = new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB);
+        TenantLifecycle lifecycle = new TenantLifecycle(tenants, validator, launcher, journal, databases);
         registry.bind("tenantApi", new TenantApi(tenants, catalog, lifecycle));
         registry.bind("tenantLifecycle", lifecycle);
         registry.bind("tenantRequestValidator", validator);
         TenantRoleProvisioner roles = new TenantRoleProvisioner(cluster, MAINTENANCE_DB);
         registry.bind("tenantRoleProvisioner", roles);
-        TenantDatabaseProvisioner databases = new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB);
         registry.bind("tenantDatabaseProvisioner", databases);
         registry.bind("tenantSchemaMigrator", new TenantSchemaMigrator(cluster));
         TenantPrivilegeGranter privileges = new TenantPrivilegeGranter(cluster);

@@ -167,6 +167,10 @@ public final class TenantBackups {
             exchange.setProperty(JournaledStepComponent.SKIPPED_PROPERTY, "the tenant failed to provision");
             return;
         }
+        if ("suspended".equals(parameters.get("previous_status"))) {
+            // A suspended database accepts no connections, pg_dump's included.
+            databases.allowConnections(exchange.getMessage().getHeader("tenantId", UUID.class));
+        }
         dump(exchange);
     }
 

@@ -40,6 +40,19 @@ public final class TenantApi {
         operationStarted(exchange, tenantId, operationId, "active");
     }
 
+    public void suspend(Exchange exchange) {
+        UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
+        String body = exchange.getMessage().getBody(String.class);
+        UUID operationId = lifecycle.suspend(tenantId, body == null || body.isBlank() ? null
+                : io.onboarding.api.Json.parse(body));
+        operationStarted(exchange, tenantId, operationId, "active");
+    }
+
+    public void resume(Exchange exchange) {
+        UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
+        operationStarted(exchange, tenantId, lifecycle.resume(tenantId), "suspended");
+    }
+
     /** {@code DELETE /api/v1/tenants/{id}?confirm={tenant_name}}. */
     public void destroy(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");

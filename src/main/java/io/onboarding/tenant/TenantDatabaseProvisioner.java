@@ -56,6 +56,27 @@ public final class TenantDatabaseProvisioner {
         }
     }
 
+    /** Suspend: nobody may connect to the tenant's database any more; open sessions are ended. */
+    public void blockConnections(UUID tenantId) throws SQLException {
+        String name = TenantNaming.databaseName(tenantId);
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement();
+             PreparedStatement terminate = connection.prepareStatement(
+                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?")) {
+            statement.execute("ALTER DATABASE " + quote(name) + " ALLOW_CONNECTIONS false");
+            terminate.setString(1, name);
+            terminate.executeQuery().close();
+        }
+    }
+
+    /** Resume (and undo of a suspend): connections allowed again. */
+    public void allowConnections(UUID tenantId) throws SQLException {
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            statement.execute("ALTER DATABASE " + quote(TenantNaming.databaseName(tenantId)) + " ALLOW_CONNECTIONS true");
+        }
+    }
+
     /** The plan's connection limit on the tenant's database (after a plan change). */
     public void applyConnectionLimit(TenantRecord tenant) throws SQLException {
         try (Connection connection = cluster.connect(maintenanceDatabase);

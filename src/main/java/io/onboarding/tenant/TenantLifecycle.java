@@ -22,9 +22,11 @@ public final class TenantLifecycle {
     private final TenantRequestValidator validator;
     private final OperationLauncher launcher;
     private final OperationJournal journal;
+    private final TenantDatabaseProvisioner databases;
 
     public TenantLifecycle(TenantRepository tenants, TenantRequestValidator validator, OperationLauncher launcher,
-                           OperationJournal journal) {
+                           OperationJournal journal, TenantDatabaseProvisioner databases) {
+        this.databases = databases;
         this.journal = journal;
         this.tenants = tenants;
         this.validator = validator;
@@ -52,6 +54,35 @@ public final class TenantLifecycle {
                 Integer.parseInt(previous.get("previous_connection_limit")));
     }
 
+    /** {@code POST /api/v1/tenants/{id}/suspend {"reason"}}: connections blocked by a suspend operation. */
+    public UUID suspend(UUID tenantId, com.fasterxml.jackson.databind.JsonNode body) {
+        tenants.requireActive(tenantId);
+        String reason = body != null && body.path("reason").isTextual() ? body.get("reason").asText().trim() : "";
+        if (reason.isEmpty() || reason.length() > 500) {
+            throw ApiException.validation("reason", "is required: why the tenant is suspended (at most 500 characters)");
+        }
+        return launcher.launch("suspend", tenantId, Map.of("reason", reason));
+    }
+
+    /** {@code POST /api/v1/tenants/{id}/resume}. */
+    public UUID resume(UUID tenantId) {
+        TenantRecord tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        if (!"suspended".equals(tenant.status())) {
+            throw new ApiException(409, "conflict", "tenant " + tenantId + " is " + tenant.status() + ", not suspended");
+        }
+        return launcher.launch("resume", tenantId, Map.of());
+    }
+
+    /** Step {@code mark-tenant-suspended}. */
+    public void suspended(Exchange exchange) {
+        tenants.suspended(exchange.getMessage().getHeader("tenantId", UUID.class), parameters(exchange).get("reason"));
+    }
+
+    /** Step {@code mark-tenant-resumed}. */
+    public void resumed(UUID tenantId) {
+        tenants.resumed(tenantId);
+    }
+
     /** {@code DELETE /api/v1/tenants/{id}?confirm={tenant_name}}: nothing is touched unless confirmed. */
     public UUID destroy(UUID tenantId, String confirm) {
         TenantRecord tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
@@ -77,7 +108,7 @@ public final class TenantLifecycle {
      * something was removed it cannot come back, so the tenant is failed with a warning and another
      * DELETE finishes the job (every step is idempotent).
      */
-    public void destroyFailed(Exchange exchange) {
+    public void destroyFailed(Exchange exchange) throws java.sql.SQLException {
         UUID tenantId = exchange.getMessage().getHeader("tenantId", UUID.class);
         UUID operationId = exchange.getMessage().getHeader(JournaledStepComponent.OPERATION_ID, UUID.class);
         boolean somethingRemoved = journal.find(operationId).orElseThrow().steps().stream()
@@ -86,7 +117,11 @@ public final class TenantLifecycle {
             tenants.setStatus(tenantId, "failed");
             tenants.setWarning(tenantId, "destroy", "incomplete; DELETE the tenant again to finish");
         } else {
-            tenants.setStatus(tenantId, parameters(exchange).get("previous_status"));
+            String previous = parameters(exchange).get("previous_status");
+            if ("suspended".equals(previous)) {
+                databases.blockConnections(tenantId);
+            }
+            tenants.setStatus(tenantId, previous);
         }
     }
 

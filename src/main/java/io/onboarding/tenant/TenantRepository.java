@@ -143,6 +143,16 @@ public final class TenantRepository {
                 + " (SELECT 1 FROM jsonb_array_elements_text(warnings) w WHERE w LIKE ?)", MAPPER, topic + ":%");
     }
 
+    public void suspended(UUID tenantId, String reason) {
+        jdbc.update("UPDATE tenants SET status = 'suspended', suspended_at = now(), suspension_reason = ?,"
+                + " updated_at = now() WHERE tenant_id = ?", reason, tenantId);
+    }
+
+    public void resumed(UUID tenantId) {
+        jdbc.update("UPDATE tenants SET status = 'active', suspended_at = NULL, suspension_reason = NULL,"
+                + " updated_at = now() WHERE tenant_id = ?", tenantId);
+    }
+
     public void setStatus(UUID tenantId, String status) {
         jdbc.update("UPDATE tenants SET status = ?, updated_at = now() WHERE tenant_id = ?", status, tenantId);
     }

@@ -74,6 +74,51 @@ class TenantLifecycleTest {
     }
 
     @Test
+    void suspendClosesTheDatabaseToItsUsersAndResumeOpensIt() throws Exception {
+        UUID tenantId = service.activeTenant("standard", null);
+        String database = TenantNaming.databaseName(tenantId);
+        String user = "probe_" + tenantId.toString().replace("-", "").substring(0, 12);
+        String password = UUID.randomUUID().toString();
+        catalog.execute("postgres", "CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "' IN ROLE "
+                + TenantNaming.roleName(tenantId, TenantRole.DEVELOPER));
+        try {
+            java.sql.Connection open = catalog.login(database, user, password);
+            assertThat(api.post("/api/v1/tenants/" + tenantId + "/suspend", "{}").body().get("error").get("details")
+                    .get(0).get("field").asText()).isEqualTo("reason");
+            JsonNode suspended = await202(api.post("/api/v1/tenants/" + tenantId + "/suspend",
+                    "{\"reason\":\"unpaid invoice\"}"));
+            assertThat(suspended.get("status").asText()).isEqualTo("succeeded");
+            JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
+            assertThat(tenant.get("status").asText()).isEqualTo("suspended");
+            assertThat(tenant.get("suspension_reason").asText()).isEqualTo("unpaid invoice");
+            assertThat(tenant.get("suspended_at").isTextual()).isTrue();
+            assertThat(open.isValid(2)).as("the open session was ended").isFalse();
+            open.close();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.login(database, user, password).close())
+                    .hasMessageContaining("not currently accepting connections");
+            assertThat(api.post("/api/v1/tenants/" + tenantId + "/backups", "").status()).isEqualTo(409);
+
+            assertThat(await202(api.post("/api/v1/tenants/" + tenantId + "/resume", "")).get("status").asText())
+                    .isEqualTo("succeeded");
+            JsonNode resumed = api.get("/api/v1/tenants/" + tenantId).body();
+            assertThat(resumed.get("status").asText()).isEqualTo("active");
+            assertThat(resumed.has("suspension_reason")).isFalse();
+            catalog.login(database, user, password).close();
+            assertThat(api.post("/api/v1/tenants/" + tenantId + "/resume", "").status()).isEqualTo(409);
+
+            // A suspended tenant can be destroyed too: its final backup needs the database open.
+            await202(api.post("/api/v1/tenants/" + tenantId + "/suspend", "{\"reason\":\"closing\"}"));
+            String name = api.get("/api/v1/tenants/" + tenantId).body().get("tenant_name").asText();
+            catalog.execute("postgres", "DROP ROLE " + user);
+            JsonNode destroyed = await202(api.delete("/api/v1/tenants/" + tenantId + "?confirm=" + name.replace(" ", "%20")));
+            assertThat(destroyed.get("status").asText()).as(destroyed.toString()).isEqualTo("succeeded");
+            assertThat(catalog.databaseExists(database)).isFalse();
+        } finally {
+            catalog.execute("postgres", "DROP ROLE IF EXISTS " + user);
+        }
+    }
+
+    @Test
     void destroyNeedsTheNameAndThenRemovesEverythingAfterAFinalBackup() throws Exception {
         UUID tenantId = UUID.randomUUID();
         String name = "Doomed " + tenantId.toString().substring(0, 8);
