@@ -198,7 +198,7 @@ public final class TenantOnboardingService implements AutoCloseable {
         PlanCatalog catalog = PlanCatalog.fromSettings(settings);
         OperationJournal journal = new OperationJournal(controlPlane);
         runner = new OperationRunner(camel, controlPlane, journal, settings.getInt("onboarding.operations.workers"),
-                metrics);
+                settings.getInt("onboarding.operations.max-compensation-attempts"), metrics);
         TenantRepository tenants = new TenantRepository(controlPlane,
                 settings.get("onboarding.tenant-database.public-host", cluster.host()),
                 Integer.parseInt(settings.get("onboarding.tenant-database.public-port", Integer.toString(cluster.port()))));
@@ -312,7 +312,7 @@ public final class TenantOnboardingService implements AutoCloseable {
     private void stopOperations() {
         if (runner != null) {
             try {
-                runner.stop(settings.getInt("camel.main.shutdownTimeout") - 5L);
+                runner.stop(settings.getInt("onboarding.operations.stop-timeout-seconds"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -19,8 +19,9 @@ public final class ApiErrorResponder implements Processor {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ApiException error = failure instanceof ApiException api ? api : null;
         if (error == null) {
-            LOG.error("Internal error serving {} {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
-                    exchange.getMessage().getHeader(Exchange.HTTP_URI), failure);
+            // The route, not the URI: a URI can carry a one-time invitation token.
+            LOG.error("Internal error serving {} ({})", exchange.getFromRouteId(),
+                    exchange.getMessage().getHeader(Exchange.HTTP_METHOD), failure);
             error = new ApiException(500, "internal_error", "the service failed to handle the request");
         }
         HttpReplies.json(exchange, error.status(), Map.of("error", error.toBody()));

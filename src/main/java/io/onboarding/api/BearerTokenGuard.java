@@ -14,6 +14,9 @@ public final class BearerTokenGuard implements Processor {
     private final byte[] adminToken;
 
     public BearerTokenGuard(String adminToken) {
+        if (adminToken == null || adminToken.isBlank()) {
+            throw new IllegalArgumentException("the admin token must not be empty");
+        }
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -35,11 +35,12 @@ public final class BackupKeys {
     /** The key to encrypt a new backup with, created on first use. */
     public StreamingAead forEncryption(UUID tenantId, String encryptionLevel) {
         String path = path(tenantId, encryptionLevel);
-        Map<String, String> stored = secrets.get(path).orElse(null);
-        if (stored == null) {
+        if (secrets.get(path).isEmpty()) {
             try {
                 KeysetHandle fresh = KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB);
-                secrets.put(path, Map.of("keyset", TinkJsonProtoKeysetFormat.serializeKeyset(fresh,
+                // Two first backups at once must not each write a key: only one write can win, and
+                // both then encrypt with what is stored.
+                secrets.putIfAbsent(path, Map.of("keyset", TinkJsonProtoKeysetFormat.serializeKeyset(fresh,
                         InsecureSecretKeyAccess.get())));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot create a backup key", e);

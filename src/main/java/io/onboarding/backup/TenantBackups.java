@@ -93,7 +93,11 @@ public final class TenantBackups {
             LOG.info("Scheduled backup of tenant {} skipped: the tenant is not active", tenantId);
             return;
         }
-        launcher.launch("backup", tenantId, Map.of("kind", "scheduled", "backup_id", UUID.randomUUID().toString()));
+        try {
+            launcher.launch("backup", tenantId, Map.of("kind", "scheduled", "backup_id", UUID.randomUUID().toString()));
+        } catch (ApiException busy) {
+            LOG.info("Scheduled backup of tenant {} skipped: {}", tenantId, busy.getMessage());
+        }
     }
 
     /** {@code POST /api/v1/tenants/{id}/restore}: checked here, run as a restore operation. */
@@ -233,6 +237,11 @@ public final class TenantBackups {
         databases.replace(exchange.getMessage().getBody(TenantRecord.class), parameters.get("target_database"));
     }
 
+    /** Compensation of {@code switch-to-restored-database}. */
+    public void undoSwitch(Exchange exchange) throws SQLException {
+        databases.undoReplace(tenants.load(exchange.getMessage().getHeader("tenantId", UUID.class)));
+    }
+
     /** Runs daily: successful backups past retention go, but never a tenant's newest successful one. */
     public void applyRetention() throws IOException {
         for (Backup backup : backups.pastRetention()) {
@@ -261,8 +270,9 @@ public final class TenantBackups {
         Path log = Files.createTempFile("pg_dump", ".log");
         try {
             StreamingAead aead = keys.forEncryption(tenant.tenantId(), level);
+            // A session holding an exclusive lock must not stall a backup worker for ever.
             Process dump = start(log, pgTools.pgDump(serverMajor()).toString(), "--format=custom", "--compress=6",
-                    "--dbname", tenant.databaseName());
+                    "--lock-wait-timeout=120000", "--dbname", tenant.databaseName());
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             try (InputStream plain = dump.getInputStream();
                  OutputStream encrypted = aead.newEncryptingStream(
@@ -304,7 +314,12 @@ public final class TenantBackups {
     }
 
     private static void finish(Process process, Path log, String tool) throws IOException, InterruptedException {
-        int exit = process.waitFor();
+        // Output is fully read by now; the process only has to exit.
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(tool + " did not exit");
+        }
+        int exit = process.exitValue();
         if (exit != 0) {
             String output = Files.readString(log).strip();
             throw new IllegalStateException(tool + " failed (exit " + exit + "): "

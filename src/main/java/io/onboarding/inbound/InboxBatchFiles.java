@@ -72,7 +72,7 @@ public final class InboxBatchFiles {
                 if (record.unreadable() != null) {
                     line.put("error", ApiException.validation("body", record.unreadable()).toBody());
                 } else {
-                    Map<String, Object> outcome = requests.submit(record.body(), "inbox:" + fingerprint + ":" + record.line());
+                    Map<String, Object> outcome = submit(record, "inbox:" + fingerprint + ":" + record.line());
                     outcome.remove("status");
                     line.putAll(outcome);
                 }
@@ -87,18 +87,47 @@ public final class InboxBatchFiles {
                 report.newLine();
             }
         } catch (UnreadableBatchFile e) {
-            Files.deleteIfExists(partial);
-            Path failed = Files.createDirectories(inbox.resolve(".failed"));
-            Files.writeString(failed.resolve(name + ".reason.txt"), e.getMessage() + System.lineSeparator(),
-                    StandardCharsets.UTF_8);
-            LOG.warn("Inbox file {} moved to .failed: {}", name, e.getMessage());
-            metrics.inboxFile("failed");
+            fail(name, partial, e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            // Our own failure (database or secret store down) that outlasted the retries: records are
+            // idempotent, so the file can simply be dropped again.
+            fail(name, partial, "processing stopped after " + (accepted + refused) + " records: " + e.getMessage()
+                    + "; the service could not handle the rest. Drop the file again to retry: records already"
+                    + " accepted are not created twice.");
             throw e;
         }
         Files.move(partial, results.resolve(name + ".result.ndjson"), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
         LOG.info("Inbox file {}: {} records accepted, {} refused", name, accepted, refused);
         metrics.inboxFile("processed");
+    }
+
+    private void fail(String name, Path partial, String reason) throws IOException {
+        Files.deleteIfExists(partial);
+        Path failed = Files.createDirectories(inbox.resolve(".failed"));
+        Files.writeString(failed.resolve(name + ".reason.txt"), reason + System.lineSeparator(), StandardCharsets.UTF_8);
+        LOG.warn("Inbox file {} moved to .failed: {}", name, reason);
+        metrics.inboxFile("failed");
+    }
+
+    /** A record handed to the entry point, tried again a few times if the service itself fails. */
+    private Map<String, Object> submit(BatchRecord record, String origin) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return requests.submit(record.body(), origin);
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(1000L * attempt); // back-off between attempts against a failing dependency
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Called for a file whose content was processed before: it is moved to .done/ untouched. */

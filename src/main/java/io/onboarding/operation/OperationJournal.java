@@ -115,6 +115,24 @@ public final class OperationJournal {
                 operationId);
     }
 
+    /** Counts one more attempt at compensating; returns how many there have been. */
+    public int compensationAttempt(UUID operationId) {
+        return jdbc.queryForObject("UPDATE operations SET compensation_attempts = compensation_attempts + 1"
+                + " WHERE operation_id = ? RETURNING compensation_attempts", Integer.class, operationId);
+    }
+
+    /** Failed, and not (or not wholly) undone: the steps say which are still as they were left. */
+    public void notCompensated(UUID operationId, String reason) {
+        jdbc.update("UPDATE operations SET status = 'failed', compensated = false, compensating = false,"
+                + " error = coalesce(error, '') || '; ' || ?, finished_at = now() WHERE operation_id = ?",
+                reason, operationId);
+    }
+
+    public boolean hasUnfinished(UUID tenantId) {
+        return !jdbc.queryForList("SELECT 1 FROM operations WHERE tenant_id = ? AND status = 'running' LIMIT 1",
+                Integer.class, tenantId).isEmpty();
+    }
+
     public void compensated(UUID operationId) {
         jdbc.update("UPDATE operations SET status = 'failed', compensated = true, compensating = false,"
                 + " finished_at = now() WHERE operation_id = ?", operationId);

@@ -2,7 +2,9 @@ package io.onboarding.operation;
 
 import java.util.Map;
 import java.util.UUID;
+import io.onboarding.api.ApiException;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -16,6 +18,7 @@ public final class OperationLauncher {
     private final OperationPipelines pipelines;
     private final OperationRunner runner;
     private final TransactionTemplate transaction;
+    private final JdbcTemplate jdbc;
 
     public OperationLauncher(DataSource dataSource, OperationJournal journal, OperationPipelines pipelines,
                              OperationRunner runner) {
@@ -23,16 +26,25 @@ public final class OperationLauncher {
         this.pipelines = pipelines;
         this.runner = runner;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.jdbc = new JdbcTemplate(dataSource);
     }
 
     public UUID launch(String type, UUID tenantId, Map<String, String> parameters) {
         return launch(type, tenantId, parameters, () -> { });
     }
 
-    /** Starts the operation; {@code alongside} (e.g. a status change) commits with it or not at all. */
+    /**
+     * Starts the operation; {@code alongside} (e.g. a status change) commits with it or not at all.
+     * One operation at a time per tenant: a second is a 409 (the tenant row is locked meanwhile).
+     */
     public UUID launch(String type, UUID tenantId, Map<String, String> parameters, Runnable alongside) {
         UUID operationId = UUID.randomUUID();
         transaction.executeWithoutResult(status -> {
+            jdbc.queryForList("SELECT 1 FROM tenants WHERE tenant_id = ? FOR UPDATE", Integer.class, tenantId);
+            if (journal.hasUnfinished(tenantId)) {
+                throw new ApiException(409, "conflict", "tenant " + tenantId
+                        + " has an operation running; try again when it has finished");
+            }
             alongside.run();
             journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);
         });

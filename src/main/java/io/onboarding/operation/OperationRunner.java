@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,11 +39,13 @@ public final class OperationRunner {
     private final ProducerTemplate template;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final OnboardingMetrics metrics;
+    private final int maxCompensationAttempts;
     private volatile boolean stopping;
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
-                           OnboardingMetrics metrics) {
+                           int maxCompensationAttempts, OnboardingMetrics metrics) {
         this.metrics = metrics;
+        this.maxCompensationAttempts = maxCompensationAttempts;
         this.camel = camel;
         this.dataSource = dataSource;
         this.journal = journal;
@@ -118,7 +122,8 @@ public final class OperationRunner {
                 notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state);
                 return;
             }
-            if (result.getException(OperationHandedBack.class) != null) {
+            if (result.getException(OperationHandedBack.class) != null || stopping) {
+                // A step cut short by the stop is not a real failure: the next start resumes it.
                 LOG.info("Operation {} handed back at shutdown", operationId);
                 return;
             }
@@ -130,18 +135,28 @@ public final class OperationRunner {
     }
 
     private void compensate(UUID operationId, OperationJournal.State state) {
+        int attempt = journal.compensationAttempt(operationId);
+        List<String> cannotUndo = new ArrayList<>();
         for (String step : journal.stepsToUndo(operationId)) {
             if (stopping) {
                 return; // compensation resumes on the next start
             }
             String undo = "compensate-" + step;
-            if (camel.getRoute(undo) != null) {
-                Exchange result = template.send("direct:" + undo, exchange -> headers(exchange, operationId, state));
-                if (result.getException() != null) {
-                    LOG.error("Compensating step {} of operation {} failed; retried later: {}", step, operationId,
-                            describe(result.getException()));
+            if (camel.getRoute(undo) == null) {
+                cannotUndo.add(step); // e.g. a dropped database: left as the step left it, and said so
+                continue;
+            }
+            Exchange result = template.send("direct:" + undo, exchange -> headers(exchange, operationId, state));
+            if (result.getException() != null) {
+                if (attempt < maxCompensationAttempts) {
+                    LOG.error("Compensating step {} of operation {} failed (attempt {}); retried later: {}", step,
+                            operationId, attempt, describe(result.getException()));
                     return;
                 }
+                LOG.error("Compensating step {} of operation {} failed {} times; given up: {}", step, operationId,
+                        attempt, describe(result.getException()));
+                cannotUndo.add(step);
+                continue;
             }
             journal.stepFinished(operationId, step, "compensated", null);
         }
@@ -150,7 +165,11 @@ public final class OperationRunner {
             LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId, describe(failed));
             return;
         }
-        journal.compensated(operationId);
+        if (cannotUndo.isEmpty()) {
+            journal.compensated(operationId);
+        } else {
+            journal.notCompensated(operationId, "not undone: " + String.join(", ", cannotUndo));
+        }
         metrics.operationFinished(state.type(), "failed");
         LOG.info("Operation {} ({}) of tenant {} failed and was compensated", operationId, state.type(),
                 state.tenantId());

@@ -59,6 +59,16 @@ public final class LocalSecretStore implements SecretStore {
     }
 
     @Override
+    public boolean putIfAbsent(String path, Map<String, String> data) {
+        SecretStore.checkPath(path);
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] ciphertext = crypt(Cipher.ENCRYPT_MODE, nonce, path, Json.write(data).getBytes(StandardCharsets.UTF_8));
+        return jdbc.update("INSERT INTO secrets (path, nonce, ciphertext) VALUES (?, ?, ?) ON CONFLICT (path) DO NOTHING",
+                path, nonce, ciphertext) == 1;
+    }
+
+    @Override
     public Optional<Map<String, String>> get(String path) {
         SecretStore.checkPath(path);
         return jdbc.query("SELECT nonce, ciphertext FROM secrets WHERE path = ?", (rs, i) -> {

@@ -17,6 +17,9 @@ public interface SecretStore {
 
     Optional<Map<String, String>> get(String path);
 
+    /** Writes the secret only if the path holds none; false if it did (the existing one is kept). */
+    boolean putIfAbsent(String path, Map<String, String> data);
+
     /** Removes the secret with every version it has; a missing secret is not an error. */
     void delete(String path);
 

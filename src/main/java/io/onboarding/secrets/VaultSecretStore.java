@@ -53,6 +53,22 @@ public final class VaultSecretStore implements SecretStore {
         return Optional.of(secret);
     }
 
+    /** KV v2 check-and-set with cas=0: Vault writes only if the secret does not exist yet. */
+    @Override
+    public boolean putIfAbsent(String path, Map<String, String> data) {
+        try {
+            vault.write(mount + "/data/" + SecretStore.checkPath(path), Map.of("options", Map.of("cas", 0), "data", data));
+            return true;
+        } catch (org.springframework.vault.VaultException e) {
+            if (e.getMessage() != null && e.getMessage().contains("check-and-set")) {
+                return false;
+            }
+            throw new SecretStoreUnavailable("Vault failed on " + path + ": " + VaultErrors.describe(e), e);
+        } catch (RuntimeException e) {
+            throw new SecretStoreUnavailable("Vault failed on " + path + ": " + VaultErrors.describe(e), e);
+        }
+    }
+
     @Override
     public void delete(String path) {
         call("direct:vault-delete-secret", SecretStore.checkPath(path), null);

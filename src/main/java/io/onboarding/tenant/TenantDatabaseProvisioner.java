@@ -56,6 +56,19 @@ public final class TenantDatabaseProvisioner {
         }
     }
 
+    /** Undo of an interrupted {@link #replace}: the original, if it was set aside, gets its name back. */
+    public void undoReplace(TenantRecord tenant) throws SQLException {
+        String current = tenant.databaseName();
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            if (OwnerMarkers.ofDatabase(connection, current).isEmpty()
+                    && OwnerMarkers.ofDatabase(connection, current + "_old").isPresent()) {
+                statement.execute("ALTER DATABASE " + quote(current + "_old") + " RENAME TO " + quote(current));
+                statement.execute("ALTER DATABASE " + quote(current) + " ALLOW_CONNECTIONS true");
+            }
+        }
+    }
+
     /** Suspend: nobody may connect to the tenant's database any more; open sessions are ended. */
     public void blockConnections(UUID tenantId) throws SQLException {
         String name = TenantNaming.databaseName(tenantId);

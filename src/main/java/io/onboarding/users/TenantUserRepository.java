@@ -67,6 +67,11 @@ public final class TenantUserRepository {
 
     public void markRemoved(UUID userId) {
         jdbc.update("UPDATE tenant_users SET status = 'removed', removed_at = now() WHERE user_id = ?", userId);
+        expireOpenLinks(userId);
+    }
+
+    /** Links not used yet stop working (on removal, and on rotation: an old link must not hand out the new password). */
+    public void expireOpenLinks(UUID userId) {
         jdbc.update("UPDATE invitations SET expires_at = least(expires_at, now()) WHERE user_id = ?"
                 + " AND accepted_at IS NULL", userId);
     }

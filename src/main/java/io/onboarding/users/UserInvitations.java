@@ -207,6 +207,7 @@ public final class UserInvitations {
         UUID mail = outbox.prepare(user.email(), "New credentials for " + tenant.tenantName(),
                 rotationText(tenant, token, expires));
         transaction.executeWithoutResult(status -> {
+            users.expireOpenLinks(userId);
             users.insertInvitation(Credentials.hash(token), userId, "rotation", expires);
             users.credentialsRotated(userId);
             outbox.enqueue(mail, user.email());

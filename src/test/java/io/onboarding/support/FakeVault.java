@@ -117,6 +117,12 @@ public final class FakeVault implements AutoCloseable {
                 Map<String, Object> data = JSON.convertValue(body.get("data"), Map.class);
                 List<Version> versions = secrets.computeIfAbsent(secretPath, p -> new ArrayList<>());
                 synchronized (versions) {
+                    JsonNode cas = body.path("options").path("cas");
+                    if (!cas.isMissingNode() && cas.asInt() != versions.size()) {
+                        reply(exchange, 400, Map.of("errors", List.of("check-and-set parameter did not match the"
+                                + " current version")));
+                        return;
+                    }
                     versions.add(new Version(data, false));
                     reply(exchange, 200, Map.of("data", Map.of("version", versions.size(),
                             "created_time", Instant.now().toString(), "deletion_time", "", "destroyed", false)));
