@@ -154,6 +154,21 @@ class UserInvitationTest {
     }
 
     @Test
+    void rotationRetiresLinksNotYetUsed() throws Exception {
+        UUID tenantId = service.activeTenant("free", null);
+        String email = email("unhurried");
+        String userId = invite(tenantId, email, "developer").get("user_id").asText();
+        String firstLink = mailbox.awaitLink(email).replace("http://onboarding.test", "http://localhost:" + service.port());
+        SECRETS_SEEN.add(firstLink.substring(firstLink.lastIndexOf('/') + 1));
+        assertThat(api.post("/api/v1/tenants/" + tenantId + "/users/" + userId + "/rotate-credentials", "").status())
+                .isEqualTo(200);
+        // The old link (perhaps leaked: the reason to rotate) must not hand out the new password.
+        assertThat(api.postUrl(firstLink + "/accept").status()).isEqualTo(410);
+        JsonNode credentials = collect(email);
+        login(credentials).close();
+    }
+
+    @Test
     void anAuditorCanReadButNotWrite() throws Exception {
         UUID tenantId = service.activeTenant("free", null);
         String email = email("audit");

@@ -170,6 +170,23 @@ class VaultUserFlowsTest {
     }
 
     @Test
+    void backupKeysAreWrittenOnceWithCheckAndSet() {
+        UUID tenantId = service.activeTenant("free", null);
+        for (int i = 0; i < 2; i++) {
+            ApiClient.Response accepted = api.post("/api/v1/tenants/" + tenantId + "/backups", "");
+            assertThat(service.awaitOperation(accepted.body().get("operation_id").asText()).get("status").asText())
+                    .isEqualTo("succeeded");
+        }
+        assertThat(vault.versions("platform/backup-key")).hasSize(1);
+        // A second writer of a first key loses, and the first key stays.
+        io.onboarding.secrets.VaultSecretStore store = new io.onboarding.secrets.VaultSecretStore(null,
+                io.onboarding.secrets.VaultSecretStore.vaultTemplate(vault.address(), VAULT_TOKEN), "kv");
+        assertThat(store.putIfAbsent("platform/backup-key", Map.of("keyset", "another"))).isFalse();
+        assertThat(store.putIfAbsent("platform/new-" + tenantId, Map.of("keyset", "first"))).isTrue();
+        assertThat(vault.versions("platform/backup-key")).hasSize(1);
+    }
+
+    @Test
     void aTokenVaultRejectsStopsTheServiceFromStarting() {
         Map<String, String> settings = new HashMap<>(vaultSettings("hvs.wrong-token"));
         assertThatThrownBy(() -> RunningService.start("platform_vault_test", settings).close())
