@@ -47,25 +47,30 @@ public final class LocalSecretStore implements SecretStore {
         }
     }
 
-    @Override
-    public void put(String path, Map<String, String> data) {
+    /** A secret sealed for one path: a fresh nonce and its AES-256-GCM ciphertext. */
+    private record Sealed(byte[] nonce, byte[] ciphertext) {
+    }
+
+    private Sealed seal(String path, Map<String, String> data) {
         SecretStore.checkPath(path);
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
-        byte[] ciphertext = crypt(Cipher.ENCRYPT_MODE, nonce, path, Json.write(data).getBytes(StandardCharsets.UTF_8));
+        return new Sealed(nonce, crypt(Cipher.ENCRYPT_MODE, nonce, path, Json.write(data).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void put(String path, Map<String, String> data) {
+        Sealed sealed = seal(path, data);
         jdbc.update("INSERT INTO secrets (path, nonce, ciphertext) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE"
                 + " SET nonce = excluded.nonce, ciphertext = excluded.ciphertext, version = secrets.version + 1,"
-                + " updated_at = now()", path, nonce, ciphertext);
+                + " updated_at = now()", path, sealed.nonce(), sealed.ciphertext());
     }
 
     @Override
     public boolean putIfAbsent(String path, Map<String, String> data) {
-        SecretStore.checkPath(path);
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        byte[] ciphertext = crypt(Cipher.ENCRYPT_MODE, nonce, path, Json.write(data).getBytes(StandardCharsets.UTF_8));
+        Sealed sealed = seal(path, data);
         return jdbc.update("INSERT INTO secrets (path, nonce, ciphertext) VALUES (?, ?, ?) ON CONFLICT (path) DO NOTHING",
-                path, nonce, ciphertext) == 1;
+                path, sealed.nonce(), sealed.ciphertext()) == 1;
     }
 
     @Override
