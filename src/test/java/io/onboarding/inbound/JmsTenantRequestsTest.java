@@ -34,6 +34,7 @@ class JmsTenantRequestsTest {
         service = RunningService.start("platform_jms_test", Map.of("onboarding.jms.embedded-port",
                 Integer.toString(port), "onboarding.jms.password", JMS_PASSWORD));
         catalog = service.catalog();
+        io.onboarding.support.SecretsSeen.record(JMS_PASSWORD);
         broker = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "onboarding", JMS_PASSWORD);
     }
 

@@ -67,6 +67,7 @@ class TenantMonitoringTest {
                 "onboarding.grafana.token", GRAFANA_TOKEN,
                 "onboarding.monitoring.collect-interval-ms", "300"));
         api = service.api();
+        io.onboarding.support.SecretsSeen.record(GRAFANA_TOKEN);
         basic = service.activeTenant("free", null);
         enterprise = service.activeTenant("enterprise", null);
     }

@@ -50,6 +50,10 @@ public final class RunningService implements AutoCloseable {
         overrides.put("onboarding.jms.embedded-port", Integer.toString(TestPostgres.freePort()));
         overrides.putAll(extra);
         LogCapture.start();
+        SecretsSeen.record(TOKEN);
+        if (pg.password() != null) {
+            SecretsSeen.record(pg.password());
+        }
         return new RunningService(TenantOnboardingService.start(Map.of(), overrides), platformDb);
     }
 

@@ -44,7 +44,7 @@ class UserInvitationTest {
         service = RunningService.start("platform_users_test", settings);
         api = service.api();
         catalog = service.catalog();
-        SECRETS_SEEN.add(RunningService.TOKEN);
+        recordSecret(RunningService.TOKEN);
     }
 
     @AfterAll
@@ -56,6 +56,11 @@ class UserInvitationTest {
         for (String secret : SECRETS_SEEN) {
             assertThat(log).as("the log holds no password or token").doesNotContain(secret);
         }
+    }
+
+    private static void recordSecret(String secret) {
+        SECRETS_SEEN.add(secret);
+        io.onboarding.support.SecretsSeen.record(secret);
     }
 
     private static String email(String who) {
@@ -72,13 +77,13 @@ class UserInvitationTest {
     /** Follows the mailed link as the invited person would; returns the credentials. */
     private static JsonNode collect(String email) throws Exception {
         String link = mailbox.awaitLink(email);
-        SECRETS_SEEN.add(link.substring(link.lastIndexOf('/') + 1));
+        recordSecret(link.substring(link.lastIndexOf('/') + 1));
         assertThat(link).startsWith("http://onboarding.test/api/v1/invitations/");
         String local = link.replace("http://onboarding.test", "http://localhost:" + service.port());
         ApiClient.Response accepted = api.postUrl(local + "/accept");
         assertThat(accepted.status()).as(String.valueOf(accepted.body())).isEqualTo(200);
         assertThat(api.postUrl(local + "/accept").status()).as("the link works once").isEqualTo(410);
-        SECRETS_SEEN.add(accepted.body().get("password").asText());
+        recordSecret(accepted.body().get("password").asText());
         return accepted.body();
     }
 
@@ -136,7 +141,7 @@ class UserInvitationTest {
         String userId = invite(tenantId, email, "developer").get("user_id").asText();
         String link = mailbox.awaitLink(email);
         String token = link.substring(link.lastIndexOf('/') + 1);
-        SECRETS_SEEN.add(token);
+        recordSecret(token);
         assertThat(catalog.platform("SELECT token_hash FROM invitations WHERE user_id = ?::uuid", userId))
                 .containsExactly(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                         .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
@@ -159,7 +164,7 @@ class UserInvitationTest {
         String email = email("unhurried");
         String userId = invite(tenantId, email, "developer").get("user_id").asText();
         String firstLink = mailbox.awaitLink(email).replace("http://onboarding.test", "http://localhost:" + service.port());
-        SECRETS_SEEN.add(firstLink.substring(firstLink.lastIndexOf('/') + 1));
+        recordSecret(firstLink.substring(firstLink.lastIndexOf('/') + 1));
         assertThat(api.post("/api/v1/tenants/" + tenantId + "/users/" + userId + "/rotate-credentials", "").status())
                 .isEqualTo(200);
         // The old link (perhaps leaked: the reason to rotate) must not hand out the new password.
@@ -287,8 +292,8 @@ class UserInvitationTest {
 
         String githubSecret = "gh-" + UUID.randomUUID();
         String entraSecret = "entra-" + UUID.randomUUID();
-        SECRETS_SEEN.add(githubSecret);
-        SECRETS_SEEN.add(entraSecret);
+        recordSecret(githubSecret);
+        recordSecret(entraSecret);
         ApiClient.Response saved = api.put(path, """
                 {"github":{"client_id":"Iv1.abc","client_secret":"%s","organization":"acme","teams":["core"]},
                  "entra_id":{"tenant_id":"%s","client_id":"%s","client_secret":"%s","groups":["admins"]}}"""

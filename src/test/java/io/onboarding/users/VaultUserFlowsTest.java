@@ -36,6 +36,7 @@ class VaultUserFlowsTest {
         Map<String, String> settings = new HashMap<>(mailbox.settings());
         settings.putAll(vaultSettings(VAULT_TOKEN));
         service = RunningService.start("platform_vault_test", settings);
+        io.onboarding.support.SecretsSeen.record(VAULT_TOKEN);
         api = service.api();
         catalog = service.catalog();
     }
@@ -79,6 +80,7 @@ class VaultUserFlowsTest {
 
         String link = mailbox.awaitLink(email).replace("http://onboarding.test", "http://localhost:" + service.port());
         JsonNode credentials = api.postUrl(link + "/accept").body();
+        io.onboarding.support.SecretsSeen.record(credentials.get("password").asText());
         assertThat(credentials.get("password").asText()).isEqualTo(vault.latest(path).get("password"));
         catalog.login(credentials.get("database").get("name").asText(), login,
                 credentials.get("password").asText()).close();
@@ -159,6 +161,7 @@ class VaultUserFlowsTest {
     void authProviderSecretsLiveInVaultOnly() {
         UUID tenantId = service.activeTenant("standard", null);
         String secret = "oidc-" + UUID.randomUUID();
+        io.onboarding.support.SecretsSeen.record(secret);
         ApiClient.Response saved = api.put("/api/v1/tenants/" + tenantId + "/auth-providers",
                 "{\"oidc\":{\"issuer_url\":\"https://login.example.test/realm\",\"client_id\":\"app\","
                         + "\"client_secret\":\"" + secret + "\",\"scopes\":[\"openid\",\"groups\"]}}");
