@@ -1,5 +1,8 @@
 package io.onboarding.api;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -7,6 +10,16 @@ import org.apache.camel.Message;
 public final class HttpReplies {
 
     private HttpReplies() {
+    }
+
+    /** {@code 202 {"tenant_id","operation_id","status"}} with {@code Location: /api/v1/operations/{id}}. */
+    public static void operationStarted(Exchange exchange, int code, UUID tenantId, UUID operationId, String status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenant_id", tenantId);
+        body.put("operation_id", operationId);
+        body.put("status", status);
+        json(exchange, code, body);
+        exchange.getMessage().setHeader("Location", "/api/v1/operations/" + operationId);
     }
 
     public static void json(Exchange exchange, int status, Object body) {

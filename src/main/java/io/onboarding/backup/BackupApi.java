@@ -19,13 +19,13 @@ public final class BackupApi {
 
     public void create(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        accepted(exchange, tenantId, backups.launchManual(tenantId));
+        HttpReplies.operationStarted(exchange, 202, tenantId, backups.launchManual(tenantId), "running");
     }
 
     public void restore(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        accepted(exchange, tenantId, backups.launchRestore(tenantId,
-                Json.parse(exchange.getMessage().getBody(String.class))));
+        HttpReplies.operationStarted(exchange, 202, tenantId, backups.launchRestore(tenantId,
+                Json.parse(exchange.getMessage().getBody(String.class))), "running");
     }
 
     public void list(Exchange exchange) {
@@ -46,14 +46,5 @@ public final class BackupApi {
             item.put("error", backup.error());
             return item;
         }).toList()));
-    }
-
-    private static void accepted(Exchange exchange, UUID tenantId, UUID operationId) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenant_id", tenantId);
-        body.put("operation_id", operationId);
-        body.put("status", "running");
-        HttpReplies.json(exchange, 202, body);
-        exchange.getMessage().setHeader("Location", "/api/v1/operations/" + operationId);
     }
 }

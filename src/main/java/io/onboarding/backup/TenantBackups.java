@@ -5,6 +5,7 @@ import com.google.crypto.tink.StreamingAead;
 import io.onboarding.api.ApiException;
 import io.onboarding.operation.JournaledStepComponent;
 import io.onboarding.operation.OperationLauncher;
+import io.onboarding.operation.OperationRunner;
 import io.onboarding.platform.PostgresCluster;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantPrivilegeGranter;
@@ -134,7 +135,7 @@ public final class TenantBackups {
     }
 
     public List<Backup> list(UUID tenantId) {
-        tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        tenants.require(tenantId);
         return backups.list(tenantId);
     }
 
@@ -142,7 +143,7 @@ public final class TenantBackups {
 
     /** Step {@code dump-tenant-database}. */
     public void dump(Exchange exchange) throws Exception {
-        Map<String, String> parameters = parameters(exchange);
+        Map<String, String> parameters = OperationRunner.parameters(exchange);
         TenantRecord tenant = exchange.getMessage().getBody(TenantRecord.class);
         dump(tenant, UUID.fromString(parameters.get("backup_id")), parameters.get("kind"),
                 exchange.getMessage().getHeader(JournaledStepComponent.OPERATION_ID, UUID.class));
@@ -150,7 +151,7 @@ public final class TenantBackups {
 
     /** Compensation of {@code dump-tenant-database}: no partial file is left behind. */
     public void discardDump(Exchange exchange) throws IOException {
-        UUID backupId = UUID.fromString(parameters(exchange).get("backup_id"));
+        UUID backupId = UUID.fromString(OperationRunner.parameters(exchange).get("backup_id"));
         Backup backup = backups.find(backupId).orElse(null);
         if (backup != null && !"succeeded".equals(backup.status())) {
             Path directory = directory(backup.storageLocation(), backup.tenantId());
@@ -166,7 +167,7 @@ public final class TenantBackups {
 
     /** Step {@code take-final-backup} of a destroy (skipped for a tenant that never got a database). */
     public void finalBackup(Exchange exchange) throws Exception {
-        Map<String, String> parameters = parameters(exchange);
+        Map<String, String> parameters = OperationRunner.parameters(exchange);
         if ("failed".equals(parameters.get("previous_status"))) {
             exchange.setProperty(JournaledStepComponent.SKIPPED_PROPERTY, "the tenant failed to provision");
             return;
@@ -180,7 +181,7 @@ public final class TenantBackups {
 
     /** Step {@code take-safety-backup}: before a restore in place (skipped otherwise). */
     public void safetyBackup(Exchange exchange) throws Exception {
-        if (!Boolean.parseBoolean(parameters(exchange).get("in_place"))) {
+        if (!Boolean.parseBoolean(OperationRunner.parameters(exchange).get("in_place"))) {
             exchange.setProperty(JournaledStepComponent.SKIPPED_PROPERTY, "restore into a new database");
             return;
         }
@@ -191,7 +192,7 @@ public final class TenantBackups {
 
     /** Step {@code restore-backup}: the backup decrypted into the target database. */
     public void restore(Exchange exchange) throws Exception {
-        Map<String, String> parameters = parameters(exchange);
+        Map<String, String> parameters = OperationRunner.parameters(exchange);
         TenantRecord tenant = exchange.getMessage().getBody(TenantRecord.class);
         Backup backup = backups.find(UUID.fromString(parameters.get("backup_id"))).orElseThrow();
         String target = parameters.get("target_database");
@@ -223,12 +224,12 @@ public final class TenantBackups {
     /** Compensation of {@code restore-backup}: the target database dropped again. */
     public void discardRestore(Exchange exchange) throws SQLException {
         databases.drop(exchange.getMessage().getHeader("tenantId", UUID.class),
-                parameters(exchange).get("target_database"));
+                OperationRunner.parameters(exchange).get("target_database"));
     }
 
     /** Step {@code switch-to-restored-database}: in place only (skipped otherwise). */
     public void switchDatabase(Exchange exchange) throws SQLException {
-        Map<String, String> parameters = parameters(exchange);
+        Map<String, String> parameters = OperationRunner.parameters(exchange);
         if (!Boolean.parseBoolean(parameters.get("in_place"))) {
             exchange.setProperty(JournaledStepComponent.SKIPPED_PROPERTY, "restored into "
                     + parameters.get("target_database"));
@@ -354,10 +355,5 @@ public final class TenantBackups {
     /** Binds a backup file to its id: a file renamed or swapped for another does not decrypt. */
     private static byte[] associatedData(UUID backupId) {
         return ("tenant-onboarding backup " + backupId).getBytes(StandardCharsets.UTF_8);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> parameters(Exchange exchange) {
-        return exchange.getMessage().getHeader("operationParameters", Map.class);
     }
 }

@@ -98,7 +98,7 @@ public final class AuthProviderSettings {
     }
 
     private void requireTenant(UUID tenantId) {
-        tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        tenants.require(tenantId);
     }
 
     private static String path(UUID tenantId) {

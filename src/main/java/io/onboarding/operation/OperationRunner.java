@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -180,6 +181,12 @@ public final class OperationRunner {
         exchange.getMessage().setHeader(JournaledStepComponent.OPERATION_ID, operationId);
         exchange.getMessage().setHeader("tenantId", state.tenantId());
         exchange.getMessage().setHeader("operationParameters", state.parameters());
+    }
+
+    /** The parameters of the operation an exchange belongs to (e.g. restore's backup_id). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> parameters(Exchange exchange) {
+        return exchange.getMessage().getHeader("operationParameters", Map.class);
     }
 
     /** Runs the pipeline's {@code -succeeded}/{@code -failed} route, if it has one. */

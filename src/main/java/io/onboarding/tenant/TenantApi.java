@@ -7,9 +7,7 @@ import io.onboarding.api.HttpReplies;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.camel.Exchange;
@@ -37,7 +35,7 @@ public final class TenantApi {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         UUID operationId = lifecycle.change(tenantId,
                 io.onboarding.api.Json.parse(exchange.getMessage().getBody(String.class)));
-        operationStarted(exchange, tenantId, operationId, "active");
+        HttpReplies.operationStarted(exchange, 202, tenantId, operationId, "active");
     }
 
     public void suspend(Exchange exchange) {
@@ -45,44 +43,31 @@ public final class TenantApi {
         String body = exchange.getMessage().getBody(String.class);
         UUID operationId = lifecycle.suspend(tenantId, body == null || body.isBlank() ? null
                 : io.onboarding.api.Json.parse(body));
-        operationStarted(exchange, tenantId, operationId, "active");
+        HttpReplies.operationStarted(exchange, 202, tenantId, operationId, "active");
     }
 
     public void resume(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        operationStarted(exchange, tenantId, lifecycle.resume(tenantId), "suspended");
+        HttpReplies.operationStarted(exchange, 202, tenantId, lifecycle.resume(tenantId), "suspended");
     }
 
     /** {@code DELETE /api/v1/tenants/{id}?confirm={tenant_name}}. */
     public void destroy(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         UUID operationId = lifecycle.destroy(tenantId, exchange.getMessage().getHeader("confirm", String.class));
-        operationStarted(exchange, tenantId, operationId, "destroying");
-    }
-
-    private static void operationStarted(Exchange exchange, UUID tenantId, UUID operationId, String status) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenant_id", tenantId);
-        body.put("operation_id", operationId);
-        body.put("status", status);
-        HttpReplies.json(exchange, 202, body);
-        exchange.getMessage().setHeader("Location", "/api/v1/operations/" + operationId);
+        HttpReplies.operationStarted(exchange, 202, tenantId, operationId, "destroying");
     }
 
     /** The reply to a create request the entry point ({@code direct:onboard-tenant}) accepted. */
     public void accepted(Exchange exchange) {
         TenantOnboarding.Accepted accepted = exchange.getMessage().getBody(TenantOnboarding.Accepted.class);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenant_id", accepted.tenantId());
-        body.put("operation_id", accepted.operationId());
-        body.put("status", accepted.status());
-        HttpReplies.json(exchange, accepted.created() ? 202 : 200, body);
-        exchange.getMessage().setHeader("Location", "/api/v1/operations/" + accepted.operationId());
+        HttpReplies.operationStarted(exchange, accepted.created() ? 202 : 200, accepted.tenantId(),
+                accepted.operationId(), accepted.status());
     }
 
     public void get(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        TenantRecord tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        TenantRecord tenant = tenants.require(tenantId);
         HttpReplies.json(exchange, 200, TenantView.of(tenant));
     }
 

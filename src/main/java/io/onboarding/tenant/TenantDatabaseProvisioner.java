@@ -72,12 +72,18 @@ public final class TenantDatabaseProvisioner {
     /** Suspend: nobody may connect to the tenant's database any more; open sessions are ended. */
     public void blockConnections(UUID tenantId) throws SQLException {
         String name = TenantNaming.databaseName(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase);
-             Statement statement = connection.createStatement();
+        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+            closeToSessions(connection, name);
+        }
+    }
+
+    /** No new connections to the database, and the open ones ended. */
+    private static void closeToSessions(Connection connection, String database) throws SQLException {
+        try (Statement statement = connection.createStatement();
              PreparedStatement terminate = connection.prepareStatement(
                      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?")) {
-            statement.execute("ALTER DATABASE " + quote(name) + " ALLOW_CONNECTIONS false");
-            terminate.setString(1, name);
+            statement.execute("ALTER DATABASE " + quote(database) + " ALLOW_CONNECTIONS false");
+            terminate.setString(1, database);
             terminate.executeQuery().close();
         }
     }
@@ -150,12 +156,7 @@ public final class TenantDatabaseProvisioner {
                 return; // already swapped by an earlier attempt
             }
             if (OwnerMarkers.ofDatabase(connection, current).isPresent()) {
-                statement.execute("ALTER DATABASE " + quote(current) + " ALLOW_CONNECTIONS false");
-                try (PreparedStatement terminate = connection.prepareStatement(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?")) {
-                    terminate.setString(1, current);
-                    terminate.executeQuery().close();
-                }
+                closeToSessions(connection, current);
                 statement.execute("ALTER DATABASE " + quote(current) + " RENAME TO " + quote(aside));
             }
             statement.execute("ALTER DATABASE " + quote(restored) + " RENAME TO " + quote(current));

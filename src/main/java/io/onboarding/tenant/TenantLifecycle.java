@@ -5,6 +5,7 @@ import io.onboarding.api.Json;
 import io.onboarding.operation.JournaledStepComponent;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationLauncher;
+import io.onboarding.operation.OperationRunner;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -47,7 +48,7 @@ public final class TenantLifecycle {
 
     /** Compensation of a failed update: the tenant's previous plan and policy back in place. */
     public void revertChange(Exchange exchange) throws Exception {
-        Map<String, String> previous = parameters(exchange);
+        Map<String, String> previous = OperationRunner.parameters(exchange);
         UUID tenantId = exchange.getMessage().getHeader("tenantId", UUID.class);
         tenants.applyChange(tenantId, previous.get("previous_plan"), previous.get("previous_monitoring_level"),
                 Json.MAPPER.readValue(previous.get("previous_backup_policy"), BackupPolicy.class),
@@ -66,7 +67,7 @@ public final class TenantLifecycle {
 
     /** {@code POST /api/v1/tenants/{id}/resume}. */
     public UUID resume(UUID tenantId) {
-        TenantRecord tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        TenantRecord tenant = tenants.require(tenantId);
         if (!"suspended".equals(tenant.status())) {
             throw new ApiException(409, "conflict", "tenant " + tenantId + " is " + tenant.status() + ", not suspended");
         }
@@ -75,7 +76,8 @@ public final class TenantLifecycle {
 
     /** Step {@code mark-tenant-suspended}. */
     public void suspended(Exchange exchange) {
-        tenants.suspended(exchange.getMessage().getHeader("tenantId", UUID.class), parameters(exchange).get("reason"));
+        tenants.suspended(exchange.getMessage().getHeader("tenantId", UUID.class),
+                OperationRunner.parameters(exchange).get("reason"));
     }
 
     /** Step {@code mark-tenant-resumed}. */
@@ -85,7 +87,7 @@ public final class TenantLifecycle {
 
     /** {@code DELETE /api/v1/tenants/{id}?confirm={tenant_name}}: nothing is touched unless confirmed. */
     public UUID destroy(UUID tenantId, String confirm) {
-        TenantRecord tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        TenantRecord tenant = tenants.require(tenantId);
         if (confirm == null || !confirm.equals(tenant.tenantName())) {
             throw ApiException.validation("confirm", "must be the tenant's name, exactly");
         }
@@ -117,16 +119,11 @@ public final class TenantLifecycle {
             tenants.setStatus(tenantId, "failed");
             tenants.setWarning(tenantId, "destroy", "incomplete; DELETE the tenant again to finish");
         } else {
-            String previous = parameters(exchange).get("previous_status");
+            String previous = OperationRunner.parameters(exchange).get("previous_status");
             if ("suspended".equals(previous)) {
                 databases.blockConnections(tenantId);
             }
             tenants.setStatus(tenantId, previous);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> parameters(Exchange exchange) {
-        return exchange.getMessage().getHeader("operationParameters", Map.class);
     }
 }

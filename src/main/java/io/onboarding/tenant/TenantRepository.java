@@ -56,9 +56,14 @@ public final class TenantRepository {
                 .stream().findFirst();
     }
 
+    /** The tenant an API call names: 404 if there is none. */
+    public TenantRecord require(UUID tenantId) {
+        return find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+    }
+
     /** The tenant an API call works on: 404 if there is none, 409 unless it is active. */
     public TenantRecord requireActive(UUID tenantId) {
-        TenantRecord tenant = find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        TenantRecord tenant = require(tenantId);
         if (!"active".equals(tenant.status())) {
             throw new ApiException(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
                     + "; this needs an active tenant");

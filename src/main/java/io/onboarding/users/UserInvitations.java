@@ -218,7 +218,7 @@ public final class UserInvitations {
     }
 
     public List<TenantUser> list(UUID tenantId) {
-        tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        tenants.require(tenantId);
         return users.list(tenantId);
     }
 
