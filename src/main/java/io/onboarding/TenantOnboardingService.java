@@ -3,11 +3,14 @@ package io.onboarding;
 import com.zaxxer.hikari.HikariDataSource;
 import io.onboarding.api.ApiErrorResponder;
 import io.onboarding.api.BearerTokenGuard;
+import io.onboarding.api.FrontGate;
+import io.onboarding.monitoring.ServiceHealth;
 import io.onboarding.operation.JournaledStepComponent;
 import io.onboarding.operation.OperationApi;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationPipelines;
 import io.onboarding.operation.OperationRunner;
+import io.onboarding.platform.ClusterLockdown;
 import io.onboarding.platform.ControlPlaneDatabase;
 import io.onboarding.platform.EmbeddedPostgresServer;
 import io.onboarding.platform.PostgresCluster;
@@ -22,6 +25,7 @@ import io.onboarding.tenant.TenantPrivilegeGranter;
 import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantRequestValidator;
 import io.onboarding.tenant.TenantRoleProvisioner;
+import io.onboarding.tenant.TenantSuspension;
 import io.onboarding.tenant.TenantSchemaMigrator;
 import io.onboarding.backup.BackupApi;
 import io.onboarding.backup.BackupKeys;
@@ -138,6 +142,7 @@ public final class TenantOnboardingService implements AutoCloseable {
         }
         controlPlane = ControlPlaneDatabase.open(cluster, settings.get("onboarding.platform-db"),
                 settings.getInt("onboarding.platform-db.pool-size"));
+        ClusterLockdown.apply(cluster, MAINTENANCE_DB, settings.get("onboarding.platform-db"));
         if (settings.isSet("onboarding.api-token")) {
             apiToken = settings.get("onboarding.api-token");
         } else {
@@ -211,7 +216,16 @@ public final class TenantOnboardingService implements AutoCloseable {
         camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, runner::isStopping, metrics));
 
         // api, operations, provisioning
-        registry.bind("bearerTokenGuard", new BearerTokenGuard(apiToken));
+        BearerTokenGuard apiGuard = new BearerTokenGuard(apiToken);
+        registry.bind("bearerTokenGuard", apiGuard);
+        FrontGate frontGate = new FrontGate(apiGuard, settings.getInt("onboarding.server.max-body-bytes"),
+                settings.get("onboarding.metrics.token", ""));
+        try {
+            camel.addStartupListener((context, alreadyStarted) -> frontGate.install(context, port()));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot guard the HTTP server", e);
+        }
+        registry.bind("serviceHealth", new ServiceHealth(camel, apiGuard));
         registry.bind("apiErrorResponder", new ApiErrorResponder());
         registry.bind("operationRunner", runner);
         registry.bind("operationApi", new OperationApi(journal));
@@ -227,6 +241,7 @@ public final class TenantOnboardingService implements AutoCloseable {
         TenantRoleProvisioner roles = new TenantRoleProvisioner(cluster, MAINTENANCE_DB);
         registry.bind("tenantRoleProvisioner", roles);
         registry.bind("tenantDatabaseProvisioner", databases);
+        registry.bind("tenantSuspension", new TenantSuspension(tenants, databases, roles));
         registry.bind("tenantSchemaMigrator", new TenantSchemaMigrator(cluster));
         TenantPrivilegeGranter privileges = new TenantPrivilegeGranter(cluster);
         registry.bind("tenantPrivilegeGranter", privileges);

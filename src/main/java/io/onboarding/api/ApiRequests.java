@@ -7,14 +7,20 @@ import org.apache.camel.Exchange;
 /** Reading path and query parameters (Camel headers) of an API call. */
 public final class ApiRequests {
 
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+    /**
+     * Exactly one address: a dot-atom local part (RFC 5322, no quoting) and a domain of DNS labels.
+     * Anything a mail header would read as a list (comma, semicolon, angle brackets, quotes) is out.
+     */
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
 
     private ApiRequests() {
     }
 
-    /** A plausible email address (the mail server has the last word). */
+    /** One plausible email address (the mail server has the last word on whether it exists). */
     public static boolean isEmail(String value) {
-        return value != null && value.length() <= 254 && EMAIL.matcher(value).matches();
+        return value != null && value.length() <= 254 && value.indexOf('@') <= 64 && EMAIL.matcher(value).matches();
     }
 
     /** A UUID path parameter; anything else is a 400 naming the field. */

@@ -44,7 +44,9 @@ public final class ServiceSettings {
             Map.entry("GRAFANA_URL", "onboarding.grafana.url"),
             Map.entry("GRAFANA_TOKEN", "onboarding.grafana.token"),
             Map.entry("GIT_ROOT", "onboarding.git-root"),
-            Map.entry("CLOUD_PROVISIONER_URL", "onboarding.cloud-provisioner.url"));
+            Map.entry("CLOUD_PROVISIONER_URL", "onboarding.cloud-provisioner.url"),
+            Map.entry("MAX_BODY_BYTES", "onboarding.server.max-body-bytes"),
+            Map.entry("METRICS_TOKEN", "onboarding.metrics.token"));
 
     /** The environment variables the service reads (the contract's list). */
     public static java.util.Set<String> environmentVariables() {

@@ -3,6 +3,7 @@ package io.onboarding.tenant;
 import static io.onboarding.platform.SqlIdentifiers.literal;
 import static io.onboarding.platform.SqlIdentifiers.quote;
 
+import io.onboarding.platform.ClusterLockdown;
 import io.onboarding.platform.PostgresCluster;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,8 +16,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The tenant's own database: UTF8 from template0, owned by the tenant's admin role, connection limit
- * from the plan, closed to PUBLIC from the moment it exists. CREATE DATABASE cannot share a
+ * The tenant's own database: UTF8 from template0, connection limit from the plan, closed to PUBLIC
+ * from the moment it exists. It is owned by {@link ClusterLockdown#DATABASE_OWNER}, which no tenant
+ * login can reach, so what the platform decides about the database (connection limit, suspension,
+ * its name, its existence) cannot be changed from inside; the tenant's admin role owns the
+ * {@code public} schema and everything in it. CREATE DATABASE cannot share a
  * transaction with its COMMENT, so a database of the tenant's derived name without any marker is
  * taken as this step's own, left by a crash between the two; one with another marker is a conflict.
  */
@@ -47,12 +51,17 @@ public final class TenantDatabaseProvisioner {
                         + " already exists and does not belong to tenant " + tenantId);
             }
             if (existing.isEmpty()) {
-                statement.execute("CREATE DATABASE " + database
-                        + " OWNER " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN))
+                statement.execute("CREATE DATABASE " + database + " OWNER " + quote(ClusterLockdown.DATABASE_OWNER)
                         + " ENCODING 'UTF8' TEMPLATE template0 CONNECTION LIMIT " + tenant.connectionLimit());
             }
             statement.execute("COMMENT ON DATABASE " + database + " IS " + literal(marker));
             statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+            // A database of an older release was owned by the admin role: taken back here.
+            statement.execute("ALTER DATABASE " + database + " OWNER TO " + quote(ClusterLockdown.DATABASE_OWNER));
+        }
+        try (Connection connection = cluster.connect(name); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SCHEMA public OWNER TO "
+                    + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
         }
     }
 
@@ -77,6 +86,34 @@ public final class TenantDatabaseProvisioner {
         }
     }
 
+    /** What the platform decided about a database, as pg_database has it now. */
+    public record DatabaseSettings(String owner, boolean allowConnections, int connectionLimit) {
+    }
+
+    /** The tenant database's owner, datallowconn and datconnlimit; empty if it does not exist. */
+    public Optional<DatabaseSettings> settings(UUID tenantId) throws SQLException {
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             PreparedStatement query = connection.prepareStatement("SELECT pg_get_userbyid(datdba), datallowconn,"
+                     + " datconnlimit FROM pg_database WHERE datname = ?")) {
+            query.setString(1, TenantNaming.databaseName(tenantId));
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? Optional.of(new DatabaseSettings(rs.getString(1), rs.getBoolean(2), rs.getInt(3)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** Fails unless the tenant database is as the platform decided: its owner, open or closed, its limit. */
+    public void requireSettings(TenantRecord tenant, boolean open) throws SQLException {
+        DatabaseSettings expected = new DatabaseSettings(ClusterLockdown.DATABASE_OWNER, open, tenant.connectionLimit());
+        DatabaseSettings actual = settings(tenant.tenantId()).orElseThrow(() ->
+                new IllegalStateException("database " + tenant.databaseName() + " does not exist"));
+        if (!expected.equals(actual)) {
+            throw new IllegalStateException("database " + tenant.databaseName() + " is " + actual
+                    + ", expected " + expected);
+        }
+    }
+
     /** No new connections to the database, and the open ones ended. */
     private static void closeToSessions(Connection connection, String database) throws SQLException {
         try (Statement statement = connection.createStatement();
@@ -96,10 +133,12 @@ public final class TenantDatabaseProvisioner {
         }
     }
 
-    /** The plan's connection limit on the tenant's database (after a plan change). */
+    /** The plan's connection limit (and the platform's ownership) on the tenant's database. */
     public void applyConnectionLimit(TenantRecord tenant) throws SQLException {
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
+            statement.execute("ALTER DATABASE " + quote(tenant.databaseName()) + " OWNER TO "
+                    + quote(ClusterLockdown.DATABASE_OWNER));
             statement.execute("ALTER DATABASE " + quote(tenant.databaseName()) + " CONNECTION LIMIT "
                     + tenant.connectionLimit());
         }

@@ -13,8 +13,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Locks a tenant database down and grants each tenant role exactly its privileges. Runs as the
- * tenant's admin role (the owner), in one transaction.
+ * Locks a tenant database down and grants each tenant role exactly its privileges, in one
+ * transaction: database rights as the service (the database's owner is the platform's), schema and
+ * table rights as the tenant's admin role (their owner).
  */
 public final class TenantPrivilegeGranter {
 
@@ -48,9 +49,12 @@ public final class TenantPrivilegeGranter {
         try (Connection connection = cluster.connect(databaseName)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                statement.execute("SET LOCAL ROLE " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+                String admin = quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));
                 statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
                 statement.execute("GRANT CONNECT ON DATABASE " + database + " TO " + allRoles);
+                // What owning the database gave the admin before, less the right to change the database.
+                statement.execute("GRANT CREATE, TEMPORARY ON DATABASE " + database + " TO " + admin);
+                statement.execute("SET LOCAL ROLE " + admin);
                 statement.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
                 statement.execute("GRANT USAGE ON SCHEMA public TO " + nonOwners);
                 for (Map.Entry<TenantRole, Map<String, String>> grants : TABLE_PRIVILEGES.entrySet()) {

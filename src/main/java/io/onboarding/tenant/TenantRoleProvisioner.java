@@ -3,12 +3,15 @@ package io.onboarding.tenant;
 import static io.onboarding.platform.SqlIdentifiers.literal;
 import static io.onboarding.platform.SqlIdentifiers.quote;
 
+import io.onboarding.platform.ClusterLockdown;
 import io.onboarding.platform.PostgresCluster;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.postgresql.util.PasswordUtil;
@@ -51,7 +54,7 @@ public final class TenantRoleProvisioner {
                 }
                 // A CREATEROLE (not superuser) service user must be a member of the admin role to hand
                 // it the database and to run migrations as it.
-                if (!isSuperuser(connection)) {
+                if (!ClusterLockdown.isSuperuser(connection)) {
                     statement.execute("GRANT " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN))
                             + " TO CURRENT_USER");
                 }
@@ -151,10 +154,56 @@ public final class TenantRoleProvisioner {
         }
     }
 
-    private static boolean isSuperuser(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
-            return rs.next() && rs.getBoolean(1);
+    /**
+     * Suspend (false) and resume (true): every LOGIN role of the tenant's users loses, or gets back,
+     * the right to log in, so no member of the tenant can reach any database of the cluster while it
+     * is suspended. The four group roles stay NOLOGIN.
+     */
+    public void setUserLogins(UUID tenantId, boolean login) throws SQLException {
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            for (String user : userLogins(connection, tenantId)) {
+                statement.execute("ALTER ROLE " + quote(user) + (login ? " LOGIN" : " NOLOGIN"));
+                if (!login) {
+                    terminateSessions(connection, user);
+                }
+            }
+        }
+    }
+
+    /** The tenant's user roles that can log in now, by name. */
+    public List<String> loginsAllowed(UUID tenantId) throws SQLException {
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname = ANY (?) ORDER BY rolname")) {
+            query.setArray(1, connection.createArrayOf("text", userLogins(connection, tenantId).toArray()));
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        }
+    }
+
+    /** Roles carrying the tenant's marker other than its four group roles: its users' logins. */
+    private static List<String> userLogins(Connection connection, UUID tenantId) throws SQLException {
+        List<String> groups = new ArrayList<>();
+        for (TenantRole role : TenantRole.values()) {
+            groups.add(TenantNaming.roleName(tenantId, role));
+        }
+        try (PreparedStatement query = connection.prepareStatement("SELECT rolname FROM pg_roles"
+                + " WHERE shobj_description(oid, 'pg_authid') = ? AND NOT rolname = ANY (?) ORDER BY rolname")) {
+            query.setString(1, TenantNaming.ownerMarker(tenantId));
+            query.setArray(2, connection.createArrayOf("text", groups.toArray()));
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
         }
     }
 }

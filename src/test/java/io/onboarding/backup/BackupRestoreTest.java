@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.platform.ClusterLockdown;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
@@ -107,7 +108,7 @@ class BackupRestoreTest {
         // Ownership and grants as after provisioning.
         String admin = TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN);
         assertThat(catalog.value("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?", target))
-                .isEqualTo(admin);
+                .isEqualTo(ClusterLockdown.DATABASE_OWNER);
         assertThat(catalog.column(target, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"))
                 .containsExactly(admin);
         String developer = TenantNaming.roleName(tenantId, TenantRole.DEVELOPER);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.platform.ClusterLockdown;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
@@ -83,10 +84,13 @@ class TenantProvisioningTest {
         assertThat(roles).containsOnlyKeys("tenant_admin", "application_manager", "developer", "auditor");
         String admin = roles.get("tenant_admin");
 
-        // The database: owner, encoding, connection limit from the plan.
+        // The database: the platform's owner role (no tenant login can change it), encoding, limit from the plan;
+        // the admin role owns the schema instead.
         assertThat(catalog.value("postgres", "SELECT pg_get_userbyid(datdba) || ' ' || pg_encoding_to_char(encoding)"
                 + " || ' ' || datconnlimit FROM pg_database WHERE datname = ?", database))
-                .isEqualTo(admin + " UTF8 20");
+                .isEqualTo(ClusterLockdown.DATABASE_OWNER + " UTF8 20");
+        assertThat(catalog.value(database, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'"))
+                .isEqualTo(admin);
         // The roles: four of them, NOLOGIN, named after the full tenant id.
         for (String role : roles.values()) {
             assertThat(role).contains(tenantId.toString().replace("-", ""));

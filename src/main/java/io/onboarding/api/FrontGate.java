@@ -1,0 +1,93 @@
+package io.onboarding.api;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * The first handler on the HTTP server, ahead of the body handler every Camel route has: a request
+ * that will be refused anyway is answered before a byte of its body is read. An {@code /api} call
+ * without the admin token gets its 401 here, a declared body over {@code MAX_BODY_BYTES} its 413
+ * (a body without a declared length is cut off by the server's own limit, the same number), and
+ * {@code /observe/metrics} wants its token when one is configured.
+ */
+public final class FrontGate implements Handler<RoutingContext> {
+
+    /** Invitation links carry their own credential: no bearer token. */
+    private static final String PUBLIC_API = "/api/v1/invitations/";
+
+    private final BearerTokenGuard apiGuard;
+    private final long maxBodyBytes;
+    private final byte[] metricsToken;
+
+    public FrontGate(BearerTokenGuard apiGuard, long maxBodyBytes, String metricsToken) {
+        this.apiGuard = apiGuard;
+        this.maxBodyBytes = maxBodyBytes;
+        this.metricsToken = metricsToken == null || metricsToken.isBlank() ? null
+                : metricsToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Puts the gate in front of every route of the server on {@code port}. */
+    public void install(CamelContext camel, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            throw new IllegalStateException("no HTTP server on port " + port + " to guard");
+        }
+        router.route().order(Integer.MIN_VALUE).handler(this);
+    }
+
+    @Override
+    public void handle(RoutingContext context) {
+        String path = context.normalizedPath();
+        String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (path.startsWith("/api/") && !path.startsWith(PUBLIC_API)) {
+            ApiException refusal = apiGuard.refusal(authorization);
+            if (refusal != null) {
+                reply(context, refusal);
+                return;
+            }
+        }
+        if (metricsToken != null && path.startsWith("/observe/metrics")
+                && !BearerTokenGuard.matches(authorization, metricsToken)) {
+            reply(context, new ApiException(401, "unauthorized", "/observe/metrics needs the metrics bearer token"));
+            return;
+        }
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && declaredLength(length) > maxBodyBytes) {
+            reply(context, new ApiException(413, "payload_too_large",
+                    "the request body is over " + maxBodyBytes + " bytes"));
+            return;
+        }
+        context.next();
+    }
+
+    private static long declaredLength(String header) {
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // not a length: refused as too large rather than read
+        }
+    }
+
+    private static void reply(RoutingContext context, ApiException error) {
+        var response = context.response().setStatusCode(error.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (error.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        }
+        String body = Json.write(Map.of("error", error.toBody()));
+        if (context.request().version() == HttpVersion.HTTP_2) {
+            response.end(body); // the stream ends; flow control keeps the rest of its body from coming
+            return;
+        }
+        // HTTP/1.x: the unread body is not wanted, so the connection is closed once the reply is out.
+        response.putHeader(HttpHeaders.CONNECTION, "close");
+        response.end(body).onComplete(sent -> context.request().connection().close());
+    }
+}
