@@ -188,7 +188,8 @@ public final class TenantOnboardingService implements AutoCloseable {
                     : SecretFiles.readOrCreate(dataDir.resolve("jms-password"), () -> SecretFiles.randomToken(24));
             int port = settings.getInt("onboarding.jms.embedded-port");
             broker = EmbeddedBroker.start(dataDir.resolve("artemis"), "127.0.0.1", port, user, password,
-                    settings.getInt("onboarding.jms.max-delivery-attempts"));
+                    settings.getInt("onboarding.jms.max-delivery-attempts"),
+                    settings.getInt("onboarding.jms.invalid-max-bytes"));
             url = "tcp://127.0.0.1:" + port;
         }
         CachingConnectionFactory caching = new CachingConnectionFactory(new ActiveMQConnectionFactory(url, user, password));
@@ -270,7 +271,8 @@ public final class TenantOnboardingService implements AutoCloseable {
         inboxFiles.setCreateTableIfNotExists(false);
         registry.bind("inboxFileRepository", inboxFiles);
         registry.bind("inboxBatchFiles", new InboxBatchFiles(inbound, settings.path("onboarding.inbox-dir"), metrics));
-        registry.bind("jmsTenantRequests", new JmsTenantRequests(camel, inbound, metrics));
+        registry.bind("jmsTenantRequests", new JmsTenantRequests(camel, inbound, metrics,
+                settings.getInt("onboarding.jms.max-message-bytes")));
 
         // monitoring
         registry.bind("tenantMonitoring", new TenantMonitoring(camel, tenants,

@@ -3,6 +3,7 @@ package io.onboarding.inbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import io.onboarding.monitoring.OnboardingMetrics;
 import org.apache.camel.CamelContext;
@@ -16,19 +17,26 @@ import org.slf4j.LoggerFactory;
  * A create-tenant request from the JMS queue {@code tenant.requests}. The body becomes the reply
  * (sent when JMSReplyTo is set): {@code tenant_id, operation_id, status} or {@code {"error":…}}.
  * A request that can never succeed also goes to {@code tenant.requests.invalid} with a
- * {@code reason} property, and is not redelivered.
+ * {@code reason} property, and is not redelivered. That queue is bounded: its messages expire
+ * ({@code onboarding.jms.invalid-ttl-ms}), and a request over {@code onboarding.jms.max-message-bytes}
+ * is neither parsed nor copied there, only its reason.
  */
 public final class JmsTenantRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(JmsTenantRequests.class);
-    public static final String INVALID_QUEUE = "jms:queue:tenant.requests.invalid";
+    /** Settings only, never request data, in this URI. */
+    static final String INVALID_QUEUE = "jms:queue:tenant.requests.invalid"
+            + "?explicitQosEnabled=true&timeToLive={{onboarding.jms.invalid-ttl-ms}}";
 
     private final InboundRequests requests;
     private final ProducerTemplate template;
     private final OnboardingMetrics metrics;
+    private final int maxMessageBytes;
 
-    public JmsTenantRequests(CamelContext camel, InboundRequests requests, OnboardingMetrics metrics) {
+    public JmsTenantRequests(CamelContext camel, InboundRequests requests, OnboardingMetrics metrics,
+                             int maxMessageBytes) {
         this.metrics = metrics;
+        this.maxMessageBytes = maxMessageBytes;
         this.requests = requests;
         this.template = camel.createProducerTemplate();
     }
@@ -36,8 +44,12 @@ public final class JmsTenantRequests {
     public void handle(Exchange exchange) {
         String request = exchange.getMessage().getBody(String.class);
         String messageId = exchange.getMessage().getHeader("JMSMessageID", String.class);
+        boolean tooLarge = request != null && request.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes;
         Map<String, Object> outcome;
         try {
+            if (tooLarge) {
+                throw ApiException.validation("body", "is over " + maxMessageBytes + " bytes");
+            }
             JsonNode body = Json.parse(request);
             outcome = requests.submit(body, "jms:" + messageId);
         } catch (ApiException unreadable) {
@@ -48,7 +60,7 @@ public final class JmsTenantRequests {
             String reason = Json.write(error);
             LOG.info("JMS message {} is invalid: {}", messageId, reason);
             template.send(INVALID_QUEUE, ExchangePattern.InOnly, invalid -> {
-                invalid.getMessage().setBody(request);
+                invalid.getMessage().setBody(tooLarge ? "" : request);
                 invalid.getMessage().setHeader("reason", reason);
                 invalid.getMessage().setHeader("originalMessageId", messageId);
             });

@@ -11,6 +11,7 @@ import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     public static EmbeddedBroker start(Path directory, String host, int port, String user, String password,
-                                       int maxDeliveryAttempts) throws Exception {
+                                       int maxDeliveryAttempts, long invalidQueueMaxBytes) throws Exception {
         Configuration config = new ConfigurationImpl()
                 .setName("tenant-onboarding")
                 .setPersistenceEnabled(true)
@@ -53,6 +54,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setMaxRedeliveryDelay(30_000)
                 .setDeadLetterAddress(SimpleString.of("tenant.requests.DLQ"))
                 .setAutoCreateDeadLetterResources(true));
+        // Invalid requests are kept for people to look at, not for ever and not without bound: once
+        // the queue holds invalidQueueMaxBytes, further copies are dropped (the reason is logged).
+        config.addAddressSetting("tenant.requests.invalid", new AddressSettings()
+                .setMaxSizeBytes(invalidQueueMaxBytes)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.DROP));
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config)
                 .setSecurityManager(new SingleUser(user, password));
         broker.start();

@@ -32,7 +32,8 @@ class JmsTenantRequestsTest {
     static void start() throws Exception {
         int port = TestPostgres.freePort();
         service = RunningService.start("platform_jms_test", Map.of("onboarding.jms.embedded-port",
-                Integer.toString(port), "onboarding.jms.password", JMS_PASSWORD));
+                Integer.toString(port), "onboarding.jms.password", JMS_PASSWORD,
+                "onboarding.jms.max-message-bytes", "65536"));
         catalog = service.catalog();
         io.onboarding.support.SecretsSeen.record(JMS_PASSWORD);
         broker = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "onboarding", JMS_PASSWORD);
@@ -102,6 +103,8 @@ class JmsTenantRequestsTest {
             assertThat(parked).isNotNull();
             assertThat(parked.getBody(String.class)).isEqualTo(body);
             assertThat(parked.getStringProperty("reason")).contains("plan").contains("must be one of");
+            assertThat(parked.getJMSExpiration()).as("kept for a while, not for ever")
+                    .isGreaterThan(System.currentTimeMillis());
             assertThat(invalid.receive(2_000)).as("handled once, not redelivered").isNull();
 
             context.createProducer().send(context.createQueue("tenant.requests"), "not json at all");
@@ -130,5 +133,31 @@ class JmsTenantRequestsTest {
             assertThat(catalog.platform("SELECT tenant_id::text FROM tenants WHERE tenant_name = ?", name))
                     .containsExactly(first);
         }
+    }
+
+    @Test
+    void anOversizedMessageIsRefusedUnreadAndNotCopiedToTheInvalidQueue() throws Exception {
+        String marker = "oversized-" + UUID.randomUUID();
+        String body = "{\"tenant_name\":\"" + marker + "x".repeat(70_000) + "\",\"plan\":\"free\",\"region\":\"local\"}";
+        try (JMSContext context = broker.createContext()) {
+            JMSConsumer invalid = context.createConsumer(context.createQueue("tenant.requests.invalid"));
+            TemporaryQueue replies = context.createTemporaryQueue();
+            TextMessage message = context.createTextMessage(body);
+            message.setJMSReplyTo(replies);
+            context.createProducer().send(context.createQueue("tenant.requests"), message);
+
+            String reply = context.createConsumer(replies).receive(30_000).getBody(String.class);
+            assertThat(reply.length()).isLessThan(1_000);
+            JsonNode error = JSON.readTree(reply).get("error");
+            assertThat(error.get("details").get(0).get("field").asText()).isEqualTo("body");
+            assertThat(error.get("details").get(0).get("message").asText()).contains("65536");
+
+            Message parked = invalid.receive(30_000);
+            assertThat(parked).isNotNull();
+            assertThat(parked.getBody(String.class)).isEmpty();
+            assertThat(parked.getStringProperty("reason")).contains("65536").doesNotContain(marker);
+        }
+        assertThat(catalog.platform("SELECT count(*) FROM tenants WHERE tenant_name LIKE ?", marker + "%"))
+                .containsExactly("0");
     }
 }
