@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
@@ -187,16 +188,21 @@ public final class BatchFileRecords {
                 if (done) {
                     return null;
                 }
+                long line = parser.currentLocation().getLineNr();
                 try {
                     JsonToken token = array ? parser.nextToken() : parser.currentToken();
                     if (token == null || token == JsonToken.END_ARRAY) {
                         done = true;
                         return null;
                     }
-                    long line = parser.currentTokenLocation().getLineNr();
+                    line = parser.currentTokenLocation().getLineNr();
                     JsonNode node = boundedValue(parser, maxBytes);
                     done = !array;
                     return new BatchRecord(line, node, node == null ? ParseErrors.tooLong(line, maxBytes) : null);
+                } catch (StreamConstraintsException e) {
+                    // One name or value over the limit: the parser can't skip past it, so stop here.
+                    done = true;
+                    return new BatchRecord(line, null, ParseErrors.tooLong(line, maxBytes) + " (nor the rest of the file)");
                 } catch (IOException e) {
                     // Past a syntax error nothing can be trusted: report it once and stop.
                     done = true;
@@ -266,7 +272,7 @@ public final class BatchFileRecords {
                     // Past a malformed or overlong record the columns can't be trusted: report once, stop.
                     done = true;
                     long line = e.getCause() instanceof LineBoundedReader.LineTooLong tooLong ? tooLong.line
-                            : parser.getCurrentLineNumber() + 1;
+                            : parser.getCurrentLineNumber();
                     return new BatchRecord(line, null, e.getCause() instanceof LineBoundedReader.LineTooLong
                             ? ParseErrors.tooLong(line, maxBytes) + " (nor the rest of the file)"
                             : "malformed CSV at line " + line + "; the rest of the file was not read");

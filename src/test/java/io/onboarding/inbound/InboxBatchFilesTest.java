@@ -193,7 +193,7 @@ class InboxBatchFilesTest {
 
     // --- the inbox is a directory others write to: links, parser messages, record sizes ---------
 
-    /** The text of every regular file the service wrote to .results/ and .failed/ (links not followed). */
+    /** The text of every report and reason the service wrote (links not followed). */
     private static String everythingWritten() throws Exception {
         StringBuilder text = new StringBuilder();
         for (String directory : List.of(".results", ".failed")) {
@@ -202,7 +202,8 @@ class InboxBatchFilesTest {
                 continue;
             }
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                        .filter(f -> f.toString().endsWith(".result.ndjson") || f.toString().endsWith(".reason.txt")).toList()) {
                     text.append(Files.readString(file, StandardCharsets.ISO_8859_1));
                 }
             }
@@ -295,7 +296,7 @@ class InboxBatchFilesTest {
         assertThat(brokenReport).hasSize(2);
         assertThat(brokenReport.get(1).get("error").toString()).contains("malformed JSON").contains("line 2, column");
         List<JsonNode> csvReport = report(csv);
-        assertThat(csvReport.get(0).get("error").toString()).contains("malformed CSV at line");
+        assertThat(csvReport.get(0).get("error").toString()).contains("malformed CSV at line 2");
         assertThat(everythingWritten()).doesNotContain(marker);
         assertThat(LogCapture.text()).doesNotContain(marker);
     }
@@ -309,8 +310,10 @@ class InboxBatchFilesTest {
         String huge = "{\"tenant_name\":\"" + "x".repeat(3_500_000) + "\"}";
         String file = "big-" + unique() + ".ndjson";
         Files.writeString(inbox.resolve(file), wide + "}\n" + huge + "\n{\"plan\":\"gold\"}\n");
+        // .json: a record over the limit is skipped; a single value over it ends the file's reading.
         String jsonFile = "big-" + unique() + ".json";
-        Files.writeString(inbox.resolve(jsonFile), "[\n" + huge + ",\n{\"plan\":\"gold\"}]");
+        String wider = wide.toString().replace("\"f", "\"field_");
+        Files.writeString(inbox.resolve(jsonFile), "[\n" + wider + "},\n{\"plan\":\"gold\"},\n" + huge + "]");
         String csvFile = "big-" + unique() + ".csv";
         Files.writeString(inbox.resolve(csvFile), "tenant_name,plan,region\n" + "y".repeat(3_500_000) + ",free,local\n");
 
@@ -325,9 +328,10 @@ class InboxBatchFilesTest {
 
         List<JsonNode> jsonReport = report(jsonFile);
         assertThat(Files.size(inbox.resolve(".results").resolve(jsonFile + ".result.ndjson"))).isLessThan(2 * 1024);
-        assertThat(jsonReport).extracting(l -> l.get("line").asInt()).containsExactly(2, 3);
+        assertThat(jsonReport).extracting(l -> l.get("line").asInt()).containsExactly(2, 3, 4);
         assertThat(jsonReport.get(0).get("error").toString()).contains("line 2 is longer than " + MAX_RECORD_BYTES);
         assertThat(jsonReport.get(1).get("error").get("details").toString()).contains("\"plan\"");
+        assertThat(jsonReport.get(2).get("error").toString()).contains("line 4 is longer than " + MAX_RECORD_BYTES);
 
         List<JsonNode> csvReport = report(csvFile);
         assertThat(Files.size(inbox.resolve(".results").resolve(csvFile + ".result.ndjson"))).isLessThan(2 * 1024);
