@@ -270,7 +270,8 @@ public final class TenantOnboardingService implements AutoCloseable {
         JdbcMessageIdRepository inboxFiles = new JdbcMessageIdRepository(controlPlane, "inbox-files");
         inboxFiles.setCreateTableIfNotExists(false);
         registry.bind("inboxFileRepository", inboxFiles);
-        registry.bind("inboxBatchFiles", new InboxBatchFiles(inbound, settings.path("onboarding.inbox-dir"), metrics));
+        registry.bind("inboxBatchFiles", new InboxBatchFiles(inbound, settings.path("onboarding.inbox-dir"),
+                settings.getInt("onboarding.inbox.max-record-bytes"), metrics));
         registry.bind("jmsTenantRequests", new JmsTenantRequests(camel, inbound, metrics,
                 settings.getInt("onboarding.jms.max-message-bytes")));
 

@@ -12,11 +12,24 @@ public class ApiException extends RuntimeException {
     private final String code;
     private final List<FieldError> details;
 
+    /** Details listed in one reply; the rest are only counted, so a reply stays small whatever the input. */
+    static final int MAX_DETAILS = 20;
+
+    /** Longest field name echoed in a detail: field names can come from the input. */
+    private static final int MAX_FIELD_CHARS = 200;
+
     public ApiException(int status, String code, String message, List<FieldError> details) {
-        super(message);
+        super(details.size() <= MAX_DETAILS ? message
+                : message + " (" + (details.size() - MAX_DETAILS) + " more problems not listed)");
         this.status = status;
         this.code = code;
-        this.details = List.copyOf(details);
+        this.details = details.stream().limit(MAX_DETAILS).map(ApiException::bounded).toList();
+    }
+
+    private static FieldError bounded(FieldError detail) {
+        String field = detail.field();
+        return field == null || field.length() <= MAX_FIELD_CHARS ? detail
+                : new FieldError(field.substring(0, MAX_FIELD_CHARS) + "...", detail.message());
     }
 
     public ApiException(int status, String code, String message) {

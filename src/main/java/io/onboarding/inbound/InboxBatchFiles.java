@@ -2,13 +2,10 @@ package io.onboarding.inbound;
 
 import io.onboarding.api.ApiException;
 import io.onboarding.api.Json;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.Writer;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,21 +20,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Processes one batch file from the inbox, record by record, streaming: each record's outcome is a
  * line of {@code .results/<file>.result.ndjson} (written aside and renamed when complete). A file
- * that cannot be read at all gets {@code .failed/<file>.reason.txt} and fails the exchange, so the
- * file consumer moves it to {@code .failed/}.
+ * that cannot be read at all, or is not a regular file of its own (a link), gets
+ * {@code .failed/<file>.reason.txt} and fails the exchange, so the file consumer moves it to
+ * {@code .failed/}.
  */
 public final class InboxBatchFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxBatchFiles.class);
 
     private final InboundRequests requests;
-    private final Path inbox;
+    private final InboxOutputs outputs;
+    private final int maxRecordBytes;
     private final OnboardingMetrics metrics;
 
-    public InboxBatchFiles(InboundRequests requests, Path inbox, OnboardingMetrics metrics) {
+    public InboxBatchFiles(InboundRequests requests, Path inbox, int maxRecordBytes, OnboardingMetrics metrics) {
         this.metrics = metrics;
         this.requests = requests;
-        this.inbox = inbox;
+        this.outputs = new InboxOutputs(inbox);
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     /** SHA-256 of the file's content, read as a stream: the key that makes a repeated drop a no-op. */
@@ -48,23 +48,25 @@ public final class InboxBatchFiles {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file(exchange)), digest)) {
+        try (InputStream in = new DigestInputStream(InboxFile.open(file(exchange)), digest)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (UnreadableBatchFile e) {
+            fail(name(exchange), e.getMessage());
+            throw e;
         }
         return HexFormat.of().formatHex(digest.digest());
     }
 
     public void process(Exchange exchange) throws IOException {
         Path file = file(exchange);
-        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String name = name(exchange);
         String fingerprint = exchange.getMessage().getHeader("contentSha256", String.class);
-        Path results = Files.createDirectories(inbox.resolve(".results"));
-        Path partial = results.resolve(name + ".result.ndjson.partial");
         int accepted = 0;
         int refused = 0;
-        try (InputStream in = Files.newInputStream(file);
-             BatchFileRecords.Records records = BatchFileRecords.open(name, in);
-             BufferedWriter report = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+        try (InboxOutputs.Draft draft = outputs.draft();
+             InputStream in = InboxFile.open(file);
+             BatchFileRecords.Records records = BatchFileRecords.open(name, in, maxRecordBytes)) {
+            Writer report = draft.writer();
             while (records.hasNext()) {
                 BatchRecord record = records.next();
                 Map<String, Object> line = new LinkedHashMap<>();
@@ -84,31 +86,32 @@ public final class InboxBatchFiles {
                     metrics.inboxRecord("accepted");
                 }
                 report.write(Json.write(line));
-                report.newLine();
+                report.write(System.lineSeparator());
             }
+            draft.publish(".results", name + ".result.ndjson");
         } catch (UnreadableBatchFile e) {
-            fail(name, partial, e.getMessage());
+            fail(name, e.getMessage());
             throw e;
         } catch (RuntimeException e) {
             // Our own failure (database or secret store down) that outlasted the retries: records are
             // idempotent, so the file can simply be dropped again.
-            fail(name, partial, "processing stopped after " + (accepted + refused) + " records: " + e.getMessage()
+            fail(name, "processing stopped after " + (accepted + refused) + " records: " + e.getMessage()
                     + "; the service could not handle the rest. Drop the file again to retry: records already"
                     + " accepted are not created twice.");
             throw e;
         }
-        Files.move(partial, results.resolve(name + ".result.ndjson"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
         LOG.info("Inbox file {}: {} records accepted, {} refused", name, accepted, refused);
         metrics.inboxFile("processed");
     }
 
-    private void fail(String name, Path partial, String reason) throws IOException {
-        Files.deleteIfExists(partial);
-        Path failed = Files.createDirectories(inbox.resolve(".failed"));
-        Files.writeString(failed.resolve(name + ".reason.txt"), reason + System.lineSeparator(), StandardCharsets.UTF_8);
+    /** Writes the reason beside where the consumer moves the file; the reason never quotes the file. */
+    private void fail(String name, String reason) throws IOException {
         LOG.warn("Inbox file {} moved to .failed: {}", name, reason);
         metrics.inboxFile("failed");
+        try (InboxOutputs.Draft draft = outputs.draft()) {
+            draft.writer().write(reason + System.lineSeparator());
+            draft.publish(".failed", name + ".reason.txt");
+        }
     }
 
     /** A record handed to the entry point, tried again a few times if the service itself fails. */
@@ -132,9 +135,12 @@ public final class InboxBatchFiles {
 
     /** Called for a file whose content was processed before: it is moved to .done/ untouched. */
     public void duplicate(Exchange exchange) {
-        LOG.info("Inbox file {} has the content of a file already processed; not processed again",
-                exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class));
+        LOG.info("Inbox file {} has the content of a file already processed; not processed again", name(exchange));
         metrics.inboxFile("duplicate");
+    }
+
+    private static String name(Exchange exchange) {
+        return exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
     }
 
     private static Path file(Exchange exchange) {

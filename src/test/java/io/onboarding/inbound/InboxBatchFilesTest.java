@@ -6,17 +6,21 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onboarding.support.Catalog;
+import io.onboarding.support.LogCapture;
 import io.onboarding.support.RunningService;
 import io.onboarding.tenant.TenantNaming;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class InboxBatchFilesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_RECORD_BYTES = 256 * 1024;
     private static Path inbox;
     private static RunningService service;
     private static Catalog catalog;
@@ -34,7 +39,9 @@ class InboxBatchFilesTest {
         inbox = Files.createTempDirectory("inbox");
         service = RunningService.start("platform_inbox_test", Map.of("onboarding.inbox-dir", inbox.toString(),
                 "onboarding.inbox.poll-interval-ms", "200", "onboarding.inbox.read-lock-check-ms", "500",
-                "onboarding.inbox.read-lock-min-age-ms", "1500"));
+                "onboarding.inbox.read-lock-min-age-ms", "1500",
+                // Room for a record of 20,000 short fields; the 3.5 MB line of the finding is still over.
+                "onboarding.inbox.max-record-bytes", Integer.toString(MAX_RECORD_BYTES)));
         catalog = service.catalog();
     }
 
@@ -182,6 +189,153 @@ class InboxBatchFilesTest {
         assertThat(Files.readString(inbox.resolve(".failed/garbage.json.reason.txt")))
                 .contains("object or an array");
         assertThat(Files.exists(inbox.resolve(".results/garbage.json.result.ndjson"))).isFalse();
+    }
+
+    // --- the inbox is a directory others write to: links, parser messages, record sizes ---------
+
+    /** The text of every report and reason the service wrote (links not followed). */
+    private static String everythingWritten() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (String directory : List.of(".results", ".failed")) {
+            Path dir = inbox.resolve(directory);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                        .filter(f -> f.toString().endsWith(".result.ndjson") || f.toString().endsWith(".reason.txt")).toList()) {
+                    text.append(Files.readString(file, StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    /** A 0600 file outside the inbox that the dropper cannot read but the service could. */
+    private static Path privateFile(String content) throws Exception {
+        Path file = Files.createTempDirectory("outside").resolve("private.ndjson");
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    @Test
+    void aSymbolicLinkIsMovedToFailedWithoutReadingItsTarget() throws Exception {
+        String secret = "s3cret" + unique();
+        String content = "{\"tenant_name\":\"Link " + unique() + "\",\"plan\":\"free\",\"region\":\"local\",\""
+                + secret + "\":1}\n";
+        Path target = privateFile(content);
+        String file = "link-" + unique() + ".ndjson";
+        Files.createSymbolicLink(inbox.resolve(file), target);
+
+        Path failed = inbox.resolve(".failed").resolve(file);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isSymbolicLink(failed)
+                && Files.exists(inbox.resolve(".failed").resolve(file + ".reason.txt")));
+        assertThat(Files.readSymbolicLink(failed)).isEqualTo(target); // the link moved, not its target
+        assertThat(Files.readString(inbox.resolve(".failed").resolve(file + ".reason.txt"))).contains("symbolic link");
+        assertThat(Files.exists(inbox.resolve(".results").resolve(file + ".result.ndjson"))).isFalse();
+        assertThat(Files.readString(target)).isEqualTo(content);
+        assertThat(everythingWritten()).doesNotContain(secret);
+        assertThat(LogCapture.text()).doesNotContain(secret);
+    }
+
+    @Test
+    void aHardLinkIsMovedToFailedWithoutBeingRead() throws Exception {
+        String secret = "s3cret" + unique();
+        String content = "{\"tenant_name\":\"Hard " + unique() + "\",\"plan\":\"free\",\"region\":\"local\",\""
+                + secret + "\":1}\n";
+        Path target = privateFile(content);
+        String file = "hard-" + unique() + ".ndjson";
+        Files.createLink(inbox.resolve(file), target);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".failed").resolve(file))
+                && Files.exists(inbox.resolve(".failed").resolve(file + ".reason.txt")));
+        assertThat(Files.readString(inbox.resolve(".failed").resolve(file + ".reason.txt"))).contains("hard link");
+        assertThat(Files.exists(inbox.resolve(".results").resolve(file + ".result.ndjson"))).isFalse();
+        assertThat(Files.readString(target)).isEqualTo(content);
+        assertThat(everythingWritten()).doesNotContain(secret);
+        assertThat(LogCapture.text()).doesNotContain(secret);
+    }
+
+    @Test
+    void linksPlantedWhereReportsAreWrittenAreReplacedNotFollowed() throws Exception {
+        String file = "planted-" + unique() + ".ndjson";
+        Path victim = privateFile("precious\n");
+        Path results = Files.createDirectories(inbox.resolve(".results"));
+        Path failed = Files.createDirectories(inbox.resolve(".failed"));
+        Path report = results.resolve(file + ".result.ndjson");
+        Files.createSymbolicLink(results.resolve(file + ".result.ndjson.partial"), victim);
+        Files.createSymbolicLink(report, victim);
+        Files.createSymbolicLink(failed.resolve(file + ".reason.txt"), victim);
+
+        Files.writeString(inbox.resolve(file), "{\"tenant_name\":\"Planted " + unique()
+                + "\",\"plan\":\"gold\",\"region\":\"local\"}\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".done").resolve(file))
+                && Files.isRegularFile(report, LinkOption.NOFOLLOW_LINKS));
+        assertThat(Files.readString(victim)).isEqualTo("precious\n");
+        List<String> lines = Files.readAllLines(report);
+        assertThat(lines).hasSize(1);
+        assertThat(JSON.readTree(lines.get(0)).get("error").get("details").toString()).contains("\"plan\"");
+    }
+
+    @Test
+    void parserErrorsTellThePositionButNeverTheContent() throws Exception {
+        String marker = "MARKER" + unique();
+        String unreadable = "unparsable-" + unique() + ".json";
+        String broken = "broken-" + unique() + ".json";
+        String csv = "broken-" + unique() + ".csv";
+        Files.writeString(inbox.resolve(unreadable), marker + " {\"tenant_name\": 1}");
+        Files.writeString(inbox.resolve(broken), "[{\"tenant_name\":\"B " + unique()
+                + "\",\"plan\":\"gold\",\"region\":\"local\"},\n {\"tenant_name\": " + marker + "}]");
+        Files.writeString(inbox.resolve(csv), "tenant_name,plan,region\n\"a\"" + marker + ",free,local\n");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".failed").resolve(unreadable)));
+        assertThat(Files.readString(inbox.resolve(".failed").resolve(unreadable + ".reason.txt")))
+                .contains("line 1, column");
+        List<JsonNode> brokenReport = report(broken);
+        assertThat(brokenReport).hasSize(2);
+        assertThat(brokenReport.get(1).get("error").toString()).contains("malformed JSON").contains("line 2, column");
+        List<JsonNode> csvReport = report(csv);
+        assertThat(csvReport.get(0).get("error").toString()).contains("malformed CSV at line 2");
+        assertThat(everythingWritten()).doesNotContain(marker);
+        assertThat(LogCapture.text()).doesNotContain(marker);
+    }
+
+    @Test
+    void recordsAndTheirErrorsAreBoundedInSize() throws Exception {
+        StringBuilder wide = new StringBuilder("{\"tenant_name\":\"Wide " + unique() + "\",\"plan\":\"free\",\"region\":\"local\"");
+        for (int i = 0; i < 20_000; i++) {
+            wide.append(",\"f").append(i).append("\":1");
+        }
+        String huge = "{\"tenant_name\":\"" + "x".repeat(3_500_000) + "\"}";
+        String file = "big-" + unique() + ".ndjson";
+        Files.writeString(inbox.resolve(file), wide + "}\n" + huge + "\n{\"plan\":\"gold\"}\n");
+        // .json: a record over the limit is skipped; a single value over it ends the file's reading.
+        String jsonFile = "big-" + unique() + ".json";
+        String wider = wide.toString().replace("\"f", "\"field_");
+        Files.writeString(inbox.resolve(jsonFile), "[\n" + wider + "},\n{\"plan\":\"gold\"},\n" + huge + "]");
+        String csvFile = "big-" + unique() + ".csv";
+        Files.writeString(inbox.resolve(csvFile), "tenant_name,plan,region\n" + "y".repeat(3_500_000) + ",free,local\n");
+
+        List<JsonNode> report = report(file);
+        assertThat(Files.size(inbox.resolve(".results").resolve(file + ".result.ndjson"))).isLessThan(8 * 1024);
+        assertThat(report).extracting(l -> l.get("line").asInt()).containsExactly(1, 2, 3);
+        JsonNode wideError = report.get(0).get("error");
+        assertThat(wideError.get("details")).hasSize(20);
+        assertThat(wideError.get("message").asText()).contains("19980 more problems not listed");
+        assertThat(report.get(1).get("error").toString()).contains("line 2 is longer than " + MAX_RECORD_BYTES);
+        assertThat(report.get(2).get("error").get("details").toString()).contains("\"plan\"");
+
+        List<JsonNode> jsonReport = report(jsonFile);
+        assertThat(Files.size(inbox.resolve(".results").resolve(jsonFile + ".result.ndjson"))).isLessThan(2 * 1024);
+        assertThat(jsonReport).extracting(l -> l.get("line").asInt()).containsExactly(2, 3, 4);
+        assertThat(jsonReport.get(0).get("error").toString()).contains("line 2 is longer than " + MAX_RECORD_BYTES);
+        assertThat(jsonReport.get(1).get("error").get("details").toString()).contains("\"plan\"");
+        assertThat(jsonReport.get(2).get("error").toString()).contains("line 4 is longer than " + MAX_RECORD_BYTES);
+
+        List<JsonNode> csvReport = report(csvFile);
+        assertThat(Files.size(inbox.resolve(".results").resolve(csvFile + ".result.ndjson"))).isLessThan(2 * 1024);
+        assertThat(csvReport.get(0).get("error").toString()).contains("line 2 is longer than " + MAX_RECORD_BYTES);
     }
 
     @Test
