@@ -66,8 +66,7 @@ public final class BackupSchedules {
             tenants.clearWarning(tenant.tenantId(), TOPIC);
             return null;
         } catch (Exception e) {
-            String reason = e instanceof InvalidSchedule ? e.getMessage()
-                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             LOG.warn("Backup schedule of tenant {} not set up: {}", tenant.tenantId(), reason);
             tenants.setWarning(tenant.tenantId(), TOPIC, "schedule not set up: " + reason);
             return reason;
