@@ -29,6 +29,8 @@ import io.onboarding.tenant.TenantSuspension;
 import io.onboarding.tenant.TenantSchemaMigrator;
 import io.onboarding.backup.BackupApi;
 import io.onboarding.backup.BackupKeys;
+import io.onboarding.backup.BackupLimits;
+import io.onboarding.backup.BackupRetention;
 import io.onboarding.backup.BackupMetrics;
 import io.onboarding.backup.BackupRepository;
 import io.onboarding.backup.BackupScheduler;
@@ -232,7 +234,8 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("operationApi", new OperationApi(journal));
         registry.bind("tenantRepository", tenants);
         registry.bind("tenantOnboarding", onboarding);
-        TenantRequestValidator validator = new TenantRequestValidator(catalog);
+        BackupLimits backupLimits = BackupLimits.fromSettings(settings);
+        TenantRequestValidator validator = new TenantRequestValidator(catalog, backupLimits);
         OperationLauncher launcher = new OperationLauncher(controlPlane, journal, pipelines, runner);
         TenantDatabaseProvisioner databases = new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB);
         TenantLifecycle lifecycle = new TenantLifecycle(tenants, validator, launcher, journal, databases);
@@ -294,9 +297,10 @@ public final class TenantOnboardingService implements AutoCloseable {
                 settings.path("onboarding.backup-dir"));
         registry.bind("tenantBackups", backups);
         registry.bind("backupApi", new BackupApi(backups));
+        registry.bind("backupRetention", new BackupRetention(backupRecords, tenants, backupKeys, backupLimits));
         registry.bind("backupSchedules", new BackupSchedules(camel, tenants));
         camel.addComponent("quartz", BackupScheduler.quartz(camel, controlPlane,
-                settings.getInt("onboarding.backup.cluster-checkin-ms")));
+                settings.getInt("onboarding.backup.cluster-checkin-ms"), backups::launchScheduled));
 
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         health.register(new DependencyHealthCheck("control-plane-database", () -> {

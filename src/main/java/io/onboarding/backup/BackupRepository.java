@@ -2,6 +2,7 @@ package io.onboarding.backup;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class BackupRepository {
 
     private static final String COLUMNS = "backup_id, tenant_id, kind, status, database_name, storage_location,"
-            + " location, size_bytes, checksum_sha256, encrypted, encryption_level, error, started_at, completed_at";
+            + " location, size_bytes, checksum_sha256, encrypted, encryption_level, error, started_at, completed_at,"
+            + " tenant_data_key";
 
     private final JdbcTemplate jdbc;
 
@@ -23,11 +25,13 @@ public final class BackupRepository {
 
     /** Records the backup as running (again, if a crashed attempt left it running). */
     public void started(UUID backupId, UUID tenantId, UUID operationId, String kind, String database,
-                        String storageLocation, String encryptionLevel) {
+                        String storageLocation, String encryptionLevel, boolean tenantDataKey) {
         jdbc.update("INSERT INTO backups (backup_id, tenant_id, operation_id, kind, status, database_name,"
-                        + " storage_location, encryption_level) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)"
-                        + " ON CONFLICT (backup_id) DO UPDATE SET status = 'running', error = NULL, started_at = now()",
-                backupId, tenantId, operationId, kind, database, storageLocation, encryptionLevel);
+                        + " storage_location, encryption_level, tenant_data_key)"
+                        + " VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)"
+                        + " ON CONFLICT (backup_id) DO UPDATE SET status = 'running', error = NULL, started_at = now(),"
+                        + " encryption_level = excluded.encryption_level, tenant_data_key = excluded.tenant_data_key",
+                backupId, tenantId, operationId, kind, database, storageLocation, encryptionLevel, tenantDataKey);
     }
 
     public void succeeded(UUID backupId, String location, long size, String checksum) {
@@ -58,14 +62,27 @@ public final class BackupRepository {
     }
 
     /**
-     * Successful backups past their tenant's retention, never the newest successful one of a tenant.
+     * Successful backups to delete: past their tenant's retention_days (never the newest of a tenant),
+     * beyond the per-tenant cap (oldest first), and every backup of a tenant destroyed longer ago than
+     * the final retention (its final backup is its newest).
      */
-    public List<Backup> pastRetention() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM backups WHERE backup_id IN (SELECT b.backup_id"
-                + " FROM backups b JOIN tenants t ON t.tenant_id = b.tenant_id WHERE b.status = 'succeeded'"
-                + " AND b.completed_at < now() - make_interval(days => (t.backup_policy->>'retention_days')::int)"
-                + " AND b.backup_id <> (SELECT n.backup_id FROM backups n WHERE n.tenant_id = b.tenant_id"
-                + " AND n.status = 'succeeded' ORDER BY n.completed_at DESC LIMIT 1))", BackupRepository::map);
+    public List<Backup> pastRetention(int maxPerTenant, Duration finalRetention) {
+        return jdbc.query("WITH ranked AS (SELECT b.backup_id, b.completed_at, t.status AS tenant_status,"
+                + " (t.backup_policy->>'retention_days')::int AS days, row_number() OVER (PARTITION BY b.tenant_id"
+                + " ORDER BY b.completed_at DESC) AS n FROM backups b JOIN tenants t ON t.tenant_id = b.tenant_id"
+                + " WHERE b.status = 'succeeded')"
+                + " SELECT " + COLUMNS + " FROM backups WHERE backup_id IN (SELECT backup_id FROM ranked WHERE"
+                + " (n > 1 AND completed_at < now() - make_interval(days => days)) OR n > ?"
+                + " OR (tenant_status = 'destroyed' AND completed_at < now() - make_interval(secs => ?)))"
+                + " ORDER BY tenant_id, completed_at", BackupRepository::map,
+                maxPerTenant, (double) finalRetention.toMillis() / 1000);
+    }
+
+    /** Backups of the tenant that still hold (or may soon hold) data, other than the one given. */
+    public int othersHoldingData(UUID tenantId, UUID backupId) {
+        Integer count = jdbc.queryForObject("SELECT count(*) FROM backups WHERE tenant_id = ? AND backup_id <> ?"
+                + " AND status IN ('running', 'succeeded')", Integer.class, tenantId, backupId);
+        return count == null ? 0 : count;
     }
 
     public void expired(UUID backupId) {
@@ -78,6 +95,6 @@ public final class BackupRepository {
                 rs.getString("storage_location"), rs.getString("location"), (Long) rs.getObject("size_bytes"),
                 rs.getString("checksum_sha256"), rs.getBoolean("encrypted"), rs.getString("encryption_level"),
                 rs.getString("error"), rs.getObject("started_at", OffsetDateTime.class),
-                rs.getObject("completed_at", OffsetDateTime.class));
+                rs.getObject("completed_at", OffsetDateTime.class), rs.getBoolean("tenant_data_key"));
     }
 }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -11,7 +12,7 @@ import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 
 /**
- * The camel-quartz component behind backup schedules: Quartz's JDBC job store on the control-plane
+ * The camel-quartz component whose scheduler runs backup schedules: Quartz's JDBC job store on the control-plane
  * database (tables from the V4 migration), clustered, so each trigger fires on one instance only
  * and a trigger of an instance that died is taken over.
  */
@@ -22,7 +23,9 @@ public final class BackupScheduler {
     private BackupScheduler() {
     }
 
-    public static QuartzComponent quartz(CamelContext camel, DataSource controlPlane, int clusterCheckinMillis) {
+    /** {@code launcher} starts a scheduled backup of a tenant: what {@link TenantBackupJob} calls. */
+    public static QuartzComponent quartz(CamelContext camel, DataSource controlPlane, int clusterCheckinMillis,
+                                         Consumer<String> launcher) {
         DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new ConnectionProvider() {
             @Override
             public Connection getConnection() throws SQLException {
@@ -53,6 +56,8 @@ public final class BackupScheduler {
         properties.put("org.quartz.jobStore.misfireThreshold", "5000");
         QuartzComponent quartz = new QuartzComponent(camel);
         quartz.setProperties(properties);
+        // Registered before the scheduler starts, so a trigger firing at once finds it.
+        quartz.addScheduleInitTask(scheduler -> scheduler.getContext().put(TenantBackupJob.LAUNCHER, launcher));
         return quartz;
     }
 }

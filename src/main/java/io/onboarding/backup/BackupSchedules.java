@@ -3,28 +3,36 @@ package io.onboarding.backup;
 import io.onboarding.operation.JournaledStepComponent;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Each active tenant's backup schedule is a route made from the template
- * {@code tenant-backup-schedule}: a camel-quartz trigger on the clustered JDBC job store in the
- * control plane, so with several instances every tick runs on exactly one of them. Every instance
- * creates the routes of all active tenants at start-up; a trigger that exists already is reused.
+ * Each active tenant's backup schedule is a {@link TenantBackupJob} with a cron trigger, made through
+ * Quartz's API on the camel-quartz scheduler (clustered JDBC job store in the control plane, so with
+ * several instances every tick runs on exactly one of them). The expression is trigger data only: it
+ * never becomes part of an endpoint URI, and rescheduling touches no route (readiness does not flap).
+ * Every instance checks the schedules of all active tenants at start-up; an unchanged trigger is kept.
  */
 public final class BackupSchedules {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupSchedules.class);
     private static final String TOPIC = "backups";
-    /** The Quartz group of every schedule: {@code quartz://tenant-backups/<tenant_id>} in routes/backup.yaml. */
+    /** The Quartz group of every schedule; job and trigger are named by the tenant id. */
     private static final String GROUP = "tenant-backups";
 
     private final CamelContext camel;
@@ -38,57 +46,73 @@ public final class BackupSchedules {
     /** Provisioning step: the schedule set up, or a warning (retried at the next start). */
     public void schedule(Exchange exchange) {
         TenantRecord tenant = exchange.getMessage().getBody(TenantRecord.class);
-        try {
-            scheduleTenant(tenant);
-            tenants.clearWarning(tenant.tenantId(), TOPIC);
-        } catch (Exception e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.warn("Backup schedule of tenant {} not set up: {}", tenant.tenantId(), reason);
-            tenants.setWarning(tenant.tenantId(), TOPIC, "schedule not set up: " + reason);
-            exchange.setProperty(JournaledStepComponent.WARNING_PROPERTY, TOPIC + ": " + reason);
+        String problem = scheduleOrWarn(tenant);
+        if (problem != null) {
+            exchange.setProperty(JournaledStepComponent.WARNING_PROPERTY, TOPIC + ": " + problem);
         }
-    }
-
-    /** (Re)creates the tenant's schedule route from its backup policy. */
-    public synchronized void scheduleTenant(TenantRecord tenant) throws Exception {
-        String cron = CronSchedules.toQuartz(tenant.backupPolicy().schedule())
-                .orElseThrow(() -> new IllegalStateException("invalid schedule " + tenant.backupPolicy().schedule()));
-        String routeId = routeId(tenant.tenantId());
-        if (camel.getRoute(routeId) != null) {
-            camel.getRouteController().stopRoute(routeId);
-            camel.removeRoute(routeId);
-        }
-        camel.addRouteFromTemplate(routeId, "tenant-backup-schedule",
-                Map.of("tenantId", tenant.tenantId().toString(), "cron", cron.replace(' ', '+')));
-        LOG.info("Backups of tenant {} scheduled: {}", tenant.tenantId(), tenant.backupPolicy().schedule());
-    }
-
-    /** Compensation (and destroy): the schedule route and its trigger in the job store removed. */
-    public synchronized void unschedule(UUID tenantId) throws Exception {
-        String routeId = routeId(tenantId);
-        if (camel.getRoute(routeId) != null) {
-            camel.getRouteController().stopRoute(routeId);
-            camel.removeRoute(routeId);
-        }
-        // Removing the route leaves the trigger in the (shared) job store: delete it for every instance.
-        Scheduler scheduler = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
-        scheduler.unscheduleJob(TriggerKey.triggerKey(tenantId.toString(), GROUP));
-        scheduler.deleteJob(JobKey.jobKey(tenantId.toString(), GROUP));
     }
 
     /** At start-up: every active tenant's schedule. */
     public void scheduleAll() {
         for (TenantRecord tenant : tenants.active()) {
-            try {
-                scheduleTenant(tenant);
-            } catch (Exception e) {
-                LOG.warn("Backup schedule of tenant {} not set up: {}", tenant.tenantId(), e.getMessage());
-                tenants.setWarning(tenant.tenantId(), TOPIC, "schedule not set up: " + e.getMessage());
-            }
+            scheduleOrWarn(tenant);
         }
     }
 
-    private static String routeId(UUID tenantId) {
-        return "backup-schedule-" + tenantId;
+    /** The schedule set up and the tenant's warning cleared, or the warning set; the problem or null. */
+    private String scheduleOrWarn(TenantRecord tenant) {
+        try {
+            scheduleTenant(tenant);
+            tenants.clearWarning(tenant.tenantId(), TOPIC);
+            return null;
+        } catch (Exception e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.warn("Backup schedule of tenant {} not set up: {}", tenant.tenantId(), reason);
+            tenants.setWarning(tenant.tenantId(), TOPIC, "schedule not set up: " + reason);
+            return reason;
+        }
+    }
+
+    /** (Re)creates the tenant's job and trigger from its backup policy; an identical trigger is kept. */
+    public synchronized void scheduleTenant(TenantRecord tenant) throws SchedulerException {
+        // Checked again here: a policy stored before the strict grammar existed must not get through.
+        String cron = CronSchedules.toQuartz(tenant.backupPolicy().schedule()).orElseThrow(InvalidSchedule::new);
+        Scheduler scheduler = scheduler();
+        String name = tenant.tenantId().toString();
+        TriggerKey triggerKey = TriggerKey.triggerKey(name, GROUP);
+        JobKey jobKey = JobKey.jobKey(name, GROUP);
+        Trigger existing = scheduler.getTrigger(triggerKey);
+        JobDetail existingJob = scheduler.getJobDetail(jobKey);
+        if (existing instanceof CronTrigger current && cron.equals(current.getCronExpression())
+                && existingJob != null && existingJob.getJobClass() == TenantBackupJob.class) {
+            return; // another instance (or an earlier start) made it already: its next fire time stands
+        }
+        JobDetail job = JobBuilder.newJob(TenantBackupJob.class).withIdentity(jobKey).storeDurably(false).build();
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(triggerKey).forJob(jobKey)
+                .withSchedule(CronScheduleBuilder.cronSchedule(cron)).build();
+        scheduler.scheduleJob(job, Set.of(trigger), true);
+        LOG.info("Backups of tenant {} scheduled", tenant.tenantId());
+    }
+
+    /** Compensation (and destroy): the tenant's trigger and job removed from the shared job store. */
+    public synchronized void unschedule(UUID tenantId) throws SchedulerException {
+        Scheduler scheduler = scheduler();
+        scheduler.unscheduleJob(TriggerKey.triggerKey(tenantId.toString(), GROUP));
+        scheduler.deleteJob(JobKey.jobKey(tenantId.toString(), GROUP));
+    }
+
+    private Scheduler scheduler() throws SchedulerException {
+        Scheduler scheduler = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+        if (scheduler == null) {
+            throw new SchedulerException("the Quartz scheduler is not started yet");
+        }
+        return scheduler;
+    }
+
+    /** The stored schedule fails the grammar; the message deliberately does not quote it. */
+    private static final class InvalidSchedule extends IllegalStateException {
+        InvalidSchedule() {
+            super("backup_policy.schedule is not a valid cron expression");
+        }
     }
 }

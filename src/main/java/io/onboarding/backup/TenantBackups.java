@@ -198,7 +198,7 @@ public final class TenantBackups {
         String target = parameters.get("target_database");
         databases.drop(tenant.tenantId(), target); // a half-restored copy from an interrupted attempt
         databases.createNamed(tenant, target);
-        StreamingAead aead = keys.forDecryption(tenant.tenantId(), backup.encryptionLevel());
+        StreamingAead aead = keys.forDecryption(backup);
         Path log = Files.createTempFile("pg_restore", ".log");
         try {
             Process restore = start(log, pgTools.pgRestore(serverMajor()).toString(), "--dbname", target,
@@ -243,17 +243,6 @@ public final class TenantBackups {
         databases.undoReplace(tenants.load(exchange.getMessage().getHeader("tenantId", UUID.class)));
     }
 
-    /** Runs daily: successful backups past retention go, but never a tenant's newest successful one. */
-    public void applyRetention() throws IOException {
-        for (Backup backup : backups.pastRetention()) {
-            if (backup.location() != null) {
-                Files.deleteIfExists(Path.of(backup.location()));
-            }
-            backups.expired(backup.backupId());
-            LOG.info("Backup {} of tenant {} expired", backup.backupId(), backup.tenantId());
-        }
-    }
-
     // --- the backup itself --------------------------------------------------------------------
 
     private void dump(TenantRecord tenant, UUID backupId, String kind, UUID operationId) throws Exception {
@@ -263,7 +252,8 @@ public final class TenantBackups {
         }
         String level = tenant.backupPolicy().encryptionLevel();
         String location = tenant.backupPolicy().storageLocation();
-        backups.started(backupId, tenant.tenantId(), operationId, kind, tenant.databaseName(), location, level);
+        backups.started(backupId, tenant.tenantId(), operationId, kind, tenant.databaseName(), location, level,
+                BackupKeys.usesDataKey(level));
         long started = System.nanoTime();
         Path directory = Files.createDirectories(directory(location, tenant.tenantId()));
         Path file = directory.resolve(STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-" + backupId + ".dump.enc");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiException.FieldError;
 import io.onboarding.api.ApiRequests;
-import io.onboarding.backup.CronSchedules;
+import io.onboarding.backup.BackupLimits;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,9 +27,11 @@ public final class TenantRequestValidator {
     private static final Set<String> ENCRYPTION_LEVELS = Set.of("standard", "high");
 
     private final PlanCatalog catalog;
+    private final BackupLimits backupLimits;
 
-    public TenantRequestValidator(PlanCatalog catalog) {
+    public TenantRequestValidator(PlanCatalog catalog, BackupLimits backupLimits) {
         this.catalog = catalog;
+        this.backupLimits = backupLimits;
     }
 
     public TenantRequest validate(JsonNode body) {
@@ -118,16 +120,17 @@ public final class TenantRequestValidator {
         }
         rejectUnknown(node, BACKUP_FIELDS, "backup_policy.", errors);
         String schedule = text(node, "schedule", "backup_policy.schedule", false, errors);
-        if (schedule != null && CronSchedules.toQuartz(schedule).isEmpty()) {
-            errors.add(new FieldError("backup_policy.schedule",
-                    "must be a cron expression: 5 fields (minute hour day month weekday) or Quartz's 6 or 7"));
+        String scheduleProblem = schedule == null ? null : backupLimits.scheduleProblem(schedule);
+        if (scheduleProblem != null) {
+            errors.add(new FieldError("backup_policy.schedule", scheduleProblem));
         }
         Integer retentionDays = null;
         JsonNode retention = node.get("retention_days");
         if (retention != null && !retention.isNull()) {
             if (!retention.canConvertToInt() || !retention.isIntegralNumber()
-                    || retention.asInt() < 1 || retention.asInt() > 3650) {
-                errors.add(new FieldError("backup_policy.retention_days", "must be a whole number from 1 to 3650"));
+                    || retention.asInt() < 1 || retention.asInt() > backupLimits.maxRetentionDays()) {
+                errors.add(new FieldError("backup_policy.retention_days",
+                        "must be a whole number from 1 to " + backupLimits.maxRetentionDays()));
             } else {
                 retentionDays = retention.asInt();
             }

@@ -28,6 +28,7 @@ class BackupClusterIT {
         env.put("DATA_DIR", dataDir.toString());
         env.put("SERVER_PORT", Integer.toString(TestPostgres.freePort()));
         env.put("ONBOARDING_API_TOKEN", TOKEN);
+        env.put("BACKUP_MIN_INTERVAL_SECONDS", "1"); // the 2-second schedule below
         return env;
     }
 

@@ -33,8 +33,11 @@ class BackupRestoreTest {
     @BeforeAll
     static void start() throws Exception {
         backupDir = Files.createTempDirectory("backups");
+        // Schedules every 2 s, at most 3 backups per tenant, a destroyed tenant's backups kept 2 s.
         service = RunningService.start("platform_backup_test", Map.of("onboarding.backup-dir", backupDir.toString(),
-                "onboarding.backup.retention-interval-ms", "1000", "onboarding.monitoring.collect-interval-ms", "500"));
+                "onboarding.backup.retention-interval-ms", "1000", "onboarding.monitoring.collect-interval-ms", "500",
+                "onboarding.backup.min-schedule-interval-seconds", "1", "onboarding.backup.max-backups-per-tenant", "3",
+                "onboarding.backup.final-retention", "PT2S"));
         api = service.api();
         catalog = service.catalog();
     }
@@ -204,6 +207,61 @@ class BackupRestoreTest {
         assertThat(restored.get("status").asText()).isEqualTo("failed");
         assertThat(restored.get("compensated").asBoolean()).isTrue();
         assertThat(restored.get("error").asText()).contains("no longer exists");
+    }
+
+    @Test
+    void aStandardBackupUsesTheTenantsOwnDataKeyAndCannotBeReadOnceItIsShredded() {
+        UUID tenantId = tenant(null);
+        backup(tenantId);
+        JsonNode item = backups(tenantId).get(0);
+        assertThat(item.get("encryption_level").asText()).isEqualTo("standard");
+        String dataKey = "platform/backup-data-keys/" + tenantId;
+        assertThat(catalog.platform("SELECT count(*) FROM secrets WHERE path = ?", dataKey)).containsExactly("1");
+        // The key is stored wrapped by the platform key, never as a plain keyset.
+        assertThat(catalog.platform("SELECT count(*) FROM secrets WHERE path = 'platform/backup-wrapping-key'"))
+                .containsExactly("1");
+        catalog.execute("platform_backup_test", "DELETE FROM secrets WHERE path = '" + dataKey + "'");
+        JsonNode restored = restore(tenantId, "{\"backup_id\":\"" + item.get("backup_id").asText() + "\"}");
+        assertThat(restored.get("status").asText()).isEqualTo("failed");
+        assertThat(restored.get("compensated").asBoolean()).isTrue();
+        assertThat(restored.get("error").asText()).contains("no longer exists");
+    }
+
+    @Test
+    void aDestroyedTenantsBackupsGoAfterTheFinalRetentionAndItsKeyWithThem() {
+        UUID tenantId = UUID.randomUUID();
+        String name = "Gone " + tenantId.toString().substring(0, 8);
+        assertThat(service.provision("""
+                {"tenant_id":"%s","tenant_name":"%s","plan":"standard","region":"local"}""".formatted(tenantId, name))
+                .get("status").asText()).isEqualTo("succeeded");
+        backup(tenantId);
+        ApiClient.Response accepted = api.delete("/api/v1/tenants/" + tenantId + "?confirm=" + name.replace(" ", "%20"));
+        assertThat(accepted.status()).isEqualTo(202);
+        JsonNode destroyed = service.awaitOperation(accepted.body().get("operation_id").asText());
+        assertThat(destroyed.get("status").asText()).as(destroyed.toString()).isEqualTo("succeeded");
+        List<String> files = catalog.platform("SELECT location FROM backups WHERE tenant_id = ?::uuid",
+                tenantId.toString());
+        assertThat(catalog.platform("SELECT kind FROM backups WHERE tenant_id = ?::uuid ORDER BY started_at",
+                tenantId.toString())).containsExactly("manual", "final");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> catalog.platform(
+                "SELECT count(*) FROM backups WHERE tenant_id = ?::uuid AND status <> 'expired'",
+                tenantId.toString()).equals(List.of("0")));
+        assertThat(files).allSatisfy(file -> assertThat(Path.of(file)).doesNotExist());
+        assertThat(catalog.platform("SELECT count(*) FROM secrets WHERE path = ?", "platform/backup-data-keys/" + tenantId))
+                .containsExactly("0");
+    }
+
+    @Test
+    void noTenantKeepsMoreBackupsThanTheCap() {
+        UUID tenantId = tenant("{\"retention_days\":30}");
+        for (int i = 0; i < 4; i++) {
+            backup(tenantId);
+        }
+        String newest = catalog.platform("SELECT backup_id::text FROM backups WHERE tenant_id = ?::uuid"
+                + " ORDER BY completed_at DESC LIMIT 1", tenantId.toString()).get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> backups(tenantId).size() == 3);
+        assertThat(backups(tenantId).get(0).get("backup_id").asText()).isEqualTo(newest);
     }
 
     @Test

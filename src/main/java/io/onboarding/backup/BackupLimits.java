@@ -1,0 +1,32 @@
+package io.onboarding.backup;
+
+import io.onboarding.platform.ServiceSettings;
+import java.time.Duration;
+
+/**
+ * Bounds on what a backup policy may ask for, so one tenant cannot fill the backup storage or keep
+ * the workers busy: the shortest interval between scheduled runs, the longest retention, how many
+ * backups a tenant keeps at most, and how long a destroyed tenant's backups outlive it.
+ */
+public record BackupLimits(Duration minScheduleInterval, int maxRetentionDays, int maxBackupsPerTenant,
+                           Duration finalRetention) {
+
+    public BackupLimits {
+        if (maxRetentionDays < 1 || maxBackupsPerTenant < 1 || minScheduleInterval.isNegative()
+                || finalRetention.isNegative()) {
+            throw new IllegalStateException("onboarding.backup limits must be positive");
+        }
+    }
+
+    public static BackupLimits fromSettings(ServiceSettings settings) {
+        return new BackupLimits(Duration.ofSeconds(settings.getInt("onboarding.backup.min-schedule-interval-seconds")),
+                settings.getInt("onboarding.backup.max-retention-days"),
+                settings.getInt("onboarding.backup.max-backups-per-tenant"),
+                Duration.parse(settings.get("onboarding.backup.final-retention")));
+    }
+
+    /** Why a backup_policy.schedule is refused (never quoting it), or null if it is acceptable. */
+    public String scheduleProblem(String schedule) {
+        return CronSchedules.check(schedule, minScheduleInterval).problem();
+    }
+}
