@@ -180,13 +180,15 @@ class VaultUserFlowsTest {
             assertThat(service.awaitOperation(accepted.body().get("operation_id").asText()).get("status").asText())
                     .isEqualTo("succeeded");
         }
-        assertThat(vault.versions("platform/backup-key")).hasSize(1);
+        // The platform's wrapping key and the tenant's data key: each written once, not per backup.
+        assertThat(vault.versions("platform/backup-wrapping-key")).hasSize(1);
+        assertThat(vault.versions("platform/backup-data-keys/" + tenantId)).hasSize(1);
         // A second writer of a first key loses, and the first key stays.
         io.onboarding.secrets.VaultSecretStore store = new io.onboarding.secrets.VaultSecretStore(null,
                 io.onboarding.secrets.VaultSecretStore.vaultTemplate(vault.address(), VAULT_TOKEN), "kv");
-        assertThat(store.putIfAbsent("platform/backup-key", Map.of("keyset", "another"))).isFalse();
+        assertThat(store.putIfAbsent("platform/backup-wrapping-key", Map.of("keyset", "another"))).isFalse();
         assertThat(store.putIfAbsent("platform/new-" + tenantId, Map.of("keyset", "first"))).isTrue();
-        assertThat(vault.versions("platform/backup-key")).hasSize(1);
+        assertThat(vault.versions("platform/backup-wrapping-key")).hasSize(1);
     }
 
     @Test
