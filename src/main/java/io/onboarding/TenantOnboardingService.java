@@ -10,6 +10,10 @@ import io.onboarding.operation.OperationApi;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationPipelines;
 import io.onboarding.operation.OperationRunner;
+import io.onboarding.operation.StepContextConverters;
+import io.onboarding.operation.StepWarnings;
+import io.onboarding.operation.TransientFailures;
+import org.apache.camel.StartupListener;
 import io.onboarding.platform.ClusterLockdown;
 import io.onboarding.platform.ControlPlaneDatabase;
 import io.onboarding.platform.EmbeddedPostgresServer;
@@ -36,6 +40,8 @@ import io.onboarding.backup.BackupRepository;
 import io.onboarding.backup.BackupScheduler;
 import io.onboarding.backup.BackupSchedules;
 import io.onboarding.backup.PgTools;
+import io.onboarding.backup.BackupDumps;
+import io.onboarding.backup.BackupSteps;
 import io.onboarding.backup.TenantBackups;
 import io.onboarding.events.TenantEvents;
 import io.onboarding.operation.OperationLauncher;
@@ -205,18 +211,37 @@ public final class TenantOnboardingService implements AutoCloseable {
 
         PlanCatalog catalog = PlanCatalog.fromSettings(settings);
         OperationJournal journal = new OperationJournal(controlPlane);
-        runner = new OperationRunner(camel, controlPlane, journal, settings.getInt("onboarding.operations.workers"),
-                settings.getInt("onboarding.operations.max-compensation-attempts"), metrics);
         TenantRepository tenants = new TenantRepository(controlPlane,
                 settings.get("onboarding.tenant-database.public-host", cluster.host()),
                 Integer.parseInt(settings.get("onboarding.tenant-database.public-port", Integer.toString(cluster.port()))));
         OperationPipelines pipelines = new OperationPipelines(camel);
+        runner = new OperationRunner(camel, controlPlane, journal, settings.getInt("onboarding.operations.workers"),
+                settings.getInt("onboarding.operations.max-compensation-attempts"), metrics, pipelines, tenants::load);
+        StepContextConverters.register(camel);
+        registry.bind("stepWarnings", new StepWarnings(tenants));
+        registry.bind("transientFailures", new TransientFailures());
+        try {
+            camel.addStartupListener(new StartupListener() {
+                @Override
+                public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+                    LOG.info("Pipelines checked: {}", pipelines.verify());
+                }
+
+                @Override
+                public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                    // checked before the routes started
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         TenantOnboarding onboarding = new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog);
         TenantEvents events = new TenantEvents(camel);
         SecretStore secrets = secretStore(camel);
         secrets.checkAccess();
         camel.addComponent("jms", JmsComponent.jmsComponent(jmsConnectionFactory));
-        camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, runner::isStopping, metrics));
+        camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, runner::isStopping, metrics,
+                tenants::load));
 
         // api, operations, provisioning
         BearerTokenGuard apiGuard = new BearerTokenGuard(apiToken);
@@ -291,11 +316,12 @@ public final class TenantOnboardingService implements AutoCloseable {
         backupMetrics.restore(backupRecords.latestPerDatabase());
         BackupKeys backupKeys = new BackupKeys(secrets);
         registry.bind("backupKeys", backupKeys);
-        TenantBackups backups = new TenantBackups(cluster, tenants, backupRecords, backupKeys,
-                new PgTools(settings.get("onboarding.backup.pg-bin-dir", "")), backupMetrics,
-                launcher, databases, privileges,
-                settings.path("onboarding.backup-dir"));
+        TenantBackups backups = new TenantBackups(cluster, tenants, backupRecords, launcher);
         registry.bind("tenantBackups", backups);
+        BackupDumps dumps = new BackupDumps(cluster, backupRecords, backupKeys,
+                new PgTools(settings.get("onboarding.backup.pg-bin-dir", "")), backupMetrics, databases, privileges,
+                settings.path("onboarding.backup-dir"));
+        registry.bind("backupSteps", new BackupSteps(dumps, backupRecords, databases));
         registry.bind("backupApi", new BackupApi(backups));
         registry.bind("backupRetention", new BackupRetention(backupRecords, tenants, backupKeys, backupLimits));
         registry.bind("backupSchedules", new BackupSchedules(camel, tenants));

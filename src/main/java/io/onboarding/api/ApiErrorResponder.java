@@ -1,5 +1,6 @@
 package io.onboarding.api;
 
+import io.onboarding.operation.TenantBusyException;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -17,7 +18,9 @@ public final class ApiErrorResponder implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ApiException error = failure instanceof ApiException api ? api : null;
+        ApiException error = failure instanceof ApiException api ? api
+                : failure instanceof TenantBusyException busy ? new ApiException(409, "conflict", busy.getMessage())
+                : null;
         if (error == null) {
             // The route, not the URI: a URI can carry a one-time invitation token.
             LOG.error("Internal error serving {} ({})", exchange.getFromRouteId(),

@@ -1,6 +1,5 @@
 package io.onboarding.backup;
 
-import io.onboarding.operation.JournaledStepComponent;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 import java.util.Set;
@@ -43,13 +42,9 @@ public final class BackupSchedules {
         this.tenants = tenants;
     }
 
-    /** Provisioning step: the schedule set up, or a warning (retried at the next start). */
-    public void schedule(Exchange exchange) {
-        TenantRecord tenant = exchange.getMessage().getBody(TenantRecord.class);
-        String problem = scheduleOrWarn(tenant);
-        if (problem != null) {
-            exchange.setProperty(JournaledStepComponent.WARNING_PROPERTY, TOPIC + ": " + problem);
-        }
+    /** Step {@code schedule-tenant-backups} (a {@code step-warns}: a failure is the tenant's warning). */
+    public void schedule(TenantRecord tenant) throws Exception {
+        scheduleTenant(tenant);
     }
 
     /** At start-up: every active tenant's schedule. */

@@ -3,7 +3,6 @@ package io.onboarding.monitoring;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.api.Json;
-import io.onboarding.operation.JournaledStepComponent;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 import java.io.IOException;
@@ -53,17 +52,9 @@ public final class TenantMonitoring {
         this.template = camel.createProducerTemplate();
     }
 
-    /** Provisioning step: set up, or end with a warning. */
-    public void configure(Exchange exchange) {
-        TenantRecord tenant = tenants.load(exchange.getMessage().getBody(TenantRecord.class).tenantId());
-        try {
-            apply(tenant);
-        } catch (Exception e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.warn("Monitoring of tenant {} not set up, retried later: {}", tenant.tenantId(), reason);
-            tenants.setWarning(tenant.tenantId(), TOPIC, reason);
-            exchange.setProperty(JournaledStepComponent.WARNING_PROPERTY, TOPIC + ": " + reason);
-        }
+    /** Step {@code configure-tenant-monitoring} (a {@code step-warns}: a failure is the tenant's warning). */
+    public void configure(TenantRecord tenant) throws IOException {
+        apply(tenant);
     }
 
     /** Runs on a timer: tenants whose monitoring failed to set up get another try. */

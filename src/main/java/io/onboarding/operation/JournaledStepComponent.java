@@ -3,6 +3,8 @@ package io.onboarding.operation;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import io.onboarding.tenant.TenantRecord;
 import io.onboarding.monitoring.OnboardingMetrics;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -17,23 +19,24 @@ import org.apache.camel.support.service.ServiceHelper;
 /**
  * {@code step:NAME} runs the route {@code direct:NAME} as one journaled step of an operation: a step
  * the journal already has as finished is skipped (that is how a resumed operation picks up where it
- * stopped), otherwise it is marked running, run, and marked done, warning, skipped or failed. A
- * step route that wants to finish with a warning instead of failing sets the exchange property
- * {@value #WARNING_PROPERTY} to the reason; one that found nothing to do sets {@value #SKIPPED_PROPERTY}.
+ * stopped), otherwise it is marked running, handed a fresh {@link StepContext} as its body, run,
+ * and marked by what it returned ({@link StepOutcome}; anything else is done) or failed if it threw.
  */
 public final class JournaledStepComponent extends DefaultComponent {
 
     public static final String SCHEME = "step";
-    public static final String OPERATION_ID = "operationId";
-    public static final String WARNING_PROPERTY = "onboardingStepWarning";
-    public static final String SKIPPED_PROPERTY = "onboardingStepSkipped";
+    /** The engine's own copy of the running step's context, for its policies (e.g. {@link StepWarnings}). */
+    static final String STEP_CONTEXT = "onboardingStepContext";
 
     private final OperationJournal journal;
     private final BooleanSupplier stopping;
     private final OnboardingMetrics metrics;
+    private final Function<UUID, TenantRecord> tenants;
 
-    public JournaledStepComponent(OperationJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics) {
+    public JournaledStepComponent(OperationJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics,
+                                  Function<UUID, TenantRecord> tenants) {
         this.metrics = metrics;
+        this.tenants = tenants;
         this.journal = journal;
         this.stopping = stopping;
     }
@@ -86,7 +89,8 @@ public final class JournaledStepComponent extends DefaultComponent {
 
         @Override
         public void process(Exchange exchange) throws Exception {
-            UUID operationId = exchange.getMessage().getHeader(OPERATION_ID, UUID.class);
+            StepContext context = exchange.getMessage().getMandatoryBody(StepContext.class);
+            UUID operationId = context.operationId();
             String status = journal.stepStatus(operationId, step);
             if (status.equals("done") || status.equals("skipped") || status.equals("warning")) {
                 return;
@@ -96,16 +100,21 @@ public final class JournaledStepComponent extends DefaultComponent {
             }
             journal.stepStarted(operationId, step);
             long started = System.nanoTime();
-            exchange.removeProperty(WARNING_PROPERTY);
-            exchange.removeProperty(SKIPPED_PROPERTY);
+            // The tenant as it is now: an earlier step may have changed it.
+            StepContext fresh = new StepContext(operationId, context.operationType(), tenants.apply(context.tenantId()),
+                    context.parameters());
+            exchange.setProperty(STEP_CONTEXT, fresh);
+            exchange.getMessage().setBody(fresh);
             route.process(exchange);
             Exception failure = exchange.getException();
-            String warning = exchange.getProperty(WARNING_PROPERTY, String.class);
-            String skipped = exchange.getProperty(SKIPPED_PROPERTY, String.class);
-            String outcome = failure != null ? "failed" : warning != null ? "warning" : skipped != null ? "skipped" : "done";
-            String detail = failure != null ? OperationRunner.describe(failure) : warning != null ? warning : skipped;
-            journal.stepFinished(operationId, step, outcome, detail);
-            metrics.stepFinished(step, outcome, java.time.Duration.ofNanos(System.nanoTime() - started));
+            Object result = exchange.getMessage().getBody();
+            StepOutcome outcome = result instanceof StepOutcome returned ? returned : StepOutcome.done();
+            String journaled = failure != null ? "failed" : outcome.kind().status();
+            String detail = failure != null ? OperationRunner.describe(failure) : outcome.reason();
+            journal.stepFinished(operationId, step, journaled, detail);
+            metrics.stepFinished(step, journaled, java.time.Duration.ofNanos(System.nanoTime() - started));
+            exchange.removeProperty(STEP_CONTEXT);
+            exchange.getMessage().setBody(fresh);
         }
     }
 }

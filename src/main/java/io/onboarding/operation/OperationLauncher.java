@@ -2,7 +2,6 @@ package io.onboarding.operation;
 
 import java.util.Map;
 import java.util.UUID;
-import io.onboarding.api.ApiException;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -42,8 +41,7 @@ public final class OperationLauncher {
         transaction.executeWithoutResult(status -> {
             jdbc.queryForList("SELECT 1 FROM tenants WHERE tenant_id = ? FOR UPDATE", Integer.class, tenantId);
             if (journal.hasUnfinished(tenantId)) {
-                throw new ApiException(409, "conflict", "tenant " + tenantId
-                        + " has an operation running; try again when it has finished");
+                throw new TenantBusyException(tenantId);
             }
             alongside.run();
             journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);

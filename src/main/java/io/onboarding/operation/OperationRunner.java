@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.tenant.TenantRecord;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -25,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL advisory lock on it for the whole run, so across instances an operation runs once, and
  * a crashed instance's lock dies with its connection, letting {@link #resumeUnfinished()} (called at
  * start-up and on a timer) pick the operation up. When a step fails, every step that did something
- * is compensated in reverse order through {@code direct:compensate-STEP}; only then is the
- * operation failed, with {@code compensated: true}, and {@code direct:TYPE-tenant-failed} told
- * ({@code direct:TYPE-tenant-succeeded} on success).
+ * is undone in reverse order as its declaration says ({@link StepUndo}); only then is the operation
+ * failed, with {@code compensated: true} unless a step could not be undone, and
+ * {@code direct:TYPE-tenant-failed} told ({@code direct:TYPE-tenant-succeeded} on success). Every
+ * route the engine calls gets the operation's {@link StepContext} as its body.
  */
 public final class OperationRunner {
 
@@ -41,11 +44,16 @@ public final class OperationRunner {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final OnboardingMetrics metrics;
     private final int maxCompensationAttempts;
+    private final OperationPipelines pipelines;
+    private final Function<UUID, TenantRecord> tenants;
     private volatile boolean stopping;
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
-                           int maxCompensationAttempts, OnboardingMetrics metrics) {
+                           int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
+                           Function<UUID, TenantRecord> tenants) {
         this.metrics = metrics;
+        this.pipelines = pipelines;
+        this.tenants = tenants;
         this.maxCompensationAttempts = maxCompensationAttempts;
         this.camel = camel;
         this.dataSource = dataSource;
@@ -114,7 +122,7 @@ public final class OperationRunner {
         }
         if (!state.compensating()) {
             Exchange result = template.send("direct:" + OperationPipelines.routeId(state.type()),
-                    exchange -> headers(exchange, operationId, state));
+                    exchange -> exchange.getMessage().setBody(context(operationId, state)));
             Exception failure = result.getException();
             if (failure == null) {
                 journal.succeeded(operationId);
@@ -142,12 +150,17 @@ public final class OperationRunner {
             if (stopping) {
                 return; // compensation resumes on the next start
             }
-            String undo = "compensate-" + step;
-            if (camel.getRoute(undo) == null) {
+            StepUndo undo = pipelines.undo(step);
+            if (undo instanceof StepUndo.Irreversible) {
                 cannotUndo.add(step); // e.g. a dropped database: left as the step left it, and said so
                 continue;
             }
-            Exchange result = template.send("direct:" + undo, exchange -> headers(exchange, operationId, state));
+            if (undo instanceof StepUndo.NothingToUndo) {
+                journal.stepFinished(operationId, step, "compensated", null);
+                continue;
+            }
+            String uri = ((StepUndo.Endpoint) undo).uri();
+            Exchange result = template.send(uri, exchange -> exchange.getMessage().setBody(context(operationId, state)));
             if (result.getException() != null) {
                 if (attempt < maxCompensationAttempts) {
                     LOG.error("Compensating step {} of operation {} failed (attempt {}); retried later: {}", step,
@@ -176,17 +189,9 @@ public final class OperationRunner {
                 state.tenantId());
     }
 
-    /** What every pipeline, compensation and outcome route gets: the operation, tenant and parameters. */
-    private static void headers(Exchange exchange, UUID operationId, OperationJournal.State state) {
-        exchange.getMessage().setHeader(JournaledStepComponent.OPERATION_ID, operationId);
-        exchange.getMessage().setHeader("tenantId", state.tenantId());
-        exchange.getMessage().setHeader("operationParameters", state.parameters());
-    }
-
-    /** The parameters of the operation an exchange belongs to (e.g. restore's backup_id). */
-    @SuppressWarnings("unchecked")
-    public static Map<String, String> parameters(Exchange exchange) {
-        return exchange.getMessage().getHeader("operationParameters", Map.class);
+    /** What every pipeline, undo and outcome route gets: the operation, its tenant as it is now, its parameters. */
+    private StepContext context(UUID operationId, OperationJournal.State state) {
+        return new StepContext(operationId, state.type(), tenants.apply(state.tenantId()), state.parameters());
     }
 
     /** Runs the pipeline's {@code -succeeded}/{@code -failed} route, if it has one. */
@@ -194,7 +199,8 @@ public final class OperationRunner {
         if (camel.getRoute(route) == null) {
             return null;
         }
-        return template.send("direct:" + route, exchange -> headers(exchange, operationId, state)).getException();
+        return template.send("direct:" + route, exchange -> exchange.getMessage().setBody(context(operationId, state)))
+                .getException();
     }
 
     private static boolean advisoryLock(Connection connection, String function, UUID operationId) throws SQLException {

@@ -2,7 +2,10 @@ package io.onboarding.platform;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -10,6 +13,9 @@ import java.util.Properties;
  * open a connection to any database on it as the service's own (superuser or CREATEDB+CREATEROLE) user.
  */
 public record PostgresCluster(String host, int port, String user, String password) {
+
+    /** Where cluster-wide statements (CREATE DATABASE, roles, catalog reads) are run. */
+    public static final String MAINTENANCE_DATABASE = "postgres";
 
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
@@ -24,6 +30,25 @@ public record PostgresCluster(String host, int port, String user, String passwor
         }
         properties.setProperty("ApplicationName", "tenant-onboarding");
         return DriverManager.getConnection(jdbcUrl(database), properties);
+    }
+
+    /** The server's major version (e.g. 15), to pick a matching pg_dump. */
+    public int serverMajorVersion() throws SQLException {
+        try (Connection connection = connect(MAINTENANCE_DATABASE); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10000;
+        }
+    }
+
+    public boolean databaseExists(String name) throws SQLException {
+        try (Connection connection = connect(MAINTENANCE_DATABASE);
+             PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            query.setString(1, name);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     public static PostgresCluster fromSettings(ServiceSettings settings) {

@@ -159,17 +159,17 @@ public final class TenantDatabaseProvisioner {
         }
         drop(tenantId);
         for (String name : names) {
-            drop(tenantId, name);
+            dropNamed(tenantId, name);
         }
     }
 
     /** Compensation: drops the tenant's database, closing its sessions; idempotent. */
     public void drop(UUID tenantId) throws SQLException {
-        drop(tenantId, TenantNaming.databaseName(tenantId));
+        dropNamed(tenantId, TenantNaming.databaseName(tenantId));
     }
 
     /** Drops one of the tenant's databases (never one without its marker but the derived name); idempotent. */
-    public void drop(UUID tenantId, String name) throws SQLException {
+    public void dropNamed(UUID tenantId, String name) throws SQLException {
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             Optional<String> existing = OwnerMarkers.ofDatabase(connection, name);

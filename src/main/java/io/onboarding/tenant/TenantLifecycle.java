@@ -2,14 +2,12 @@ package io.onboarding.tenant;
 
 import io.onboarding.api.ApiException;
 import io.onboarding.api.Json;
-import io.onboarding.operation.JournaledStepComponent;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationLauncher;
-import io.onboarding.operation.OperationRunner;
+import io.onboarding.operation.StepContext;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.camel.Exchange;
 
 /**
  * Changes to a tenant after onboarding, each an operation like provisioning: a plan or policy
@@ -46,13 +44,13 @@ public final class TenantLifecycle {
                 change.monitoringLevel(), change.backupPolicy(), change.connectionLimit()));
     }
 
-    /** Compensation of a failed update: the tenant's previous plan and policy back in place. */
-    public void revertChange(Exchange exchange) throws Exception {
-        Map<String, String> previous = OperationRunner.parameters(exchange);
-        UUID tenantId = exchange.getMessage().getHeader("tenantId", UUID.class);
-        tenants.applyChange(tenantId, previous.get("previous_plan"), previous.get("previous_monitoring_level"),
-                Json.MAPPER.readValue(previous.get("previous_backup_policy"), BackupPolicy.class),
-                Integer.parseInt(previous.get("previous_connection_limit")));
+    /** Undo of a failed update: the tenant's previous plan and policy recorded again; the tenant as it is now. */
+    public TenantRecord revertChange(StepContext context) throws Exception {
+        tenants.applyChange(context.tenantId(), context.parameter("previous_plan"),
+                context.parameter("previous_monitoring_level"),
+                Json.MAPPER.readValue(context.parameter("previous_backup_policy"), BackupPolicy.class),
+                Integer.parseInt(context.parameter("previous_connection_limit")));
+        return tenants.load(context.tenantId());
     }
 
     /** {@code POST /api/v1/tenants/{id}/suspend {"reason"}}: connections blocked by a suspend operation. */
@@ -75,9 +73,8 @@ public final class TenantLifecycle {
     }
 
     /** Step {@code mark-tenant-suspended}. */
-    public void suspended(Exchange exchange) {
-        tenants.suspended(exchange.getMessage().getHeader("tenantId", UUID.class),
-                OperationRunner.parameters(exchange).get("reason"));
+    public void suspended(StepContext context) {
+        tenants.suspended(context.tenantId(), context.parameter("reason"));
     }
 
     /** Step {@code mark-tenant-resumed}. */
@@ -110,19 +107,19 @@ public final class TenantLifecycle {
      * something was removed it cannot come back, so the tenant is failed with a warning and another
      * DELETE finishes the job (every step is idempotent).
      */
-    public void destroyFailed(Exchange exchange) throws java.sql.SQLException {
-        UUID tenantId = exchange.getMessage().getHeader("tenantId", UUID.class);
-        UUID operationId = exchange.getMessage().getHeader(JournaledStepComponent.OPERATION_ID, UUID.class);
-        boolean somethingRemoved = journal.find(operationId).orElseThrow().steps().stream()
+    public void destroyFailed(StepContext context) throws java.sql.SQLException {
+        UUID tenantId = context.tenantId();
+        boolean somethingRemoved = journal.find(context.operationId()).orElseThrow().steps().stream()
                 .anyMatch(step -> !step.name().equals("take-final-backup") && !step.status().equals("pending"));
+        String previous = context.parameter("previous_status");
+        if ("suspended".equals(previous) && databases.settings(tenantId).isPresent()) {
+            // The final backup opened it; whatever else happened, a suspended tenant's database stays closed.
+            databases.blockConnections(tenantId);
+        }
         if (somethingRemoved) {
             tenants.setStatus(tenantId, "failed");
             tenants.setWarning(tenantId, "destroy", "incomplete; DELETE the tenant again to finish");
         } else {
-            String previous = OperationRunner.parameters(exchange).get("previous_status");
-            if ("suspended".equals(previous)) {
-                databases.blockConnections(tenantId);
-            }
             tenants.setStatus(tenantId, previous);
         }
     }

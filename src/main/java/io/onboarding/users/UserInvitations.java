@@ -2,7 +2,7 @@ package io.onboarding.users;
 
 import io.onboarding.api.ApiException;
 import io.onboarding.events.TenantEvents;
-import io.onboarding.operation.JournaledStepComponent;
+import io.onboarding.operation.StepOutcome;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.secrets.SecretStoreUnavailable;
 import io.onboarding.tenant.TenantNaming;
@@ -99,16 +99,15 @@ public final class UserInvitations {
     }
 
     /** Provisioning step: the tenant's {@code admin_email}, if any, invited as tenant_admin. */
-    public void inviteTenantAdmin(Exchange exchange) {
-        TenantRecord tenant = exchange.getMessage().getBody(TenantRecord.class);
+    public StepOutcome inviteTenantAdmin(TenantRecord tenant) {
         if (tenant.adminEmail() == null) {
-            exchange.setProperty(JournaledStepComponent.SKIPPED_PROPERTY, "no admin_email");
-            return;
+            return StepOutcome.skipped("no admin_email");
         }
         if (users.findByEmail(tenant.tenantId(), tenant.adminEmail()).isEmpty()) {
             invite(tenant.tenantId(), new InviteRequest(tenant.adminEmail(), TenantRole.TENANT_ADMIN, List.of(),
                     "tenant-onboarding"));
         }
+        return StepOutcome.done();
     }
 
     /** Compensation of {@link #inviteTenantAdmin}. */

@@ -1,0 +1,199 @@
+package io.onboarding.backup;
+
+import com.google.crypto.tink.StreamingAead;
+import io.onboarding.operation.JournaledStepComponent;
+import io.onboarding.operation.OperationLauncher;
+import io.onboarding.operation.TenantBusyException;
+import io.onboarding.operation.OperationRunner;
+import io.onboarding.platform.PostgresCluster;
+import io.onboarding.tenant.TenantDatabaseProvisioner;
+import io.onboarding.tenant.TenantPrivilegeGranter;
+import io.onboarding.tenant.TenantRecord;
+import io.onboarding.tenant.TenantRepository;
+import io.onboarding.tenant.TenantRole;
+import io.onboarding.tenant.TenantNaming;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logical backups of tenant databases and their restore. A backup is {@code pg_dump -Fc} streamed
+ * through Tink's streaming AEAD into {@code $BACKUP_DIR/<storage_location>/<tenant_id>/}, written
+ * aside and renamed when complete; it runs as an operation on the operation workers, never on a
+ * Camel consumer thread. A restore decrypts a backup into a new database, created and locked down
+ * as at provisioning, with ownership and grants as after provisioning.
+ */
+public final class BackupDumps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupDumps.class);
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+    private final PostgresCluster cluster;
+    private final BackupRepository backups;
+    private final BackupKeys keys;
+    private final PgTools pgTools;
+    private final BackupMetrics metrics;
+    private final TenantDatabaseProvisioner databases;
+    private final TenantPrivilegeGranter privileges;
+    private final Path backupDir;
+
+    public BackupDumps(PostgresCluster cluster, BackupRepository backups, BackupKeys keys, PgTools pgTools,
+                       BackupMetrics metrics, TenantDatabaseProvisioner databases, TenantPrivilegeGranter privileges,
+                       Path backupDir) {
+        this.cluster = cluster;
+        this.backups = backups;
+        this.keys = keys;
+        this.pgTools = pgTools;
+        this.metrics = metrics;
+        this.databases = databases;
+        this.privileges = privileges;
+        this.backupDir = backupDir;
+    }
+
+    /** The backup written and recorded as succeeded (a no-op if it already was), or recorded as failed. */
+    void dump(TenantRecord tenant, UUID backupId, String kind, UUID operationId) throws Exception {
+        Backup existing = backups.find(backupId).orElse(null);
+        if (existing != null && "succeeded".equals(existing.status())) {
+            return; // done before a crash; nothing to repeat
+        }
+        String level = tenant.backupPolicy().encryptionLevel();
+        String location = tenant.backupPolicy().storageLocation();
+        backups.started(backupId, tenant.tenantId(), operationId, kind, tenant.databaseName(), location, level,
+                BackupKeys.usesDataKey(level));
+        long started = System.nanoTime();
+        Path directory = Files.createDirectories(directory(location, tenant.tenantId()));
+        Path file = directory.resolve(STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-" + backupId + ".dump.enc");
+        Path partial = directory.resolve(file.getFileName() + ".partial");
+        Path log = Files.createTempFile("pg_dump", ".log");
+        try {
+            StreamingAead aead = keys.forEncryption(tenant.tenantId(), level);
+            // A session holding an exclusive lock must not stall a backup worker for ever.
+            Process dump = start(log, pgTools.pgDump(cluster.serverMajorVersion()).toString(), "--format=custom", "--compress=6",
+                    "--lock-wait-timeout=120000", "--dbname", tenant.databaseName());
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            try (InputStream plain = dump.getInputStream();
+                 OutputStream encrypted = aead.newEncryptingStream(
+                         new DigestOutputStream(Files.newOutputStream(partial), sha256), associatedData(backupId))) {
+                plain.transferTo(encrypted);
+            }
+            finish(dump, log, "pg_dump");
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            long size = Files.size(file);
+            backups.succeeded(backupId, file.toString(), size, HexFormat.of().formatHex(sha256.digest()));
+            metrics.succeeded(tenant.databaseName(), Duration.ofNanos(System.nanoTime() - started), size);
+            LOG.info("Backup {} of tenant {} written: {} bytes", backupId, tenant.tenantId(), size);
+        } catch (Exception e) {
+            Files.deleteIfExists(partial);
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            backups.failed(backupId, reason);
+            metrics.failed(tenant.databaseName(), Duration.ofNanos(System.nanoTime() - started));
+            LOG.warn("Backup {} of tenant {} failed: {}", backupId, tenant.tenantId(), reason);
+            throw e;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** A PostgreSQL client tool run against the cluster; the password goes in the environment only. */
+    private Process start(Path log, String... command) throws IOException {
+        String[] arguments = new String[command.length + 7];
+        System.arraycopy(command, 0, arguments, 0, command.length);
+        String[] connection = {"--host", cluster.host(), "--port", Integer.toString(cluster.port()), "--username",
+                cluster.user(), "--no-password"};
+        System.arraycopy(connection, 0, arguments, command.length, connection.length);
+        ProcessBuilder builder = new ProcessBuilder(arguments).redirectError(log.toFile());
+        if (command[0].endsWith("pg_restore")) {
+            builder.redirectOutput(log.toFile());
+        }
+        builder.environment().put("PGPASSWORD", cluster.password() == null ? "" : cluster.password());
+        builder.environment().put("PGCONNECT_TIMEOUT", "10");
+        return builder.start();
+    }
+
+    private static void finish(Process process, Path log, String tool) throws IOException, InterruptedException {
+        // Output is fully read by now; the process only has to exit.
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(tool + " did not exit");
+        }
+        int exit = process.exitValue();
+        if (exit != 0) {
+            String output = Files.readString(log).strip();
+            throw new IllegalStateException(tool + " failed (exit " + exit + "): "
+                    + output.lines().filter(line -> !line.isBlank()).findFirst().orElse("no output"));
+        }
+    }
+
+    /** The backup decrypted into {@code target}, a new database of the tenant's. */
+    void restore(TenantRecord tenant, Backup backup, String target) throws Exception {
+        databases.dropNamed(tenant.tenantId(), target); // a half-restored copy from an interrupted attempt
+        databases.createNamed(tenant, target);
+        StreamingAead aead = keys.forDecryption(backup);
+        Path log = Files.createTempFile("pg_restore", ".log");
+        try {
+            Process restore = start(log, pgTools.pgRestore(cluster.serverMajorVersion()).toString(), "--dbname", target,
+                    "--no-owner", "--role", TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN),
+                    "--exit-on-error", "--single-transaction");
+            try (InputStream encrypted = Files.newInputStream(Path.of(backup.location()));
+                 InputStream plain = aead.newDecryptingStream(encrypted, associatedData(backup.backupId()));
+                 OutputStream stdin = restore.getOutputStream()) {
+                plain.transferTo(stdin);
+            } catch (IOException e) {
+                restore.destroy();
+                throw new IllegalStateException("backup " + backup.backupId() + " cannot be decrypted or read: "
+                        + e.getMessage(), e);
+            }
+            finish(restore, log, "pg_restore");
+        } finally {
+            Files.deleteIfExists(log);
+        }
+        privileges.grantOn(tenant, target);
+        LOG.info("Backup {} of tenant {} restored into {}", backup.backupId(), tenant.tenantId(), target);
+    }
+
+    /** What an unfinished backup left on disk, removed. */
+    void discard(UUID backupId) throws IOException {
+        Backup backup = backups.find(backupId).orElse(null);
+        if (backup != null && !"succeeded".equals(backup.status())) {
+            Path directory = directory(backup.storageLocation(), backup.tenantId());
+            if (Files.isDirectory(directory)) {
+                try (var files = Files.list(directory)) {
+                    for (Path file : files.filter(f -> f.getFileName().toString().contains(backupId.toString())).toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        }
+    }
+
+    private Path directory(String storageLocation, UUID tenantId) {
+        return backupDir.resolve(storageLocation).resolve(tenantId.toString());
+    }
+
+        /** Binds a backup file to its id: a file renamed or swapped for another does not decrypt. */
+    private static byte[] associatedData(UUID backupId) {
+        return ("tenant-onboarding backup " + backupId).getBytes(StandardCharsets.UTF_8);
+    }
+}
