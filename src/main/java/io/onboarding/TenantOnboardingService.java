@@ -261,7 +261,7 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("tenantOnboarding", onboarding);
         BackupLimits backupLimits = BackupLimits.fromSettings(settings);
         TenantRequestValidator validator = new TenantRequestValidator(catalog, backupLimits);
-        OperationLauncher launcher = new OperationLauncher(controlPlane, journal, pipelines, runner);
+        OperationLauncher launcher = new OperationLauncher(controlPlane, journal, pipelines, runner, tenants);
         TenantDatabaseProvisioner databases = new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB);
         TenantLifecycle lifecycle = new TenantLifecycle(tenants, validator, launcher, journal, databases);
         registry.bind("tenantApi", new TenantApi(tenants, catalog, lifecycle));
@@ -309,7 +309,7 @@ public final class TenantOnboardingService implements AutoCloseable {
                 settings.get("onboarding.monitoring.target-patterns"),
                 Boolean.parseBoolean(settings.get("onboarding.grafana.enabled")),
                 Boolean.parseBoolean(settings.get("onboarding.prometheus.enabled"))));
-        registry.bind("tenantDatabaseMetrics", new TenantDatabaseMetrics(cluster, controlPlane, metrics));
+        registry.bind("tenantDatabaseMetrics", new TenantDatabaseMetrics(cluster, tenants, metrics));
         // backups
         BackupRepository backupRecords = new BackupRepository(controlPlane);
         BackupMetrics backupMetrics = new BackupMetrics(meterRegistry);

@@ -3,6 +3,8 @@ package io.onboarding.monitoring;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.onboarding.platform.PostgresCluster;
+import io.onboarding.tenant.TenantRecord;
+import io.onboarding.tenant.TenantRepository;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,18 +24,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class TenantDatabaseMetrics {
 
-    private record Tenant(String tenantId, String plan) {
-    }
-
     private final PostgresCluster cluster;
-    private final JdbcTemplate controlPlane;
+    private final TenantRepository tenantRecords;
     private final MultiGauge connections;
     private final MultiGauge limits;
     private final MultiGauge tenantsByStatus;
 
-    public TenantDatabaseMetrics(PostgresCluster cluster, DataSource controlPlane, OnboardingMetrics metrics) {
+    public TenantDatabaseMetrics(PostgresCluster cluster, TenantRepository tenantRecords, OnboardingMetrics metrics) {
         this.cluster = cluster;
-        this.controlPlane = new JdbcTemplate(controlPlane);
+        this.tenantRecords = tenantRecords;
         this.connections = MultiGauge.builder("onboarding.tenant.database.connections")
                 .description("Connections open to the tenant's database").register(metrics.registry());
         this.limits = MultiGauge.builder("onboarding.tenant.database.connection.limit")
@@ -43,21 +42,19 @@ public final class TenantDatabaseMetrics {
     }
 
     public void collect() throws SQLException {
-        Map<String, Tenant> tenants = new HashMap<>();
-        controlPlane.query("SELECT database_name, tenant_id, plan FROM tenants WHERE status IN ('active', 'suspended')",
-                rs -> {
-                    tenants.put(rs.getString(1), new Tenant(rs.getString(2), rs.getString(3)));
-                });
+        Map<String, TenantRecord> tenants = new HashMap<>();
+        tenantRecords.withDatabase().forEach(tenant -> tenants.put(tenant.databaseName(), tenant));
         List<MultiGauge.Row<?>> connectionRows = new ArrayList<>();
         List<MultiGauge.Row<?>> limitRows = new ArrayList<>();
-        try (Connection connection = cluster.connect("postgres"); Statement statement = connection.createStatement();
+        try (Connection connection = cluster.connect(PostgresCluster.MAINTENANCE_DATABASE); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT d.datname, d.datconnlimit, count(a.pid)"
                      + " FROM pg_database d LEFT JOIN pg_stat_activity a ON a.datid = d.oid"
                      + " WHERE d.datname LIKE 'tenant\\_%' GROUP BY d.datname, d.datconnlimit")) {
             while (rs.next()) {
-                Tenant tenant = tenants.get(rs.getString(1));
+                TenantRecord tenant = tenants.get(rs.getString(1));
                 if (tenant != null) {
-                    Tags tags = Tags.of("tenant_id", tenant.tenantId(), "database", rs.getString(1), "tier", tenant.plan());
+                    Tags tags = Tags.of("tenant_id", tenant.tenantId().toString(), "database", rs.getString(1),
+                            "tier", tenant.plan());
                     connectionRows.add(MultiGauge.Row.of(tags, rs.getLong(3)));
                     limitRows.add(MultiGauge.Row.of(tags, rs.getLong(2)));
                 }
@@ -66,10 +63,8 @@ public final class TenantDatabaseMetrics {
         connections.register(connectionRows, true);
         limits.register(limitRows, true);
         List<MultiGauge.Row<?>> statusRows = new ArrayList<>();
-        controlPlane.query("SELECT status, count(*) FROM tenants GROUP BY status",
-                rs -> {
-                    statusRows.add(MultiGauge.Row.of(Tags.of("status", rs.getString(1)), rs.getLong(2)));
-                });
+        tenantRecords.countByStatus().forEach((status, count) ->
+                statusRows.add(MultiGauge.Row.of(Tags.of("status", status), count)));
         tenantsByStatus.register(statusRows, true);
     }
 }

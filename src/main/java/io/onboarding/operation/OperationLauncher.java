@@ -2,8 +2,8 @@ package io.onboarding.operation;
 
 import java.util.Map;
 import java.util.UUID;
+import io.onboarding.tenant.TenantRepository;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -17,15 +17,15 @@ public final class OperationLauncher {
     private final OperationPipelines pipelines;
     private final OperationRunner runner;
     private final TransactionTemplate transaction;
-    private final JdbcTemplate jdbc;
+    private final TenantRepository tenants;
 
     public OperationLauncher(DataSource dataSource, OperationJournal journal, OperationPipelines pipelines,
-                             OperationRunner runner) {
+                             OperationRunner runner, TenantRepository tenants) {
         this.journal = journal;
         this.pipelines = pipelines;
         this.runner = runner;
+        this.tenants = tenants;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        this.jdbc = new JdbcTemplate(dataSource);
     }
 
     public UUID launch(String type, UUID tenantId, Map<String, String> parameters) {
@@ -39,7 +39,7 @@ public final class OperationLauncher {
     public UUID launch(String type, UUID tenantId, Map<String, String> parameters, Runnable alongside) {
         UUID operationId = UUID.randomUUID();
         transaction.executeWithoutResult(status -> {
-            jdbc.queryForList("SELECT 1 FROM tenants WHERE tenant_id = ? FOR UPDATE", Integer.class, tenantId);
+            tenants.lockForOperation(tenantId);
             if (journal.hasUnfinished(tenantId)) {
                 throw new TenantBusyException(tenantId);
             }

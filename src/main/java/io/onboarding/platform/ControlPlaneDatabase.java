@@ -3,8 +3,6 @@ package io.onboarding.platform;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
@@ -35,21 +33,16 @@ public final class ControlPlaneDatabase {
     }
 
     private static void createIfMissing(PostgresCluster cluster, String database) throws SQLException {
-        try (Connection connection = cluster.connect("postgres");
-             PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, database);
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
-            }
-            try (Statement create = connection.createStatement()) {
-                create.execute("CREATE DATABASE " + SqlIdentifiers.quote(database) + " ENCODING 'UTF8' TEMPLATE template0");
-                LOG.info("Created control-plane database {}", database);
-            } catch (SQLException e) {
-                if (!"42P04".equals(e.getSQLState())) { // duplicate_database: another instance won the race
-                    throw e;
-                }
+        if (cluster.databaseExists(database)) {
+            return;
+        }
+        try (Connection connection = cluster.connect(PostgresCluster.MAINTENANCE_DATABASE);
+             Statement create = connection.createStatement()) {
+            create.execute("CREATE DATABASE " + SqlIdentifiers.quote(database) + " ENCODING 'UTF8' TEMPLATE template0");
+            LOG.info("Created control-plane database {}", database);
+        } catch (SQLException e) {
+            if (!"42P04".equals(e.getSQLState())) { // duplicate_database: another instance won the race
+                throw e;
             }
         }
     }

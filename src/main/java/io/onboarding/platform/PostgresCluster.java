@@ -51,6 +51,24 @@ public record PostgresCluster(String host, int port, String user, String passwor
         }
     }
 
+    /** Ends every session on {@code database} (after ALLOW_CONNECTIONS false, none come back). */
+    public static void terminateDatabaseSessions(Connection connection, String database) throws SQLException {
+        terminate(connection, "datname", database);
+    }
+
+    /** Ends every session of the role {@code login}. */
+    public static void terminateRoleSessions(Connection connection, String login) throws SQLException {
+        terminate(connection, "usename", login);
+    }
+
+    private static void terminate(Connection connection, String column, String value) throws SQLException {
+        try (PreparedStatement terminate = connection.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + column + " = ?")) {
+            terminate.setString(1, value);
+            terminate.executeQuery().close();
+        }
+    }
+
     public static PostgresCluster fromSettings(ServiceSettings settings) {
         return new PostgresCluster(
                 settings.get("onboarding.postgres.host"),

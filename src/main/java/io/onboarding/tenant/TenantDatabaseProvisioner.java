@@ -116,13 +116,10 @@ public final class TenantDatabaseProvisioner {
 
     /** No new connections to the database, and the open ones ended. */
     private static void closeToSessions(Connection connection, String database) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             PreparedStatement terminate = connection.prepareStatement(
-                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?")) {
+        try (Statement statement = connection.createStatement()) {
             statement.execute("ALTER DATABASE " + quote(database) + " ALLOW_CONNECTIONS false");
-            terminate.setString(1, database);
-            terminate.executeQuery().close();
         }
+        PostgresCluster.terminateDatabaseSessions(connection, database);
     }
 
     /** Resume (and undo of a suspend): connections allowed again. */

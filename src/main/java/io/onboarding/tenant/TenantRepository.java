@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -78,6 +80,29 @@ public final class TenantRepository {
 
     public List<TenantRecord> active() {
         return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE status = 'active'", MAPPER);
+    }
+
+    /** Tenants whose database exists and counts (active or suspended). */
+    public List<TenantRecord> withDatabase() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE status IN ('active', 'suspended')", MAPPER);
+    }
+
+    /** How many tenants are in each status. */
+    public Map<String, Long> countByStatus() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.query("SELECT status, count(*) FROM tenants GROUP BY status ORDER BY status",
+                rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
+    }
+
+    /**
+     * Locks the tenant's row until the caller's transaction ends, so two operations cannot start on
+     * one tenant at once (run inside the launcher's transaction, on the same pool).
+     */
+    public void lockForOperation(UUID tenantId) {
+        jdbc.queryForList("SELECT 1 FROM tenants WHERE tenant_id = ? FOR UPDATE", Integer.class, tenantId);
     }
 
     /** One page of tenants in creation order, after the given position. */

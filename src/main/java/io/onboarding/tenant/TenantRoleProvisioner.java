@@ -98,7 +98,7 @@ public final class TenantRoleProvisioner {
              Statement statement = connection.createStatement()) {
             requireOwn(connection, tenantId, login);
             statement.execute("ALTER ROLE " + quote(login) + " PASSWORD " + literal(scramVerifier(password)));
-            terminateSessions(connection, login);
+            PostgresCluster.terminateRoleSessions(connection, login);
         }
     }
 
@@ -111,7 +111,7 @@ public final class TenantRoleProvisioner {
             }
             requireOwn(connection, tenantId, login);
             statement.execute("ALTER ROLE " + quote(login) + " NOLOGIN");
-            terminateSessions(connection, login);
+            PostgresCluster.terminateRoleSessions(connection, login);
             try (Connection tenantDb = cluster.connect(database); Statement inTenant = tenantDb.createStatement()) {
                 inTenant.execute("REASSIGN OWNED BY " + quote(login) + " TO "
                         + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
@@ -124,14 +124,6 @@ public final class TenantRoleProvisioner {
     private static void requireOwn(Connection connection, UUID tenantId, String login) throws SQLException {
         if (!OwnerMarkers.ofRole(connection, login).filter(TenantNaming.ownerMarker(tenantId)::equals).isPresent()) {
             throw new TenantConflictException("role " + login + " does not belong to tenant " + tenantId);
-        }
-    }
-
-    private static void terminateSessions(Connection connection, String login) throws SQLException {
-        try (PreparedStatement terminate = connection.prepareStatement(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
-            terminate.setString(1, login);
-            terminate.executeQuery().close();
         }
     }
 
@@ -165,7 +157,7 @@ public final class TenantRoleProvisioner {
             for (String user : userLogins(connection, tenantId)) {
                 statement.execute("ALTER ROLE " + quote(user) + (login ? " LOGIN" : " NOLOGIN"));
                 if (!login) {
-                    terminateSessions(connection, user);
+                    PostgresCluster.terminateRoleSessions(connection, user);
                 }
             }
         }
