@@ -66,6 +66,7 @@ import io.onboarding.secrets.VaultSecretStore;
 import io.onboarding.tenant.TenantRoleSecrets;
 import io.onboarding.users.InvitationOutbox;
 import io.onboarding.users.TenantUserRepository;
+import io.onboarding.users.InvitationLinks;
 import io.onboarding.users.UserApi;
 import io.onboarding.users.UserInvitations;
 import java.nio.file.Files;
@@ -282,13 +283,14 @@ public final class TenantOnboardingService implements AutoCloseable {
         registry.bind("vaultErrors", new VaultErrors());
         InvitationOutbox outbox = new InvitationOutbox(camel, controlPlane, secrets,
                 Boolean.parseBoolean(settings.get("onboarding.smtp.enabled")), metrics);
-        UserInvitations invitations = new UserInvitations(controlPlane, tenants, new TenantUserRepository(controlPlane),
+        TenantUserRepository users = new TenantUserRepository(controlPlane);
+        UserInvitations invitations = new UserInvitations(controlPlane, tenants, users,
                 roles, secrets, outbox, settings.get("onboarding.public-base-url"),
                 settings.getInt("onboarding.users.connection-limit"),
                 Duration.ofHours(settings.getInt("onboarding.users.invitation-ttl-hours")), events);
         registry.bind("invitationOutbox", outbox);
         registry.bind("userInvitations", invitations);
-        registry.bind("userApi", new UserApi(invitations));
+        registry.bind("userApi", new UserApi(invitations, new InvitationLinks(tenants, users, secrets)));
         AuthProviderSettings authProviders = new AuthProviderSettings(tenants, secrets);
         registry.bind("authProviderSettings", authProviders);
         registry.bind("authProviderApi", new AuthProviderApi(authProviders));

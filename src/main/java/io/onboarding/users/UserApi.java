@@ -11,8 +11,10 @@ import org.apache.camel.Exchange;
 public final class UserApi {
 
     private final UserInvitations invitations;
+    private final InvitationLinks links;
 
-    public UserApi(UserInvitations invitations) {
+    public UserApi(UserInvitations invitations, InvitationLinks links) {
+        this.links = links;
         this.invitations = invitations;
     }
 
@@ -43,11 +45,11 @@ public final class UserApi {
     }
 
     public void describeInvitation(Exchange exchange) {
-        HttpReplies.json(exchange, 200, invitations.describe(token(exchange)));
+        HttpReplies.json(exchange, 200, links.describe(token(exchange)));
     }
 
     public void acceptInvitation(Exchange exchange) {
-        HttpReplies.json(exchange, 200, invitations.accept(token(exchange)));
+        HttpReplies.json(exchange, 200, links.accept(token(exchange)));
     }
 
     private static String token(Exchange exchange) {

@@ -14,12 +14,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -29,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Letting people into a tenant: a LOGIN role each (member of one tenant role), credentials in the
  * secret store at {@code tenant-users/{tenant_id}/{database_user}}, and a one-time link by mail to
- * collect them. Whatever fails after the role exists undoes what was done.
+ * collect them ({@link InvitationLinks}). Whatever fails after the role exists undoes what was done.
  */
 public final class UserInvitations {
 
@@ -41,7 +39,7 @@ public final class UserInvitations {
     private final SecretStore secrets;
     private final InvitationOutbox outbox;
     private final TransactionTemplate transaction;
-    private final String publicBaseUrl;
+    private final InvitationTexts texts;
     private final int connectionLimit;
     private final Duration linkLifetime;
     private final TenantEvents events;
@@ -56,7 +54,7 @@ public final class UserInvitations {
         this.secrets = secrets;
         this.outbox = outbox;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        this.publicBaseUrl = publicBaseUrl.replaceAll("/+$", "");
+        this.texts = new InvitationTexts(publicBaseUrl);
         this.connectionLimit = connectionLimit;
         this.linkLifetime = linkLifetime;
     }
@@ -78,7 +76,7 @@ public final class UserInvitations {
             String token = Credentials.token();
             OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
             mail = outbox.prepare(user.email(), "Your access to " + tenant.tenantName(),
-                    invitationText(tenant, user, token, expires));
+                    texts.invitation(tenant, user, token, expires));
             UUID mailId = mail;
             transaction.executeWithoutResult(status -> {
                 users.insert(user);
@@ -116,47 +114,6 @@ public final class UserInvitations {
         if (tenant.adminEmail() != null) {
             users.findByEmail(tenantId, tenant.adminEmail()).ifPresent(user -> remove(tenantId, user.userId()));
         }
-    }
-
-    /** What a one-time link is for, without the credentials. */
-    public Map<String, Object> describe(String token) {
-        TenantUserRepository.Invitation invitation = usableInvitation(token);
-        TenantUser user = users.findById(invitation.userId()).orElseThrow();
-        TenantRecord tenant = tenants.load(user.tenantId());
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("tenant_name", tenant.tenantName());
-        info.put("email", user.email());
-        info.put("role", user.role());
-        info.put("purpose", invitation.purpose());
-        info.put("expires_at", invitation.expiresAt());
-        return info;
-    }
-
-    /** Hands out the credentials behind a one-time link, exactly once. */
-    public Map<String, Object> accept(String token) {
-        TenantUserRepository.Invitation invitation = usableInvitation(token);
-        TenantUser user = users.findById(invitation.userId()).orElseThrow();
-        TenantRecord tenant = tenants.load(user.tenantId());
-        Map<String, String> stored;
-        try {
-            stored = secrets.get(credentialsPath(user)).orElseThrow(() ->
-                    new ApiException(410, "gone", "the credentials behind this link no longer exist"));
-        } catch (SecretStoreUnavailable e) {
-            throw unavailableIfSecretStore(e);
-        }
-        if (!users.consumeInvitation(invitation.tokenHash())) {
-            throw new ApiException(410, "gone", "this link has already been used");
-        }
-        users.activate(user.userId());
-        Map<String, Object> database = new LinkedHashMap<>();
-        database.put("host", tenant.databaseHost());
-        database.put("port", tenant.databasePort());
-        database.put("name", tenant.databaseName());
-        Map<String, Object> response = new LinkedHashMap<>();
-        response.put("database", database);
-        response.put("username", stored.get("username"));
-        response.put("password", stored.get("password"));
-        return response;
     }
 
     /** Ends the user's sessions, drops the login role, deletes the credentials. */
@@ -204,7 +161,7 @@ public final class UserInvitations {
         String token = Credentials.token();
         OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
         UUID mail = outbox.prepare(user.email(), "New credentials for " + tenant.tenantName(),
-                rotationText(tenant, token, expires));
+                texts.rotation(tenant, token, expires));
         transaction.executeWithoutResult(status -> {
             users.expireOpenLinks(userId);
             users.insertInvitation(Credentials.hash(token), userId, "rotation", expires);
@@ -219,18 +176,6 @@ public final class UserInvitations {
     public List<TenantUser> list(UUID tenantId) {
         tenants.require(tenantId);
         return users.list(tenantId);
-    }
-
-    private TenantUserRepository.Invitation usableInvitation(String token) {
-        TenantUserRepository.Invitation invitation = users.findInvitation(Credentials.hash(token))
-                .orElseThrow(() -> ApiException.notFound("invitation"));
-        if (invitation.acceptedAt() != null) {
-            throw new ApiException(410, "gone", "this link has already been used");
-        }
-        if (!invitation.expiresAt().isAfter(OffsetDateTime.now())) {
-            throw new ApiException(410, "gone", "this link has expired");
-        }
-        return invitation;
     }
 
     private void undoInvite(TenantUser user, TenantRecord tenant, UUID mail) {
@@ -250,7 +195,7 @@ public final class UserInvitations {
         }
     }
 
-    private static RuntimeException unavailableIfSecretStore(RuntimeException e) {
+    static RuntimeException unavailableIfSecretStore(RuntimeException e) {
         if (e instanceof SecretStoreUnavailable) {
             return ApiException.secretStoreUnavailable();
         }
@@ -262,42 +207,8 @@ public final class UserInvitations {
                 "host", String.valueOf(tenant.databaseHost()), "port", String.valueOf(tenant.databasePort()));
     }
 
-    private static String credentialsPath(TenantUser user) {
+    static String credentialsPath(TenantUser user) {
         return "tenant-users/" + user.tenantId() + "/" + user.databaseUser();
-    }
-
-    private String link(String token) {
-        return publicBaseUrl + "/api/v1/invitations/" + token;
-    }
-
-    private String invitationText(TenantRecord tenant, TenantUser user, String token, OffsetDateTime expires) {
-        return """
-                Hello,
-
-                you have been given access to the tenant "%s" as %s%s.
-
-                Your database credentials are waiting for you behind this one-time link:
-
-                    %s
-
-                Collect them with:  curl -X POST %s/accept
-                The link works once and expires at %s.
-                """.formatted(tenant.tenantName(), user.role(),
-                user.invitedBy() == null ? "" : " by " + user.invitedBy(), link(token), link(token), expires);
-    }
-
-    private String rotationText(TenantRecord tenant, String token, OffsetDateTime expires) {
-        return """
-                Hello,
-
-                the database credentials of your access to the tenant "%s" were rotated; the old
-                password no longer works. Your new credentials are behind this one-time link:
-
-                    %s
-
-                Collect them with:  curl -X POST %s/accept
-                The link works once and expires at %s.
-                """.formatted(tenant.tenantName(), link(token), link(token), expires);
     }
 
     private interface SqlAction {

@@ -1,0 +1,48 @@
+package io.onboarding.users;
+
+import io.onboarding.tenant.TenantRecord;
+import java.time.OffsetDateTime;
+
+/** The mail a person gets: an invitation or new credentials, each with its one-time link. */
+final class InvitationTexts {
+
+    private final String publicBaseUrl;
+
+    InvitationTexts(String publicBaseUrl) {
+        this.publicBaseUrl = publicBaseUrl.replaceAll("/+$", "");
+    }
+
+    private String link(String token) {
+        return publicBaseUrl + "/api/v1/invitations/" + token;
+    }
+
+    String invitation(TenantRecord tenant, TenantUser user, String token, OffsetDateTime expires) {
+        return """
+                Hello,
+
+                you have been given access to the tenant "%s" as %s%s.
+
+                Your database credentials are waiting for you behind this one-time link:
+
+                    %s
+
+                Collect them with:  curl -X POST %s/accept
+                The link works once and expires at %s.
+                """.formatted(tenant.tenantName(), user.role(),
+                user.invitedBy() == null ? "" : " by " + user.invitedBy(), link(token), link(token), expires);
+    }
+
+    String rotation(TenantRecord tenant, String token, OffsetDateTime expires) {
+        return """
+                Hello,
+
+                the database credentials of your access to the tenant "%s" were rotated; the old
+                password no longer works. Your new credentials are behind this one-time link:
+
+                    %s
+
+                Collect them with:  curl -X POST %s/accept
+                The link works once and expires at %s.
+                """.formatted(tenant.tenantName(), link(token), link(token), expires);
+    }
+}
