@@ -1,15 +1,10 @@
 package io.onboarding.backup;
 
 import com.google.crypto.tink.StreamingAead;
-import io.onboarding.operation.JournaledStepComponent;
-import io.onboarding.operation.OperationLauncher;
-import io.onboarding.operation.TenantBusyException;
-import io.onboarding.operation.OperationRunner;
 import io.onboarding.platform.PostgresCluster;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantPrivilegeGranter;
 import io.onboarding.tenant.TenantRecord;
-import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantRole;
 import io.onboarding.tenant.TenantNaming;
 import java.io.IOException;
@@ -21,20 +16,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,7 +5,6 @@ import io.onboarding.tenant.TenantRepository;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;

@@ -178,7 +178,6 @@ public final class TenantDatabaseProvisioner {
         }
     }
 
-
     /**
      * Puts a restored copy in place of the tenant's database: sessions closed, the current one
      * renamed aside and dropped, the copy renamed to the tenant's name. Idempotent.
