@@ -232,11 +232,7 @@ class InboxBatchFilesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.isSymbolicLink(failed)
                 && Files.exists(inbox.resolve(".failed").resolve(file + ".reason.txt")));
         assertThat(Files.readSymbolicLink(failed)).isEqualTo(target); // the link moved, not its target
-        assertThat(Files.readString(inbox.resolve(".failed").resolve(file + ".reason.txt"))).contains("symbolic link");
-        assertThat(Files.exists(inbox.resolve(".results").resolve(file + ".result.ndjson"))).isFalse();
-        assertThat(Files.readString(target)).isEqualTo(content);
-        assertThat(everythingWritten()).doesNotContain(secret);
-        assertThat(LogCapture.text()).doesNotContain(secret);
+        assertRefusedUnread(file, "symbolic link", target, content, secret);
     }
 
     @Test
@@ -250,7 +246,13 @@ class InboxBatchFilesTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".failed").resolve(file))
                 && Files.exists(inbox.resolve(".failed").resolve(file + ".reason.txt")));
-        assertThat(Files.readString(inbox.resolve(".failed").resolve(file + ".reason.txt"))).contains("hard link");
+        assertRefusedUnread(file, "hard link", target, content, secret);
+    }
+
+    /** The file was refused for {@code reason}, and its target neither changed nor read into any output. */
+    private static void assertRefusedUnread(String file, String reason, Path target, String content, String secret)
+            throws Exception {
+        assertThat(Files.readString(inbox.resolve(".failed").resolve(file + ".reason.txt"))).contains(reason);
         assertThat(Files.exists(inbox.resolve(".results").resolve(file + ".result.ndjson"))).isFalse();
         assertThat(Files.readString(target)).isEqualTo(content);
         assertThat(everythingWritten()).doesNotContain(secret);

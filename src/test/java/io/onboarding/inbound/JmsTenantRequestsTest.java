@@ -45,6 +45,15 @@ class JmsTenantRequestsTest {
         service.close();
     }
 
+    /** Sends {@code body} to tenant.requests with a temporary reply queue, which it returns. */
+    private static TemporaryQueue send(JMSContext context, String body) {
+        TemporaryQueue replies = context.createTemporaryQueue();
+        TextMessage message = context.createTextMessage(body);
+        message.setJMSReplyTo(replies);
+        context.createProducer().send(context.createQueue("tenant.requests"), message);
+        return replies;
+    }
+
     private static String request(String name) {
         return "{\"tenant_name\":\"" + name + "\",\"plan\":\"standard\",\"region\":\"eu-west-1\"}";
     }
@@ -54,10 +63,7 @@ class JmsTenantRequestsTest {
         String name = "Jms " + UUID.randomUUID().toString().substring(0, 8);
         try (JMSContext context = broker.createContext()) {
             JMSConsumer events = context.createConsumer(context.createTopic("tenant.events"));
-            TemporaryQueue replies = context.createTemporaryQueue();
-            TextMessage message = context.createTextMessage(request(name));
-            message.setJMSReplyTo(replies);
-            context.createProducer().send(context.createQueue("tenant.requests"), message);
+            TemporaryQueue replies = send(context, request(name));
 
             Message reply = context.createConsumer(replies).receive(30_000);
             assertThat(reply).as("a reply on JMSReplyTo").isNotNull();
@@ -91,10 +97,7 @@ class JmsTenantRequestsTest {
                 + "\",\"plan\":\"platinum\",\"region\":\"local\"}";
         try (JMSContext context = broker.createContext()) {
             JMSConsumer invalid = context.createConsumer(context.createQueue("tenant.requests.invalid"));
-            TemporaryQueue replies = context.createTemporaryQueue();
-            TextMessage message = context.createTextMessage(body);
-            message.setJMSReplyTo(replies);
-            context.createProducer().send(context.createQueue("tenant.requests"), message);
+            TemporaryQueue replies = send(context, body);
 
             JsonNode error = JSON.readTree(context.createConsumer(replies).receive(30_000).getBody(String.class));
             assertThat(error.get("error").get("code").asText()).isEqualTo("validation_failed");
@@ -141,10 +144,7 @@ class JmsTenantRequestsTest {
         String body = "{\"tenant_name\":\"" + marker + "x".repeat(70_000) + "\",\"plan\":\"free\",\"region\":\"local\"}";
         try (JMSContext context = broker.createContext()) {
             JMSConsumer invalid = context.createConsumer(context.createQueue("tenant.requests.invalid"));
-            TemporaryQueue replies = context.createTemporaryQueue();
-            TextMessage message = context.createTextMessage(body);
-            message.setJMSReplyTo(replies);
-            context.createProducer().send(context.createQueue("tenant.requests"), message);
+            TemporaryQueue replies = send(context, body);
 
             String reply = context.createConsumer(replies).receive(30_000).getBody(String.class);
             assertThat(reply.length()).isLessThan(1_000);
