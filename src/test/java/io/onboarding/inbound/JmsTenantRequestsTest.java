@@ -9,6 +9,7 @@ import io.onboarding.support.RunningService;
 import io.onboarding.support.TestPostgres;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
@@ -46,7 +47,7 @@ class JmsTenantRequestsTest {
     }
 
     /** Sends {@code body} to tenant.requests with a temporary reply queue, which it returns. */
-    private static TemporaryQueue send(JMSContext context, String body) {
+    private static TemporaryQueue send(JMSContext context, String body) throws JMSException {
         TemporaryQueue replies = context.createTemporaryQueue();
         TextMessage message = context.createTextMessage(body);
         message.setJMSReplyTo(replies);
