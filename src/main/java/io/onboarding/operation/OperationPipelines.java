@@ -17,7 +17,8 @@ import org.apache.camel.model.ToDefinition;
  * endpoints it sends to, in order; each step is a route made from the template {@code step} or
  * {@code step-warns}, whose {@code undo} parameter declares how it is undone. {@link #verify()}
  * runs at start-up: a pipeline whose step is not declared, or declares no undo, or an undo that
- * names a bean or method that does not exist, stops the service with a message saying which.
+ * names a bean or method that does not exist, or an outcome route ({@code T-tenant-succeeded},
+ * {@code T-tenant-failed}) without its pipeline, stops the service with a message saying which.
  */
 public final class OperationPipelines {
 
@@ -64,6 +65,15 @@ public final class OperationPipelines {
                 }
             }
             pipelines.put(route.getRouteId(), steps);
+        }
+        // Outcome routes go by name: one whose pipeline does not exist is a typo nothing would call.
+        for (RouteDefinition route : model().getRouteDefinitions()) {
+            String id = String.valueOf(route.getRouteId());
+            String pipeline = id.replaceFirst("-(succeeded|failed)$", "");
+            if (!pipeline.equals(id) && ("direct:" + id).equals(route.getInput().getUri())
+                    && !pipelines.containsKey(pipeline)) {
+                throw new IllegalStateException("outcome route " + id + " has no pipeline " + pipeline);
+            }
         }
         return pipelines;
     }
