@@ -1,168 +1,98 @@
 package io.onboarding;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.onboarding.api.ApiErrorResponder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onboarding.api.ApiConfiguration;
 import io.onboarding.api.BearerTokenGuard;
-import io.onboarding.api.FrontGate;
-import io.onboarding.monitoring.ServiceHealth;
-import io.onboarding.operation.JournaledStepComponent;
-import io.onboarding.operation.OperationApi;
-import io.onboarding.operation.OperationJournal;
-import io.onboarding.operation.OperationPipelines;
+import io.onboarding.backup.BackupConfiguration;
+import io.onboarding.events.EventsConfiguration;
+import io.onboarding.identity.IdentityConfiguration;
+import io.onboarding.inbound.InboundConfiguration;
+import io.onboarding.monitoring.DependencyHealthCheck;
+import io.onboarding.monitoring.MonitoringConfiguration;
+import io.onboarding.operation.OperationConfiguration;
 import io.onboarding.operation.OperationRunner;
 import io.onboarding.platform.ClusterLockdown;
 import io.onboarding.platform.ControlPlaneDatabase;
+import io.onboarding.platform.EmbeddedBroker;
 import io.onboarding.platform.EmbeddedPostgresServer;
 import io.onboarding.platform.PostgresCluster;
+import io.onboarding.platform.PropertyLayers;
 import io.onboarding.platform.SecretFiles;
-import io.onboarding.platform.ServiceSettings;
-import io.onboarding.tenant.PlanCatalog;
-import io.onboarding.tenant.TenantApi;
-import io.onboarding.tenant.TenantDatabaseProvisioner;
-import io.onboarding.tenant.TenantLifecycle;
-import io.onboarding.tenant.TenantOnboarding;
-import io.onboarding.tenant.TenantPrivilegeGranter;
-import io.onboarding.tenant.TenantRepository;
-import io.onboarding.tenant.TenantRequestValidator;
-import io.onboarding.tenant.TenantRoleProvisioner;
-import io.onboarding.tenant.TenantSuspension;
-import io.onboarding.tenant.TenantSchemaMigrator;
-import io.onboarding.backup.BackupApi;
-import io.onboarding.backup.BackupKeys;
-import io.onboarding.backup.BackupLimits;
-import io.onboarding.backup.BackupRetention;
-import io.onboarding.backup.BackupMetrics;
-import io.onboarding.backup.BackupRepository;
-import io.onboarding.backup.BackupScheduler;
-import io.onboarding.backup.BackupSchedules;
-import io.onboarding.backup.PgTools;
-import io.onboarding.backup.TenantBackups;
-import io.onboarding.events.TenantEvents;
-import io.onboarding.operation.OperationLauncher;
-import io.onboarding.identity.AuthProviderApi;
-import io.onboarding.inbound.InboundRequests;
-import io.onboarding.inbound.InboxBatchFiles;
-import io.onboarding.inbound.JmsTenantRequests;
-import io.onboarding.monitoring.DependencyHealthCheck;
-import io.onboarding.monitoring.OnboardingMetrics;
-import io.onboarding.monitoring.TenantDatabaseMetrics;
-import io.onboarding.monitoring.TenantMonitoring;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onboarding.secrets.SecretStore;
+import io.onboarding.secrets.SecretsConfiguration;
+import io.onboarding.tenant.TenantConfiguration;
+import io.onboarding.users.UsersConfiguration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
-import io.onboarding.platform.EmbeddedBroker;
-import io.onboarding.identity.AuthProviderSettings;
-import io.onboarding.secrets.LocalSecretStore;
-import io.onboarding.secrets.SecretStore;
-import io.onboarding.secrets.VaultErrors;
-import io.onboarding.secrets.VaultSecretStore;
-import io.onboarding.tenant.TenantRoleSecrets;
-import io.onboarding.users.InvitationOutbox;
-import io.onboarding.users.TenantUserRepository;
-import io.onboarding.users.UserApi;
-import io.onboarding.users.UserInvitations;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.nio.file.Path;
-import java.util.Map;
-import jakarta.jms.ConnectionFactory;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.jms.JmsComponent;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.spi.Registry;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
-import org.springframework.vault.core.VaultTemplate;
 
 /**
- * The composition root: resolves settings, brings up PostgreSQL (embedded or external) and the
- * control plane, binds the beans the YAML routes refer to, and runs Camel Main.
+ * Runs Camel Main with the service's infrastructure: settings (see {@link PropertyLayers}), PostgreSQL
+ * (embedded or external) with the control-plane pool, the JMS broker, the admin token, and health
+ * checks on those. Each feature package wires its own beans in a configuration class; they are bound
+ * lazily, built the first time something asks for them (so their order does not matter), then all
+ * built before the routes start, so a wiring mistake stops startup.
  */
 public final class TenantOnboardingService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TenantOnboardingService.class);
-    private static final String MAINTENANCE_DB = "postgres";
 
-    private final ServiceSettings settings;
     private final Main main = new Main();
+    private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private EmbeddedPostgresServer embeddedPostgres;
     private HikariDataSource controlPlane;
-    private OperationRunner runner;
+    private EmbeddedBroker broker;
+    private CachingConnectionFactory jms;
     private PostgresCluster cluster;
+    private OperationRunner runner;
     private String apiToken;
     private Path apiTokenFile;
-    private EmbeddedBroker broker;
-    private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private ConnectionFactory jmsConnectionFactory;
 
-    private TenantOnboardingService(ServiceSettings settings) {
-        this.settings = settings;
-    }
-
-    /** Starts the service; {@code overrides} beat environment and files (used by tests). */
-    public static TenantOnboardingService start(Map<String, String> environment, Map<String, String> overrides)
-            throws Exception {
-        TenantOnboardingService service = new TenantOnboardingService(ServiceSettings.load(environment, overrides));
-        try {
-            service.prepare();
-            service.main.start();
-        } catch (Exception e) {
-            service.close();
-            throw e;
-        }
-        service.announce();
-        return service;
-    }
-
-    /** Blocks until the JVM is asked to stop (SIGTERM/SIGINT). */
-    public static void runUntilStopped(Map<String, String> environment) throws Exception {
-        TenantOnboardingService service = new TenantOnboardingService(ServiceSettings.load(environment, Map.of()));
-        service.prepare();
-        service.main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStart(BaseMainSupport main) {
-                service.announce();
-            }
-        });
-        service.main.run();
-    }
-
-    private void prepare() throws Exception {
-        Path dataDir = settings.path("onboarding.data-dir");
-        Files.createDirectories(dataDir);
-        if (settings.isSet("onboarding.postgres.host")) {
-            cluster = PostgresCluster.fromSettings(settings);
-        } else {
-            embeddedPostgres = EmbeddedPostgresServer.start(dataDir, settings.getInt("onboarding.embedded-postgres.port"));
-            cluster = embeddedPostgres.cluster();
-        }
-        controlPlane = ControlPlaneDatabase.open(cluster, settings.get("onboarding.platform-db"),
-                settings.getInt("onboarding.platform-db.pool-size"));
-        ClusterLockdown.apply(cluster, MAINTENANCE_DB, settings.get("onboarding.platform-db"));
-        if (settings.isSet("onboarding.api-token")) {
-            apiToken = settings.get("onboarding.api-token");
-        } else {
-            apiTokenFile = dataDir.resolve("api-token");
-            apiToken = SecretFiles.readOrCreate(apiTokenFile, () -> SecretFiles.randomToken(32));
-        }
-
-        jmsConnectionFactory = jmsConnectionFactory(dataDir);
+    private TenantOnboardingService(Map<String, String> environment, Map<String, String> overrides) {
         // Bound before Camel configures itself, so camel-micrometer-prometheus serves this registry.
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
-
-        main.setOverrideProperties(settings.asProperties());
         main.configure().setRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
+        List.of(new SecretsConfiguration(), new MonitoringConfiguration(), new OperationConfiguration(),
+                new EventsConfiguration(), new TenantConfiguration(), new UsersConfiguration(),
+                new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
+                new ApiConfiguration()).forEach(main.configure()::addConfiguration);
         main.addMainListener(new MainListenerSupport() {
             @Override
+            public void beforeInitialize(BaseMainSupport main) {
+                PropertyLayers.applyTo(main.getCamelContext().getPropertiesComponent(), environment, overrides, Path.of(""));
+            }
+
+            @Override
+            public void beforeConfigure(BaseMainSupport main) {
+                try {
+                    startInfrastructure(main.getCamelContext());
+                } catch (Exception e) {
+                    throw RuntimeCamelException.wrapRuntimeCamelException(e);
+                }
+            }
+
+            @Override
             public void afterConfigure(BaseMainSupport main) {
-                bindBeans(main.getCamelContext());
+                buildFeatureBeans(main.getCamelContext());
             }
 
             @Override
@@ -177,150 +107,96 @@ public final class TenantOnboardingService implements AutoCloseable {
         });
     }
 
-    /** The external broker of JMS_BROKER_URL, or an embedded Artemis started here. */
-    private ConnectionFactory jmsConnectionFactory(Path dataDir) throws Exception {
-        String user = settings.get("onboarding.jms.user", "onboarding");
-        String password;
-        String url;
-        if (settings.isSet("onboarding.jms.broker-url")) {
-            url = settings.get("onboarding.jms.broker-url");
-            password = settings.get("onboarding.jms.password", null);
-        } else {
-            password = settings.isSet("onboarding.jms.password") ? settings.get("onboarding.jms.password")
-                    : SecretFiles.readOrCreate(dataDir.resolve("jms-password"), () -> SecretFiles.randomToken(24));
-            int port = settings.getInt("onboarding.jms.embedded-port");
-            broker = EmbeddedBroker.start(dataDir.resolve("artemis"), "127.0.0.1", port, user, password,
-                    settings.getInt("onboarding.jms.max-delivery-attempts"),
-                    settings.getInt("onboarding.jms.invalid-max-bytes"));
-            url = "tcp://127.0.0.1:" + port;
+    /** Starts the service; {@code overrides} beat environment and files (used by tests). */
+    public static TenantOnboardingService start(Map<String, String> environment, Map<String, String> overrides)
+            throws Exception {
+        TenantOnboardingService service = new TenantOnboardingService(environment, overrides);
+        try {
+            service.main.start();
+        } catch (Exception e) {
+            service.close();
+            throw e;
         }
-        CachingConnectionFactory caching = new CachingConnectionFactory(new ActiveMQConnectionFactory(url, user, password));
-        caching.setSessionCacheSize(10);
-        return caching;
+        service.announce();
+        return service;
     }
 
-    private void bindBeans(CamelContext camel) {
-        Registry registry = camel.getRegistry();
-        OnboardingMetrics metrics = new OnboardingMetrics(meterRegistry);
-
-        PlanCatalog catalog = PlanCatalog.fromSettings(settings);
-        OperationJournal journal = new OperationJournal(controlPlane);
-        runner = new OperationRunner(camel, controlPlane, journal, settings.getInt("onboarding.operations.workers"),
-                settings.getInt("onboarding.operations.max-compensation-attempts"), metrics);
-        TenantRepository tenants = new TenantRepository(controlPlane,
-                settings.get("onboarding.tenant-database.public-host", cluster.host()),
-                Integer.parseInt(settings.get("onboarding.tenant-database.public-port", Integer.toString(cluster.port()))));
-        OperationPipelines pipelines = new OperationPipelines(camel);
-        TenantOnboarding onboarding = new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog);
-        TenantEvents events = new TenantEvents(camel);
-        SecretStore secrets = secretStore(camel);
-        secrets.checkAccess();
-        camel.addComponent("jms", JmsComponent.jmsComponent(jmsConnectionFactory));
-        camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, runner::isStopping, metrics));
-
-        // api, operations, provisioning
-        BearerTokenGuard apiGuard = new BearerTokenGuard(apiToken);
-        registry.bind("bearerTokenGuard", apiGuard);
-        FrontGate frontGate = new FrontGate(apiGuard, settings.getInt("onboarding.server.max-body-bytes"),
-                settings.get("onboarding.metrics.token", ""));
+    /** Blocks until the JVM is asked to stop (SIGTERM/SIGINT). */
+    public static void runUntilStopped(Map<String, String> environment) throws Exception {
+        TenantOnboardingService service = new TenantOnboardingService(environment, Map.of());
+        service.main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport main) {
+                service.announce();
+            }
+        });
         try {
-            camel.addStartupListener((context, alreadyStarted) -> frontGate.install(context, port()));
+            service.main.run();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot guard the HTTP server", e);
+            service.close();
+            throw e;
         }
-        registry.bind("serviceHealth", new ServiceHealth(camel, apiGuard));
-        registry.bind("apiErrorResponder", new ApiErrorResponder());
-        registry.bind("operationRunner", runner);
-        registry.bind("operationApi", new OperationApi(journal));
-        registry.bind("tenantRepository", tenants);
-        registry.bind("tenantOnboarding", onboarding);
-        BackupLimits backupLimits = BackupLimits.fromSettings(settings);
-        TenantRequestValidator validator = new TenantRequestValidator(catalog, backupLimits);
-        OperationLauncher launcher = new OperationLauncher(controlPlane, journal, pipelines, runner);
-        TenantDatabaseProvisioner databases = new TenantDatabaseProvisioner(cluster, MAINTENANCE_DB);
-        TenantLifecycle lifecycle = new TenantLifecycle(tenants, validator, launcher, journal, databases);
-        registry.bind("tenantApi", new TenantApi(tenants, catalog, lifecycle));
-        registry.bind("tenantLifecycle", lifecycle);
-        registry.bind("tenantRequestValidator", validator);
-        TenantRoleProvisioner roles = new TenantRoleProvisioner(cluster, MAINTENANCE_DB);
-        registry.bind("tenantRoleProvisioner", roles);
-        registry.bind("tenantDatabaseProvisioner", databases);
-        registry.bind("tenantSuspension", new TenantSuspension(tenants, databases, roles));
-        registry.bind("tenantSchemaMigrator", new TenantSchemaMigrator(cluster));
-        TenantPrivilegeGranter privileges = new TenantPrivilegeGranter(cluster);
-        registry.bind("tenantPrivilegeGranter", privileges);
-        registry.bind("tenantRoleSecrets", new TenantRoleSecrets(secrets, tenants.publicHost(), tenants.publicPort()));
-        registry.bind("tenantEvents", events);
+    }
 
-        // secrets, users, identity
-        registry.bind("secretStore", secrets);
-        registry.bind("vaultErrors", new VaultErrors());
-        InvitationOutbox outbox = new InvitationOutbox(camel, controlPlane, secrets,
-                Boolean.parseBoolean(settings.get("onboarding.smtp.enabled")), metrics);
-        UserInvitations invitations = new UserInvitations(controlPlane, tenants, new TenantUserRepository(controlPlane),
-                roles, secrets, outbox, settings.get("onboarding.public-base-url"),
-                settings.getInt("onboarding.users.connection-limit"),
-                Duration.ofHours(settings.getInt("onboarding.users.invitation-ttl-hours")), events);
-        registry.bind("invitationOutbox", outbox);
-        registry.bind("userInvitations", invitations);
-        registry.bind("userApi", new UserApi(invitations));
-        AuthProviderSettings authProviders = new AuthProviderSettings(tenants, secrets);
-        registry.bind("authProviderSettings", authProviders);
-        registry.bind("authProviderApi", new AuthProviderApi(authProviders));
+    private void startInfrastructure(CamelContext camel) throws Exception {
+        Path dataDir = Path.of(setting("onboarding.data-dir")).toAbsolutePath().normalize();
+        Files.createDirectories(dataDir);
+        if (setting("onboarding.postgres.host").isEmpty()) {
+            embeddedPostgres = EmbeddedPostgresServer.start(dataDir, number("onboarding.embedded-postgres.port"));
+            cluster = embeddedPostgres.cluster();
+        } else {
+            String password = setting("onboarding.postgres.password");
+            cluster = new PostgresCluster(setting("onboarding.postgres.host"), number("onboarding.postgres.port"),
+                    setting("onboarding.postgres.user"), password.isEmpty() ? null : password);
+        }
+        controlPlane = ControlPlaneDatabase.open(cluster, setting("onboarding.platform-db"),
+                number("onboarding.platform-db.pool-size"));
+        ClusterLockdown.apply(cluster, "postgres", setting("onboarding.platform-db"));
+        apiToken = setting("onboarding.api-token");
+        if (apiToken.isEmpty()) {
+            apiTokenFile = dataDir.resolve("api-token");
+            apiToken = SecretFiles.readOrCreate(apiTokenFile, () -> SecretFiles.randomToken(32));
+        }
+        jms = new CachingConnectionFactory(brokerConnections(dataDir));
+        jms.setSessionCacheSize(10);
+        camel.addComponent("jms", JmsComponent.jmsComponent(jms));
+        camel.getRegistry().bind("postgresCluster", cluster);
+        camel.getRegistry().bind("controlPlane", controlPlane);
+        camel.getRegistry().bind("bearerTokenGuard", new BearerTokenGuard(apiToken));
+        PluginHelper.getBeanPostProcessor(camel).setLazyBeanStrategy(binding -> true);
+    }
 
-        // inbound channels
-        InboundRequests inbound = new InboundRequests(camel);
-        JdbcMessageIdRepository inboxFiles = new JdbcMessageIdRepository(controlPlane, "inbox-files");
-        inboxFiles.setCreateTableIfNotExists(false);
-        registry.bind("inboxFileRepository", inboxFiles);
-        registry.bind("inboxBatchFiles", new InboxBatchFiles(inbound, settings.path("onboarding.inbox-dir"),
-                settings.getInt("onboarding.inbox.max-record-bytes"), metrics));
-        registry.bind("jmsTenantRequests", new JmsTenantRequests(camel, inbound, metrics,
-                settings.getInt("onboarding.jms.max-message-bytes")));
+    /** The external broker of JMS_BROKER_URL, or an embedded Artemis started here. */
+    private ActiveMQConnectionFactory brokerConnections(Path dataDir) throws Exception {
+        String user = setting("onboarding.jms.user");
+        String password = setting("onboarding.jms.password");
+        if (!setting("onboarding.jms.broker-url").isEmpty()) {
+            return new ActiveMQConnectionFactory(setting("onboarding.jms.broker-url"), user,
+                    password.isEmpty() ? null : password);
+        }
+        if (password.isEmpty()) {
+            password = SecretFiles.readOrCreate(dataDir.resolve("jms-password"), () -> SecretFiles.randomToken(24));
+        }
+        int port = number("onboarding.jms.embedded-port");
+        broker = EmbeddedBroker.start(dataDir.resolve("artemis"), "127.0.0.1", port, user, password,
+                number("onboarding.jms.max-delivery-attempts"), number("onboarding.jms.invalid-max-bytes"));
+        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, user, password);
+    }
 
-        // monitoring
-        registry.bind("tenantMonitoring", new TenantMonitoring(camel, tenants,
-                settings.path("onboarding.prometheus.config-dir"), settings.path("onboarding.grafana.dashboards-dir"),
-                settings.get("onboarding.monitoring.target-patterns"),
-                Boolean.parseBoolean(settings.get("onboarding.grafana.enabled")),
-                Boolean.parseBoolean(settings.get("onboarding.prometheus.enabled"))));
-        registry.bind("tenantDatabaseMetrics", new TenantDatabaseMetrics(cluster, controlPlane, metrics));
-        // backups
-        BackupRepository backupRecords = new BackupRepository(controlPlane);
-        BackupMetrics backupMetrics = new BackupMetrics(meterRegistry);
-        backupMetrics.restore(backupRecords.latestPerDatabase());
-        BackupKeys backupKeys = new BackupKeys(secrets);
-        registry.bind("backupKeys", backupKeys);
-        TenantBackups backups = new TenantBackups(cluster, tenants, backupRecords, backupKeys,
-                new PgTools(settings.get("onboarding.backup.pg-bin-dir", "")), backupMetrics,
-                launcher, databases, privileges,
-                settings.path("onboarding.backup-dir"));
-        registry.bind("tenantBackups", backups);
-        registry.bind("backupApi", new BackupApi(backups));
-        registry.bind("backupRetention", new BackupRetention(backupRecords, tenants, backupKeys, backupLimits));
-        registry.bind("backupSchedules", new BackupSchedules(camel, tenants));
-        camel.addComponent("quartz", BackupScheduler.quartz(camel, controlPlane,
-                settings.getInt("onboarding.backup.cluster-checkin-ms"), backups::launchScheduled));
-
+    private void buildFeatureBeans(CamelContext camel) {
+        main.configure().getConfigurations().forEach(configuration -> List.of(configuration.getClass().getMethods())
+                .stream().filter(method -> method.isAnnotationPresent(BindToRegistry.class))
+                .forEach(method -> camel.getRegistry().lookupByName(method.getAnnotation(BindToRegistry.class).value())));
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         health.register(new DependencyHealthCheck("control-plane-database", () -> {
             try (var connection = controlPlane.getConnection()) {
                 connection.isValid(2);
             }
         }));
-        health.register(new DependencyHealthCheck("jms-broker", () -> jmsConnectionFactory.createConnection().close()));
+        health.register(new DependencyHealthCheck("jms-broker", () -> jms.createConnection().close()));
+        SecretStore secrets = CamelContextHelper.mandatoryLookup(camel, "secretStore", SecretStore.class);
         health.register(new DependencyHealthCheck("secret-store", secrets::checkAccess));
-    }
-
-    /** Vault when VAULT_ADDR is set (its template bound for the vault routes), else the local store. */
-    private SecretStore secretStore(CamelContext camel) {
-        if (Boolean.parseBoolean(settings.get("onboarding.vault.enabled"))) {
-            VaultTemplate vault = VaultSecretStore.vaultTemplate(settings.get("onboarding.vault.address"),
-                    settings.get("onboarding.vault.token"));
-            camel.getRegistry().bind("vaultTemplate", vault);
-            return new VaultSecretStore(camel.createProducerTemplate(), vault, settings.get("onboarding.vault.kv-mount"));
-        }
-        return new LocalSecretStore(controlPlane, settings.path("onboarding.data-dir").resolve("secret-store.key"));
+        runner = CamelContextHelper.mandatoryLookup(camel, "operationRunner", OperationRunner.class);
     }
 
     private void announce() {
@@ -334,7 +210,7 @@ public final class TenantOnboardingService implements AutoCloseable {
     private void stopOperations() {
         if (runner != null) {
             try {
-                runner.stop(settings.getInt("onboarding.operations.stop-timeout-seconds"));
+                runner.stop(number("onboarding.operations.stop-timeout-seconds"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -342,33 +218,29 @@ public final class TenantOnboardingService implements AutoCloseable {
     }
 
     private void closeResources() {
-        if (jmsConnectionFactory instanceof CachingConnectionFactory caching) {
-            caching.destroy();
+        if (jms != null) {
+            jms.destroy();
         }
-        if (broker != null) {
-            try {
-                broker.close();
-            } catch (Exception e) {
-                LOG.warn("Embedded broker did not stop cleanly", e);
-            }
-            broker = null;
-        }
-        if (controlPlane != null) {
-            controlPlane.close();
+        // closed in reverse: broker, pool, then the PostgreSQL server under it
+        try (AutoCloseable postgres = embeddedPostgres; AutoCloseable pool = controlPlane; AutoCloseable artemis = broker) {
             controlPlane = null;
-        }
-        if (embeddedPostgres != null) {
-            try {
-                embeddedPostgres.close();
-            } catch (Exception e) {
-                LOG.warn("Embedded PostgreSQL did not stop cleanly", e);
-            }
             embeddedPostgres = null;
+            broker = null;
+        } catch (Exception e) {
+            LOG.warn("Infrastructure did not stop cleanly", e);
         }
     }
 
+    private String setting(String key) {
+        return main.getCamelContext().getPropertiesComponent().resolveProperty(key).orElse("").trim();
+    }
+
+    private int number(String key) {
+        return Integer.parseInt(setting(key));
+    }
+
     public int port() {
-        return settings.getInt("onboarding.server.port");
+        return number("onboarding.server.port");
     }
 
     public String apiToken() {
