@@ -12,18 +12,27 @@ import org.springframework.vault.core.VaultTemplate;
 /** Every secret goes to Vault (KV v2) when VAULT_ADDR is set, else to the local encrypted store. */
 public class SecretsConfiguration implements CamelConfiguration {
 
-    /** Vault's client, which the vault routes call by name; not bound (null) without Vault. */
-    @BindToRegistry("vaultTemplate")
-    public VaultTemplate vaultTemplate(@PropertyInject("onboarding.vault.enabled") boolean vault,
-            @PropertyInject("onboarding.vault.address") String address,
-            @PropertyInject("onboarding.vault.token") String token) {
-        return vault ? VaultSecretStore.vaultTemplate(address, token) : null;
+    @PropertyInject("onboarding.vault.enabled")
+    private boolean vault;
+    @PropertyInject("onboarding.vault.address")
+    private String vaultAddress;
+    @PropertyInject("onboarding.vault.token")
+    private String vaultToken;
+
+    /** With Vault, its client is bound as {@code vaultTemplate}: the vault routes call it by name. */
+    @Override
+    public void configure(CamelContext camel) {
+        if (vault) {
+            if (vaultToken == null || vaultToken.isBlank()) {
+                throw new IllegalStateException("missing setting onboarding.vault.token (VAULT_TOKEN or VAULT_TOKEN_FILE)");
+            }
+            camel.getRegistry().bind("vaultTemplate", VaultSecretStore.vaultTemplate(vaultAddress, vaultToken));
+        }
     }
 
     /** Checked once here, so a store we cannot use stops the service from starting. */
     @BindToRegistry("secretStore")
     public SecretStore secretStore(CamelContext camel, DataSource controlPlane,
-            @PropertyInject("onboarding.vault.enabled") boolean vault,
             @PropertyInject("onboarding.vault.kv-mount") String mount,
             @PropertyInject("onboarding.data-dir") String dataDir) {
         SecretStore store = vault
