@@ -1,5 +1,7 @@
 package io.onboarding.tenant;
 
+import static io.onboarding.platform.PostgresPlatform.MAINTENANCE_DB;
+
 import io.onboarding.backup.BackupLimits;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationLauncher;
@@ -15,9 +17,6 @@ import org.apache.camel.PropertyInject;
 
 /** Tenants: admission (validation, launch), the provisioning steps' beans, and the tenant API. */
 public class TenantConfiguration implements CamelConfiguration {
-
-    /** Tenant databases are created from, and roles managed through, the cluster's maintenance database. */
-    private static final String MAINTENANCE_DB = "postgres";
 
     @BindToRegistry("planCatalog")
     public PlanCatalog planCatalog(CamelContext camel) {
