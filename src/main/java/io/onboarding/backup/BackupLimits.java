@@ -1,6 +1,5 @@
 package io.onboarding.backup;
 
-import io.onboarding.platform.ServiceSettings;
 import java.time.Duration;
 
 /**
@@ -16,13 +15,6 @@ public record BackupLimits(Duration minScheduleInterval, int maxRetentionDays, i
                 || finalRetention.isNegative()) {
             throw new IllegalStateException("onboarding.backup limits must be positive");
         }
-    }
-
-    public static BackupLimits fromSettings(ServiceSettings settings) {
-        return new BackupLimits(Duration.ofSeconds(settings.getInt("onboarding.backup.min-schedule-interval-seconds")),
-                settings.getInt("onboarding.backup.max-retention-days"),
-                settings.getInt("onboarding.backup.max-backups-per-tenant"),
-                Duration.parse(settings.get("onboarding.backup.final-retention")));
     }
 
     /** Why a backup_policy.schedule is refused (never quoting it), or null if it is acceptable. */

@@ -69,14 +69,6 @@ public record PostgresCluster(String host, int port, String user, String passwor
         }
     }
 
-    public static PostgresCluster fromSettings(ServiceSettings settings) {
-        return new PostgresCluster(
-                settings.get("onboarding.postgres.host"),
-                settings.getInt("onboarding.postgres.port"),
-                settings.get("onboarding.postgres.user", "postgres"),
-                settings.get("onboarding.postgres.password", null));
-    }
-
     @Override
     public String toString() {
         return "PostgresCluster[" + user + "@" + host + ":" + port + "]";

@@ -1,12 +1,12 @@
 package io.onboarding.tenant;
 
-import io.onboarding.platform.ServiceSettings;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.camel.spi.PropertiesComponent;
 
 /** Plans, regions and storage locations, as configured under {@code onboarding.plan.*} and friends. */
 public final class PlanCatalog {
@@ -26,10 +26,11 @@ public final class PlanCatalog {
         this.storageLocations = storageLocations;
     }
 
-    public static PlanCatalog fromSettings(ServiceSettings settings) {
-        Map<String, String> planKeys = settings.withPrefix("onboarding.plan.");
+    /** Every plan configured under {@code onboarding.plan.<name>.*}, resolved through Camel's property layers. */
+    public static PlanCatalog fromProperties(PropertiesComponent properties) {
         Set<String> names = new TreeSet<>();
-        planKeys.keySet().forEach(key -> names.add(key.substring(0, key.indexOf('.'))));
+        properties.loadProperties(key -> key.startsWith("onboarding.plan.")).stringPropertyNames().forEach(key ->
+                names.add(key.substring("onboarding.plan.".length(), key.indexOf('.', "onboarding.plan.".length()))));
         Map<String, Plan> plans = new LinkedHashMap<>();
         for (String name : List.of("free", "standard", "enterprise")) {
             if (!names.contains(name)) {
@@ -39,17 +40,30 @@ public final class PlanCatalog {
         for (String name : names) {
             String p = "onboarding.plan." + name + ".";
             plans.put(name, new Plan(name,
-                    settings.getInt(p + "connection-limit"),
-                    settings.get(p + "monitoring-level"),
+                    number(properties, p + "connection-limit"),
+                    value(properties, p + "monitoring-level"),
                     new BackupPolicy(
-                            settings.get(p + "backup.schedule"),
-                            settings.getInt(p + "backup.retention-days"),
-                            settings.get(p + "backup.backup-type"),
-                            settings.get(p + "backup.encryption-level"),
-                            settings.get(p + "backup.storage-location"))));
+                            value(properties, p + "backup.schedule"),
+                            number(properties, p + "backup.retention-days"),
+                            value(properties, p + "backup.backup-type"),
+                            value(properties, p + "backup.encryption-level"),
+                            value(properties, p + "backup.storage-location"))));
         }
-        return new PlanCatalog(plans, list(settings.get("onboarding.regions")),
-                list(settings.get("onboarding.backup.storage-locations")));
+        return new PlanCatalog(plans, list(value(properties, "onboarding.regions")),
+                list(value(properties, "onboarding.backup.storage-locations")));
+    }
+
+    private static String value(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty())
+                .orElseThrow(() -> new IllegalStateException("missing setting " + key));
+    }
+
+    private static int number(PropertiesComponent properties, String key) {
+        try {
+            return Integer.parseInt(value(properties, key));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("setting " + key + " is not a number", e);
+        }
     }
 
     private static List<String> list(String commaSeparated) {

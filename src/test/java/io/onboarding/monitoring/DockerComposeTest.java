@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.onboarding.platform.ServiceSettings;
+import io.onboarding.platform.PropertyLayers;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,23 +48,24 @@ class DockerComposeTest {
             Map.Entry<String, JsonNode> variable = it.next();
             environment.put(variable.getKey(), variable.getValue().asText());
         }
-        assertThat(ServiceSettings.environmentVariables()).containsAll(environment.keySet());
+        assertThat(PropertyLayers.environmentVariables()).containsAll(environment.keySet());
         assertThat(environment).containsKeys("PGHOST", "VAULT_ADDR", "JMS_BROKER_URL", "PROMETHEUS_CONFIG_DIR",
                 "SMTP_HOST");
         assertThat(service.get("build").get("dockerfile").asText()).isEqualTo("docker/Dockerfile");
 
-        ServiceSettings settings = ServiceSettings.load(environment, Map.of());
+        PropertiesComponent settings = new DefaultCamelContext().getPropertiesComponent();
+        PropertyLayers.applyTo(settings, environment, Map.of(), Path.of(""));
         Set<String> written = new HashSet<>();
         for (String key : new String[] {"onboarding.data-dir", "onboarding.prometheus.config-dir",
                 "onboarding.grafana.dashboards-dir", "onboarding.inbox-dir", "onboarding.backup-dir",
                 "onboarding.git-root"}) {
-            written.add(settings.get(key));
+            written.add(settings.resolveProperty(key).orElseThrow());
         }
         Map<String, String> mounts = mounts(service);
         assertThat(written).containsAll(mounts.values());
 
         // Prometheus reads the volume the service writes targets/ and rules/ into ...
-        String prometheusDir = settings.get("onboarding.prometheus.config-dir");
+        String prometheusDir = settings.resolveProperty("onboarding.prometheus.config-dir").orElseThrow();
         String volume = mounts.entrySet().stream().filter(e -> e.getValue().equals(prometheusDir))
                 .map(Map.Entry::getKey).findFirst().orElseThrow();
         String inPrometheus = mounts(compose.get("services").get("prometheus")).get(volume);
@@ -78,7 +81,7 @@ class DockerComposeTest {
         assertThat(fileSd).as("file_sd reads the service's targets/").isTrue();
 
         // ... and Grafana provisions dashboards from the volume the service writes them into.
-        String dashboards = settings.get("onboarding.grafana.dashboards-dir");
+        String dashboards = settings.resolveProperty("onboarding.grafana.dashboards-dir").orElseThrow();
         String dashboardVolume = mounts.entrySet().stream().filter(e -> e.getValue().equals(dashboards))
                 .map(Map.Entry::getKey).findFirst().orElseThrow();
         String inGrafana = mounts(compose.get("services").get("grafana")).get(dashboardVolume);

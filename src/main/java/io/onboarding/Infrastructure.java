@@ -1,0 +1,99 @@
+package io.onboarding;
+
+import io.onboarding.api.BearerTokenGuard;
+import io.onboarding.monitoring.DependencyHealthCheck;
+import io.onboarding.platform.MessageBroker;
+import io.onboarding.platform.PostgresCluster;
+import io.onboarding.platform.PostgresPlatform;
+import io.onboarding.platform.SecretFiles;
+import io.onboarding.secrets.SecretStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.CamelContextHelper;
+
+/**
+ * What the service runs on: PostgreSQL with the control-plane pool, the JMS broker, and the admin
+ * token (ONBOARDING_API_TOKEN, or generated once into {@code $DATA_DIR/api-token}, 0600).
+ */
+final class Infrastructure implements AutoCloseable {
+
+    private final PostgresPlatform postgres;
+    private final MessageBroker broker;
+    private final String apiToken;
+    private final Path apiTokenFile;
+    private boolean closed;
+
+    private Infrastructure(PostgresPlatform postgres, MessageBroker broker, String apiToken, Path apiTokenFile) {
+        this.postgres = postgres;
+        this.broker = broker;
+        this.apiToken = apiToken;
+        this.apiTokenFile = apiTokenFile;
+    }
+
+    /** {@code setting} resolves an {@code onboarding.*} key through the property layers (empty when unset). */
+    static Infrastructure start(UnaryOperator<String> setting) throws Exception {
+        Path dataDir = Files.createDirectories(Path.of(setting.apply("onboarding.data-dir")).toAbsolutePath().normalize());
+        PostgresPlatform postgres = PostgresPlatform.open(setting, dataDir);
+        try {
+            String token = setting.apply("onboarding.api-token");
+            Path tokenFile = token.isEmpty() ? dataDir.resolve("api-token") : null;
+            if (tokenFile != null) {
+                token = SecretFiles.readOrCreate(tokenFile, () -> SecretFiles.randomToken(32));
+            }
+            return new Infrastructure(postgres, MessageBroker.open(setting, dataDir), token, tokenFile);
+        } catch (Exception e) {
+            try (postgres) {
+                throw e;
+            }
+        }
+    }
+
+    /** Bound before the feature configurations are processed, so they can take these. */
+    void bindTo(CamelContext camel) {
+        camel.getRegistry().bind("postgresCluster", postgres.cluster());
+        camel.getRegistry().bind("controlPlane", postgres.controlPlane());
+        camel.getRegistry().bind("bearerTokenGuard", new BearerTokenGuard(apiToken));
+        camel.addComponent("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
+    }
+
+    /** Readiness is about dependencies: the control-plane database, the broker, the secret store. */
+    void registerHealthChecks(CamelContext camel) {
+        SecretStore secrets = CamelContextHelper.mandatoryLookup(camel, "secretStore", SecretStore.class);
+        HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        health.register(new DependencyHealthCheck("control-plane-database", () -> {
+            try (var connection = postgres.controlPlane().getConnection()) {
+                connection.isValid(2);
+            }
+        }));
+        health.register(new DependencyHealthCheck("jms-broker", () -> broker.connectionFactory().createConnection().close()));
+        health.register(new DependencyHealthCheck("secret-store", secrets::checkAccess));
+    }
+
+    PostgresCluster cluster() {
+        return postgres.cluster();
+    }
+
+    String apiToken() {
+        return apiToken;
+    }
+
+    /** Where the admin token is, as printed at startup. */
+    String apiTokenSource() {
+        return apiTokenFile == null ? "from ONBOARDING_API_TOKEN" : "in " + apiTokenFile;
+    }
+
+    /** The broker, then the pool and the PostgreSQL server under it; once. */
+    @Override
+    public synchronized void close() throws Exception {
+        if (!closed) {
+            closed = true;
+            try (postgres; broker) {
+                // closed in reverse order of declaration
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.onboarding.api;
+
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/**
+ * The front door: error replies in the contract's shape, and the gate in front of the HTTP server
+ * (body size, bearer token before the body is read, the metrics token). The admin token's guard,
+ * {@code bearerTokenGuard}, is bound by the service itself, which owns the token.
+ */
+public class ApiConfiguration implements CamelConfiguration {
+
+    @PropertyInject("onboarding.server.port")
+    private int port;
+    @PropertyInject("onboarding.server.max-body-bytes")
+    private long maxBodyBytes;
+    @PropertyInject("onboarding.metrics.token")
+    private String metricsToken;
+    @BeanInject("bearerTokenGuard")
+    private BearerTokenGuard apiGuard;
+
+    @BindToRegistry("apiErrorResponder")
+    public ApiErrorResponder apiErrorResponder() {
+        return new ApiErrorResponder();
+    }
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        FrontGate frontGate = new FrontGate(apiGuard, maxBodyBytes, metricsToken == null ? "" : metricsToken);
+        camel.addStartupListener((context, alreadyStarted) -> frontGate.install(context, port));
+    }
+}

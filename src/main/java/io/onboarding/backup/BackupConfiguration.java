@@ -1,0 +1,99 @@
+package io.onboarding.backup;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.onboarding.operation.OperationLauncher;
+import io.onboarding.platform.PostgresCluster;
+import io.onboarding.secrets.SecretStore;
+import io.onboarding.tenant.TenantDatabaseProvisioner;
+import io.onboarding.tenant.TenantPrivilegeGranter;
+import io.onboarding.tenant.TenantRepository;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.support.CamelContextHelper;
+
+/** Backups: encrypted dumps, their keys, retention, and the clustered Quartz schedules. */
+public class BackupConfiguration implements CamelConfiguration {
+
+    @PropertyInject("onboarding.backup.cluster-checkin-ms")
+    private int clusterCheckinMillis;
+
+    @BindToRegistry("backupLimits")
+    public BackupLimits backupLimits(
+            @PropertyInject("onboarding.backup.min-schedule-interval-seconds") int minScheduleIntervalSeconds,
+            @PropertyInject("onboarding.backup.max-retention-days") int maxRetentionDays,
+            @PropertyInject("onboarding.backup.max-backups-per-tenant") int maxBackupsPerTenant,
+            @PropertyInject("onboarding.backup.final-retention") String finalRetention) {
+        return new BackupLimits(Duration.ofSeconds(minScheduleIntervalSeconds), maxRetentionDays, maxBackupsPerTenant,
+                Duration.parse(finalRetention));
+    }
+
+    @BindToRegistry("backupRepository")
+    public BackupRepository backupRepository(DataSource controlPlane) {
+        return new BackupRepository(controlPlane);
+    }
+
+    /** The last outcome per database is restored from the records, so a restart does not reset the gauges. */
+    @BindToRegistry("backupMetrics")
+    public BackupMetrics backupMetrics(@BeanInject(MicrometerConstants.METRICS_REGISTRY_NAME) MeterRegistry registry,
+            BackupRepository records) {
+        BackupMetrics metrics = new BackupMetrics(registry);
+        metrics.restore(records.latestPerDatabase());
+        return metrics;
+    }
+
+    @BindToRegistry("backupKeys")
+    public BackupKeys backupKeys(SecretStore secrets) {
+        return new BackupKeys(secrets);
+    }
+
+    @BindToRegistry("tenantBackups")
+    public TenantBackups tenantBackups(PostgresCluster cluster, TenantRepository tenants, BackupRepository records,
+            OperationLauncher launcher) {
+        return new TenantBackups(cluster, tenants, records, launcher);
+    }
+
+    @BindToRegistry("backupDumps")
+    public BackupDumps backupDumps(PostgresCluster cluster, BackupRepository records, BackupKeys keys,
+            BackupMetrics metrics, TenantDatabaseProvisioner databases, TenantPrivilegeGranter privileges,
+            @PropertyInject("onboarding.backup.pg-bin-dir") String pgBinDir,
+            @PropertyInject("onboarding.backup-dir") String backupDir) {
+        return new BackupDumps(cluster, records, keys, new PgTools(pgBinDir == null ? "" : pgBinDir), metrics,
+                databases, privileges, Path.of(backupDir).toAbsolutePath().normalize());
+    }
+
+    @BindToRegistry("backupSteps")
+    public BackupSteps backupSteps(BackupDumps dumps, BackupRepository records, TenantDatabaseProvisioner databases) {
+        return new BackupSteps(dumps, records, databases);
+    }
+
+    @BindToRegistry("backupApi")
+    public BackupApi backupApi(TenantBackups backups) {
+        return new BackupApi(backups);
+    }
+
+    @BindToRegistry("backupRetention")
+    public BackupRetention backupRetention(BackupRepository records, TenantRepository tenants, BackupKeys keys,
+            BackupLimits limits) {
+        return new BackupRetention(records, tenants, keys, limits);
+    }
+
+    @BindToRegistry("backupSchedules")
+    public BackupSchedules backupSchedules(CamelContext camel, TenantRepository tenants) {
+        return new BackupSchedules(camel, tenants);
+    }
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        TenantBackups backups = CamelContextHelper.mandatoryLookup(camel, "tenantBackups", TenantBackups.class);
+        camel.addComponent("quartz", BackupScheduler.quartz(camel,
+                CamelContextHelper.mandatoryLookup(camel, "controlPlane", DataSource.class),
+                clusterCheckinMillis, backups::launchScheduled));
+    }
+}

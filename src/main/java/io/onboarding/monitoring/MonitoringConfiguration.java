@@ -1,0 +1,44 @@
+package io.onboarding.monitoring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.onboarding.api.BearerTokenGuard;
+import io.onboarding.platform.PostgresCluster;
+import io.onboarding.tenant.TenantRepository;
+import java.nio.file.Path;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+
+/** Metrics, /observe/health, and each tenant's scrape targets, alert rules and dashboard. */
+public class MonitoringConfiguration implements CamelConfiguration {
+
+    @BindToRegistry("onboardingMetrics")
+    public OnboardingMetrics onboardingMetrics(@BeanInject(MicrometerConstants.METRICS_REGISTRY_NAME) MeterRegistry registry) {
+        return new OnboardingMetrics(registry);
+    }
+
+    @BindToRegistry("serviceHealth")
+    public ServiceHealth serviceHealth(CamelContext camel, BearerTokenGuard apiGuard) {
+        return new ServiceHealth(camel, apiGuard);
+    }
+
+    @BindToRegistry("tenantMonitoring")
+    public TenantMonitoring tenantMonitoring(CamelContext camel, TenantRepository tenants,
+            @PropertyInject("onboarding.prometheus.config-dir") String prometheusConfigDir,
+            @PropertyInject("onboarding.grafana.dashboards-dir") String dashboardsDir,
+            @PropertyInject("onboarding.monitoring.target-patterns") String targetPatterns,
+            @PropertyInject("onboarding.grafana.enabled") boolean grafanaEnabled,
+            @PropertyInject("onboarding.prometheus.enabled") boolean prometheusEnabled) {
+        return new TenantMonitoring(camel, tenants, Path.of(prometheusConfigDir).toAbsolutePath().normalize(),
+                Path.of(dashboardsDir).toAbsolutePath().normalize(), targetPatterns, grafanaEnabled, prometheusEnabled);
+    }
+
+    @BindToRegistry("tenantDatabaseMetrics")
+    public TenantDatabaseMetrics tenantDatabaseMetrics(PostgresCluster cluster, TenantRepository tenants,
+            OnboardingMetrics metrics) {
+        return new TenantDatabaseMetrics(cluster, tenants, metrics);
+    }
+}

@@ -1,0 +1,90 @@
+package io.onboarding.operation;
+
+import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.tenant.TenantRepository;
+import javax.sql.DataSource;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.StartupListener;
+import org.apache.camel.support.CamelContextHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The durable journal, the workers that run operations, and the {@code step:} component routes call. */
+public class OperationConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OperationConfiguration.class);
+
+    @BindToRegistry("operationJournal")
+    public OperationJournal operationJournal(DataSource controlPlane) {
+        return new OperationJournal(controlPlane);
+    }
+
+    @BindToRegistry("operationRunner")
+    public OperationRunner operationRunner(CamelContext camel, DataSource controlPlane, OperationJournal journal,
+            @PropertyInject("onboarding.operations.workers") int workers,
+            @PropertyInject("onboarding.operations.max-compensation-attempts") int maxCompensationAttempts,
+            OnboardingMetrics metrics, OperationPipelines pipelines, TenantRepository tenants) {
+        return new OperationRunner(camel, controlPlane, journal, workers, maxCompensationAttempts, metrics, pipelines,
+                tenants::load);
+    }
+
+    /** The policy of {@code step-warns} steps (route configuration {@code step-warnings}). */
+    @BindToRegistry("stepWarnings")
+    public StepWarnings stepWarnings(TenantRepository tenants) {
+        return new StepWarnings(tenants);
+    }
+
+    /** Which failures the {@code operation-steps} redelivery policy tries again. */
+    @BindToRegistry("transientFailures")
+    public TransientFailures transientFailures() {
+        return new TransientFailures();
+    }
+
+    @BindToRegistry("operationPipelines")
+    public OperationPipelines operationPipelines(CamelContext camel) {
+        return new OperationPipelines(camel);
+    }
+
+    @BindToRegistry("operationLauncher")
+    public OperationLauncher operationLauncher(DataSource controlPlane, OperationJournal journal,
+            OperationPipelines pipelines, OperationRunner runner, TenantRepository tenants) {
+        return new OperationLauncher(controlPlane, journal, pipelines, runner, tenants);
+    }
+
+    @BindToRegistry("operationApi")
+    public OperationApi operationApi(OperationJournal journal) {
+        return new OperationApi(journal);
+    }
+
+    /**
+     * The {@code step:} component, the converters that let a step method take just the tenant, and
+     * the start-up check of every pipeline (before any route starts: a broken one stops the start).
+     */
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        OperationRunner runner = CamelContextHelper.mandatoryLookup(camel, "operationRunner", OperationRunner.class);
+        TenantRepository tenants = CamelContextHelper.mandatoryLookup(camel, "tenantRepository", TenantRepository.class);
+        camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(
+                CamelContextHelper.mandatoryLookup(camel, "operationJournal", OperationJournal.class),
+                runner::isStopping,
+                CamelContextHelper.mandatoryLookup(camel, "onboardingMetrics", OnboardingMetrics.class),
+                tenants::load));
+        StepContextConverters.register(camel);
+        OperationPipelines pipelines = CamelContextHelper.mandatoryLookup(camel, "operationPipelines",
+                OperationPipelines.class);
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+                LOG.info("Pipelines checked: {}", pipelines.verify());
+            }
+
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // checked while starting, before the routes
+            }
+        });
+    }
+}

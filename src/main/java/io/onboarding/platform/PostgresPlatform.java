@@ -1,0 +1,66 @@
+package io.onboarding.platform;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+/**
+ * The PostgreSQL cluster of PGHOST (or an embedded one under {@code $DATA_DIR/postgres}), locked down,
+ * with the pool on the control-plane database.
+ */
+public final class PostgresPlatform implements AutoCloseable {
+
+    private final EmbeddedPostgresServer embedded;
+    private final PostgresCluster cluster;
+    private final HikariDataSource controlPlane;
+
+    private PostgresPlatform(EmbeddedPostgresServer embedded, PostgresCluster cluster, HikariDataSource controlPlane) {
+        this.embedded = embedded;
+        this.cluster = cluster;
+        this.controlPlane = controlPlane;
+    }
+
+    /** {@code setting} resolves an {@code onboarding.*} key (empty when unset). */
+    public static PostgresPlatform open(UnaryOperator<String> setting, Path dataDir) throws Exception {
+        EmbeddedPostgresServer embedded = null;
+        PostgresCluster cluster;
+        if (setting.apply("onboarding.postgres.host").isEmpty()) {
+            embedded = EmbeddedPostgresServer.start(dataDir, Integer.parseInt(setting.apply("onboarding.embedded-postgres.port")));
+            cluster = embedded.cluster();
+        } else {
+            String user = setting.apply("onboarding.postgres.user");
+            String password = setting.apply("onboarding.postgres.password");
+            cluster = new PostgresCluster(setting.apply("onboarding.postgres.host"),
+                    Integer.parseInt(setting.apply("onboarding.postgres.port")), user.isEmpty() ? "postgres" : user,
+                    password.isEmpty() ? null : password);
+        }
+        String platformDb = setting.apply("onboarding.platform-db");
+        HikariDataSource pool = null;
+        try {
+            pool = ControlPlaneDatabase.open(cluster, platformDb,
+                    Integer.parseInt(setting.apply("onboarding.platform-db.pool-size")));
+            ClusterLockdown.apply(cluster, PostgresCluster.MAINTENANCE_DATABASE, platformDb);
+            return new PostgresPlatform(embedded, cluster, pool);
+        } catch (Exception e) {
+            try (AutoCloseable server = embedded; AutoCloseable connections = pool) {
+                throw e;
+            }
+        }
+    }
+
+    public PostgresCluster cluster() {
+        return cluster;
+    }
+
+    public HikariDataSource controlPlane() {
+        return controlPlane;
+    }
+
+    /** The pool first, then the server under it. */
+    @Override
+    public void close() throws Exception {
+        try (AutoCloseable server = embedded) {
+            controlPlane.close();
+        }
+    }
+}

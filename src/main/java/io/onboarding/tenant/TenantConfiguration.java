@@ -1,0 +1,87 @@
+package io.onboarding.tenant;
+
+import static io.onboarding.platform.PostgresCluster.MAINTENANCE_DATABASE;
+
+import io.onboarding.backup.BackupLimits;
+import io.onboarding.operation.OperationJournal;
+import io.onboarding.operation.OperationLauncher;
+import io.onboarding.operation.OperationPipelines;
+import io.onboarding.operation.OperationRunner;
+import io.onboarding.platform.PostgresCluster;
+import io.onboarding.secrets.SecretStore;
+import javax.sql.DataSource;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/** Tenants: admission (validation, launch), the provisioning steps' beans, and the tenant API. */
+public class TenantConfiguration implements CamelConfiguration {
+
+    @BindToRegistry("planCatalog")
+    public PlanCatalog planCatalog(CamelContext camel) {
+        return PlanCatalog.fromProperties(camel.getPropertiesComponent());
+    }
+
+    /** Connection info handed to tenants names the public host and port, by default the cluster's own. */
+    @BindToRegistry("tenantRepository")
+    public TenantRepository tenantRepository(DataSource controlPlane, PostgresCluster cluster,
+            @PropertyInject("onboarding.tenant-database.public-host") String publicHost,
+            @PropertyInject("onboarding.tenant-database.public-port") String publicPort) {
+        return new TenantRepository(controlPlane, publicHost == null || publicHost.isEmpty() ? cluster.host() : publicHost,
+                publicPort == null || publicPort.isEmpty() ? cluster.port() : Integer.parseInt(publicPort));
+    }
+
+    @BindToRegistry("tenantOnboarding")
+    public TenantOnboarding tenantOnboarding(DataSource controlPlane, TenantRepository tenants,
+            OperationJournal journal, OperationPipelines pipelines, OperationRunner runner, PlanCatalog catalog) {
+        return new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog);
+    }
+
+    @BindToRegistry("tenantRequestValidator")
+    public TenantRequestValidator tenantRequestValidator(PlanCatalog catalog, BackupLimits backupLimits) {
+        return new TenantRequestValidator(catalog, backupLimits);
+    }
+
+    @BindToRegistry("tenantLifecycle")
+    public TenantLifecycle tenantLifecycle(TenantRepository tenants, TenantRequestValidator validator,
+            OperationLauncher launcher, OperationJournal journal, TenantDatabaseProvisioner databases) {
+        return new TenantLifecycle(tenants, validator, launcher, journal, databases);
+    }
+
+    @BindToRegistry("tenantApi")
+    public TenantApi tenantApi(TenantRepository tenants, PlanCatalog catalog, TenantLifecycle lifecycle) {
+        return new TenantApi(tenants, catalog, lifecycle);
+    }
+
+    @BindToRegistry("tenantDatabaseProvisioner")
+    public TenantDatabaseProvisioner tenantDatabaseProvisioner(PostgresCluster cluster) {
+        return new TenantDatabaseProvisioner(cluster, MAINTENANCE_DATABASE);
+    }
+
+    @BindToRegistry("tenantRoleProvisioner")
+    public TenantRoleProvisioner tenantRoleProvisioner(PostgresCluster cluster) {
+        return new TenantRoleProvisioner(cluster, MAINTENANCE_DATABASE);
+    }
+
+    @BindToRegistry("tenantSuspension")
+    public TenantSuspension tenantSuspension(TenantRepository tenants, TenantDatabaseProvisioner databases,
+            TenantRoleProvisioner roles) {
+        return new TenantSuspension(tenants, databases, roles);
+    }
+
+    @BindToRegistry("tenantSchemaMigrator")
+    public TenantSchemaMigrator tenantSchemaMigrator(PostgresCluster cluster) {
+        return new TenantSchemaMigrator(cluster);
+    }
+
+    @BindToRegistry("tenantPrivilegeGranter")
+    public TenantPrivilegeGranter tenantPrivilegeGranter(PostgresCluster cluster) {
+        return new TenantPrivilegeGranter(cluster);
+    }
+
+    @BindToRegistry("tenantRoleSecrets")
+    public TenantRoleSecrets tenantRoleSecrets(SecretStore secrets, TenantRepository tenants) {
+        return new TenantRoleSecrets(secrets, tenants.publicHost(), tenants.publicPort());
+    }
+}
