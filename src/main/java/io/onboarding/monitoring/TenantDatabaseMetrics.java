@@ -1,6 +1,5 @@
 package io.onboarding.monitoring;
 
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.onboarding.platform.PostgresCluster;
 import io.onboarding.tenant.TenantRecord;
@@ -9,9 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,27 +21,27 @@ public final class TenantDatabaseMetrics {
 
     private final PostgresCluster cluster;
     private final TenantRepository tenantRecords;
-    private final MultiGauge connections;
-    private final MultiGauge limits;
-    private final MultiGauge tenantsByStatus;
+    private final GaugeRows connections;
+    private final GaugeRows limits;
+    private final GaugeRows tenantsByStatus;
 
     public TenantDatabaseMetrics(PostgresCluster cluster, TenantRepository tenantRecords, OnboardingMetrics metrics) {
         this.cluster = cluster;
         this.tenantRecords = tenantRecords;
-        this.connections = MultiGauge.builder("onboarding.tenant.database.connections")
-                .description("Connections open to the tenant's database").register(metrics.registry());
-        this.limits = MultiGauge.builder("onboarding.tenant.database.connection.limit")
-                .description("Connection limit of the tenant's database").register(metrics.registry());
-        this.tenantsByStatus = MultiGauge.builder("onboarding.tenants")
-                .description("Tenants by status").register(metrics.registry());
+        this.connections = new GaugeRows(metrics.registry(), "onboarding.tenant.database.connections",
+                "Connections open to the tenant's database");
+        this.limits = new GaugeRows(metrics.registry(), "onboarding.tenant.database.connection.limit",
+                "Connection limit of the tenant's database");
+        this.tenantsByStatus = new GaugeRows(metrics.registry(), "onboarding.tenants", "Tenants by status");
     }
 
     public void collect() throws SQLException {
         Map<String, TenantRecord> tenants = new HashMap<>();
         tenantRecords.withDatabase().forEach(tenant -> tenants.put(tenant.databaseName(), tenant));
-        List<MultiGauge.Row<?>> connectionRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> limitRows = new ArrayList<>();
-        try (Connection connection = cluster.connect(PostgresCluster.MAINTENANCE_DATABASE); Statement statement = connection.createStatement();
+        Map<Tags, Long> connectionRows = new HashMap<>();
+        Map<Tags, Long> limitRows = new HashMap<>();
+        try (Connection connection = cluster.connect(PostgresCluster.MAINTENANCE_DATABASE);
+             Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT d.datname, d.datconnlimit, count(a.pid)"
                      + " FROM pg_database d LEFT JOIN pg_stat_activity a ON a.datid = d.oid"
                      + " WHERE d.datname LIKE 'tenant\\_%' GROUP BY d.datname, d.datconnlimit")) {
@@ -53,16 +50,15 @@ public final class TenantDatabaseMetrics {
                 if (tenant != null) {
                     Tags tags = Tags.of("tenant_id", tenant.tenantId().toString(), "database", rs.getString(1),
                             "tier", tenant.plan());
-                    connectionRows.add(MultiGauge.Row.of(tags, rs.getLong(3)));
-                    limitRows.add(MultiGauge.Row.of(tags, rs.getLong(2)));
+                    connectionRows.put(tags, rs.getLong(3));
+                    limitRows.put(tags, rs.getLong(2));
                 }
             }
         }
-        connections.register(connectionRows, true);
-        limits.register(limitRows, true);
-        List<MultiGauge.Row<?>> statusRows = new ArrayList<>();
-        tenantRecords.countByStatus().forEach((status, count) ->
-                statusRows.add(MultiGauge.Row.of(Tags.of("status", status), count)));
-        tenantsByStatus.register(statusRows, true);
+        connections.set(connectionRows);
+        limits.set(limitRows);
+        Map<Tags, Long> statusRows = new HashMap<>();
+        tenantRecords.countByStatus().forEach((status, count) -> statusRows.put(Tags.of("status", status), count));
+        tenantsByStatus.set(statusRows);
     }
 }
