@@ -173,9 +173,14 @@ class InboxBatchFilesTest {
         Path report = inbox.resolve(".results/twice.ndjson.result.ndjson");
         long reportTime = Files.getLastModifiedTime(report).toMillis();
 
+        String duplicates = "onboarding_inbox_files_total{outcome=\"duplicate\"}";
+        double duplicatesBefore = service.api().metric(duplicates);
+
         Files.delete(inbox.resolve(".done/twice.ndjson"));
         Files.writeString(inbox.resolve("again.ndjson"), content);
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".done/again.ndjson")));
+        // Counted as a duplicate (NaN before the first one: no series yet).
+        assertThat(service.api().metric(duplicates)).isEqualTo(Double.isNaN(duplicatesBefore) ? 1.0 : duplicatesBefore + 1);
         assertThat(Files.exists(inbox.resolve(".results/again.ndjson.result.ndjson"))).isFalse();
         assertThat(catalog.platform(countTenants).get(0)).isEqualTo(before);
         assertThat(Files.getLastModifiedTime(report).toMillis()).isEqualTo(reportTime);
