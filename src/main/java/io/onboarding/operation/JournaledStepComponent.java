@@ -28,12 +28,12 @@ public final class JournaledStepComponent extends DefaultComponent {
     /** The engine's own copy of the running step's context, for its policies (e.g. {@link StepWarnings}). */
     static final String STEP_CONTEXT = "onboardingStepContext";
 
-    private final OperationJournal journal;
+    private final StepJournal journal;
     private final BooleanSupplier stopping;
     private final OnboardingMetrics metrics;
     private final Function<UUID, TenantRecord> tenants;
 
-    public JournaledStepComponent(OperationJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics,
+    public JournaledStepComponent(StepJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics,
                                   Function<UUID, TenantRecord> tenants) {
         this.metrics = metrics;
         this.tenants = tenants;
