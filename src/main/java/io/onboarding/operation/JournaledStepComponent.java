@@ -28,12 +28,12 @@ public final class JournaledStepComponent extends DefaultComponent {
     /** The engine's own copy of the running step's context, for its policies (e.g. {@link StepWarnings}). */
     static final String STEP_CONTEXT = "onboardingStepContext";
 
-    private final OperationJournal journal;
+    private final StepJournal journal;
     private final BooleanSupplier stopping;
     private final OnboardingMetrics metrics;
     private final Function<UUID, TenantRecord> tenants;
 
-    public JournaledStepComponent(OperationJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics,
+    public JournaledStepComponent(StepJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics,
                                   Function<UUID, TenantRecord> tenants) {
         this.metrics = metrics;
         this.tenants = tenants;
@@ -107,6 +107,12 @@ public final class JournaledStepComponent extends DefaultComponent {
             exchange.getMessage().setBody(fresh);
             route.process(exchange);
             Exception failure = exchange.getException();
+            if (failure == null) {
+                // A failure the step's own policy handled (step-warns: a warning) leaves the exchange marked
+                // "handled", and Camel's pipeline stops at a handled exchange: the operation would end here,
+                // as succeeded, with the steps after it never run. The step is over; the pipeline goes on.
+                exchange.getExchangeExtension().setErrorHandlerHandled(null);
+            }
             Object result = exchange.getMessage().getBody();
             StepOutcome outcome = result instanceof StepOutcome returned ? returned : StepOutcome.done();
             String journaled = failure != null ? "failed" : outcome.kind().status();

@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The durable record of every operation and its steps in the control plane. Each change is its own
  * committed statement, so after a crash the journal says exactly which steps completed.
  */
-public final class OperationJournal {
+public final class OperationJournal implements StepJournal {
 
     /** Where an unfinished operation stands. */
     public record State(String type, UUID tenantId, String status, boolean compensating, Map<String, String> parameters) {
@@ -61,6 +61,7 @@ public final class OperationJournal {
                 + " ORDER BY created_at LIMIT 1", UUID.class, tenantId, type).stream().findFirst();
     }
 
+    @Override
     public Optional<State> state(UUID operationId) {
         return jdbc.query("SELECT type, tenant_id, status, compensating, parameters FROM operations"
                         + " WHERE operation_id = ?",
@@ -82,46 +83,54 @@ public final class OperationJournal {
                 UUID.class);
     }
 
+    @Override
     public String stepStatus(UUID operationId, String step) {
         return jdbc.queryForList("SELECT status FROM operation_steps WHERE operation_id = ? AND name = ?",
                 String.class, operationId, step).stream().findFirst()
                 .orElseThrow(() -> new IllegalStateException("operation " + operationId + " has no step " + step));
     }
 
+    @Override
     public void stepStarted(UUID operationId, String step) {
         jdbc.update("UPDATE operation_steps SET status = 'running', started_at = now(), finished_at = NULL, error = NULL"
                 + " WHERE operation_id = ? AND name = ?", operationId, step);
     }
 
     /** Ends a step as done, skipped, warning, failed or compensated. */
+    @Override
     public void stepFinished(UUID operationId, String step, String status, String error) {
         jdbc.update("UPDATE operation_steps SET status = ?, finished_at = now(), error = ?"
                 + " WHERE operation_id = ? AND name = ?", status, error, operationId, step);
     }
 
     /** Steps that did (or may have done) something, latest first: what compensation must undo. */
+    @Override
     public List<String> stepsToUndo(UUID operationId) {
         return jdbc.queryForList("SELECT name FROM operation_steps WHERE operation_id = ?"
                 + " AND status IN ('running', 'done', 'warning', 'failed') ORDER BY position DESC",
                 String.class, operationId);
     }
 
+    @Override
     public void beginCompensation(UUID operationId, String error) {
         jdbc.update("UPDATE operations SET compensating = true, error = ? WHERE operation_id = ?", error, operationId);
     }
 
+    @Override
     public void succeeded(UUID operationId) {
         jdbc.update("UPDATE operations SET status = 'succeeded', finished_at = now() WHERE operation_id = ?",
                 operationId);
     }
 
     /** Counts one more attempt at compensating; returns how many there have been. */
+    @Override
     public int compensationAttempt(UUID operationId) {
         return jdbc.queryForObject("UPDATE operations SET compensation_attempts = compensation_attempts + 1"
                 + " WHERE operation_id = ? RETURNING compensation_attempts", Integer.class, operationId);
     }
 
     /** Failed, and not (or not wholly) undone: the steps say which are still as they were left. */
+    @Override
     public void notCompensated(UUID operationId, String reason) {
         jdbc.update("UPDATE operations SET status = 'failed', compensated = false, compensating = false,"
                 + " error = coalesce(error, '') || '; ' || ?, finished_at = now() WHERE operation_id = ?",
@@ -133,6 +142,7 @@ public final class OperationJournal {
                 Integer.class, tenantId).isEmpty();
     }
 
+    @Override
     public void compensated(UUID operationId) {
         jdbc.update("UPDATE operations SET status = 'failed', compensated = true, compensating = false,"
                 + " finished_at = now() WHERE operation_id = ?", operationId);

@@ -1,6 +1,6 @@
 package io.onboarding.operation;
 
-import io.onboarding.tenant.TenantRepository;
+import io.onboarding.tenant.TenantWarnings;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +16,9 @@ public final class StepWarnings {
     public static final String TOPIC = "onboardingWarningTopic";
     private static final Logger LOG = LoggerFactory.getLogger(StepWarnings.class);
 
-    private final TenantRepository tenants;
+    private final TenantWarnings tenants;
 
-    public StepWarnings(TenantRepository tenants) {
+    public StepWarnings(TenantWarnings tenants) {
         this.tenants = tenants;
     }
 

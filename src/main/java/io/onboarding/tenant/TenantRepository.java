@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 /** Tenants in the control plane: the one place their SQL lives. */
-public final class TenantRepository {
+public final class TenantRepository implements TenantWarnings {
 
     private static final String COLUMNS = "tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
             + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"
@@ -154,12 +154,14 @@ public final class TenantRepository {
     }
 
     /** Sets the tenant's warning about one topic (e.g. "monitoring"), replacing an earlier one. */
+    @Override
     public void setWarning(UUID tenantId, String topic, String message) {
         jdbc.update("UPDATE tenants SET warnings = coalesce((SELECT jsonb_agg(w) FROM jsonb_array_elements_text(warnings) w"
                 + " WHERE w NOT LIKE ?), '[]'::jsonb) || jsonb_build_array(?::text), updated_at = now() WHERE tenant_id = ?",
                 topic + ":%", topic + ": " + message, tenantId);
     }
 
+    @Override
     public void clearWarning(UUID tenantId, String topic) {
         jdbc.update("UPDATE tenants SET warnings = coalesce((SELECT jsonb_agg(w) FROM jsonb_array_elements_text(warnings) w"
                 + " WHERE w NOT LIKE ?), '[]'::jsonb), updated_at = now() WHERE tenant_id = ?"

@@ -1,0 +1,37 @@
+package io.onboarding.operation;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What the step engine ({@link JournaledStepComponent}, {@link OperationExecution}) reads and writes
+ * in the journal. {@link OperationJournal} is the durable one; the interface exists so the engine
+ * can be tested at route level without PostgreSQL.
+ */
+public interface StepJournal {
+
+    Optional<OperationJournal.State> state(UUID operationId);
+
+    String stepStatus(UUID operationId, String step);
+
+    void stepStarted(UUID operationId, String step);
+
+    /** Ends a step as done, skipped, warning, failed or compensated. */
+    void stepFinished(UUID operationId, String step, String status, String error);
+
+    /** Steps that did (or may have done) something, latest first: what compensation must undo. */
+    List<String> stepsToUndo(UUID operationId);
+
+    void beginCompensation(UUID operationId, String error);
+
+    void succeeded(UUID operationId);
+
+    /** Counts one more attempt at compensating; returns how many there have been. */
+    int compensationAttempt(UUID operationId);
+
+    void compensated(UUID operationId);
+
+    /** Failed, and not (or not wholly) undone. */
+    void notCompensated(UUID operationId, String reason);
+}
