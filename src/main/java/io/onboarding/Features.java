@@ -8,6 +8,7 @@ import io.onboarding.inbound.InboundConfiguration;
 import io.onboarding.monitoring.MonitoringConfiguration;
 import io.onboarding.operation.OperationConfiguration;
 import io.onboarding.secrets.SecretsConfiguration;
+import io.onboarding.tenant.ApprovalConfiguration;
 import io.onboarding.tenant.TenantConfiguration;
 import io.onboarding.users.UsersConfiguration;
 import java.util.List;
@@ -31,7 +32,7 @@ final class Features {
 
     static List<CamelConfiguration> configurations() {
         return List.of(new SecretsConfiguration(), new MonitoringConfiguration(), new OperationConfiguration(),
-                new EventsConfiguration(), new TenantConfiguration(), new UsersConfiguration(),
+                new EventsConfiguration(), new TenantConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
                 new ApiConfiguration());
     }

@@ -107,6 +107,11 @@ public final class JournaledStepComponent extends DefaultComponent {
             exchange.getMessage().setBody(fresh);
             route.process(exchange);
             Exception failure = exchange.getException();
+            OperationWaiting waiting = exchange.getException(OperationWaiting.class);
+            if (waiting != null) {
+                journal.stepWaiting(operationId, step, waiting.getMessage());
+                return; // the exception stays: the pipeline stops here and the operation stays running
+            }
             if (failure == null) {
                 // A failure the step's own policy handled (step-warns: a warning) leaves the exchange marked
                 // "handled", and Camel's pipeline stops at a handled exchange: the operation would end here,

@@ -63,6 +63,11 @@ final class OperationExecution {
                 notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state);
                 return;
             }
+            if (result.getException(OperationWaiting.class) != null) {
+                // Resumed by the decision it waits for, or by the next recovery pass.
+                LOG.debug("Operation {} waits: {}", operationId, result.getException().getMessage());
+                return;
+            }
             if (result.getException(OperationHandedBack.class) != null || stopping.getAsBoolean()) {
                 // A step cut short by the stop is not a real failure: the next start resumes it.
                 LOG.info("Operation {} handed back at shutdown", operationId);

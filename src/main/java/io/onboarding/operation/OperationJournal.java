@@ -96,6 +96,12 @@ public final class OperationJournal implements StepJournal {
                 + " WHERE operation_id = ? AND name = ?", operationId, step);
     }
 
+    @Override
+    public void stepWaiting(UUID operationId, String step, String reason) {
+        jdbc.update("UPDATE operation_steps SET status = 'running', finished_at = NULL, error = ?"
+                + " WHERE operation_id = ? AND name = ?", reason, operationId, step);
+    }
+
     /** Ends a step as done, skipped, warning, failed or compensated. */
     @Override
     public void stepFinished(UUID operationId, String step, String status, String error) {

@@ -17,6 +17,9 @@ public interface StepJournal {
 
     void stepStarted(UUID operationId, String step);
 
+    /** A step that waits (e.g. for approval): still running, with what it waits for as its error. */
+    void stepWaiting(UUID operationId, String step, String reason);
+
     /** Ends a step as done, skipped, warning, failed or compensated. */
     void stepFinished(UUID operationId, String step, String status, String error);
 

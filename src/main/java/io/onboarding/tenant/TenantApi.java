@@ -16,7 +16,7 @@ import org.apache.camel.Exchange;
 public final class TenantApi {
 
     private static final Set<String> STATUSES =
-            Set.of("provisioning", "active", "failed", "suspended", "destroying", "destroyed");
+            Set.of("awaiting_approval", "provisioning", "active", "failed", "suspended", "destroying", "destroyed");
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
 

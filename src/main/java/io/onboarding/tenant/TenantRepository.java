@@ -185,6 +185,12 @@ public final class TenantRepository implements TenantWarnings {
                 + " updated_at = now() WHERE tenant_id = ?", tenantId);
     }
 
+    /** Moves the tenant from one status to another if it is in the first; true if it was. */
+    public boolean transition(UUID tenantId, String from, String to) {
+        return jdbc.update("UPDATE tenants SET status = ?, updated_at = now() WHERE tenant_id = ? AND status = ?",
+                to, tenantId, from) == 1;
+    }
+
     public void setStatus(UUID tenantId, String status) {
         jdbc.update("UPDATE tenants SET status = ?, updated_at = now() WHERE tenant_id = ?", status, tenantId);
     }

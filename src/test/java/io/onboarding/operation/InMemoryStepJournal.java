@@ -77,6 +77,12 @@ final class InMemoryStepJournal implements StepJournal {
     }
 
     @Override
+    public void stepWaiting(UUID operationId, String step, String reason) {
+        operation(operationId).stepStatus.replace(step, "running");
+        operation(operationId).stepError.put(step, reason);
+    }
+
+    @Override
     public void stepFinished(UUID operationId, String step, String status, String error) {
         operation(operationId).stepStatus.replace(step, status);
         if (error == null) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class StepEngineRouteTest extends StepEngineTestSupport {
 
-    private static final List<String> PROVISION_CALLS = List.of("tenantRoleProvisioner.create",
+    private static final List<String> PROVISION_CALLS = List.of("tenantApprovals.await", "tenantRoleProvisioner.create",
             "tenantDatabaseProvisioner.create", "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant",
             "tenantRoleSecrets.store", "tenantRepository.activate", "tenantMonitoring.configure",
             "backupSchedules.schedule", "userInvitations.inviteTenantAdmin", "tenantEvents.publish(tenant.provisioned)");
@@ -38,6 +38,7 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         assertThat(succeeded.matches(5, TimeUnit.SECONDS)).isTrue();
         assertThat(journal.operation(operation).status).isEqualTo("succeeded");
         assertThat(journal.steps(operation)).containsExactly(
+                entry("await-approval", "done"),
                 entry("create-tenant-roles", "done"), entry("create-tenant-database", "done"),
                 entry("migrate-tenant-schema", "done"), entry("grant-tenant-privileges", "done"),
                 entry("store-tenant-role-secrets", "done"), entry("activate-tenant", "done"),
@@ -58,13 +59,14 @@ class StepEngineRouteTest extends StepEngineTestSupport {
     @Test
     void aResumedOperationSkipsTheStepsTheJournalHasAsFinished() {
         UUID operation = launch("provision", newTenant(null));
+        journal.stepFinished(operation, "await-approval", "skipped", "test");
         journal.stepFinished(operation, "create-tenant-roles", "done", null);
         journal.stepFinished(operation, "create-tenant-database", "skipped", "test");
         journal.stepFinished(operation, "migrate-tenant-schema", "warning", "test");
 
         run(operation);
 
-        assertThat(stubs.calls()).containsExactlyElementsOf(PROVISION_CALLS.subList(3, PROVISION_CALLS.size()));
+        assertThat(stubs.calls()).containsExactlyElementsOf(PROVISION_CALLS.subList(4, PROVISION_CALLS.size()));
         assertThat(journal.operation(operation).status).isEqualTo("succeeded");
     }
 
@@ -78,13 +80,15 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         // activate-tenant, grant and migrate are "nothing:" (compensated without a call); the failed step
         // itself is undone too, since it may have done part of its work.
-        assertThat(stubs.calls()).containsExactly("tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
+        assertThat(stubs.calls()).containsExactly("tenantApprovals.await",
+                "tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
                 "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant", "tenantRoleSecrets.store",
                 "tenantRepository.activate",
                 "tenantRoleSecrets.delete", "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
                 "tenantRepository.markFailed", "tenantEvents.publish(tenant.provisioning_failed)");
         assertThat(failed.matches(5, TimeUnit.SECONDS)).isTrue();
         assertThat(journal.steps(operation)).containsExactly(
+                entry("await-approval", "compensated"),
                 entry("create-tenant-roles", "compensated"), entry("create-tenant-database", "compensated"),
                 entry("migrate-tenant-schema", "compensated"), entry("grant-tenant-privileges", "compensated"),
                 entry("store-tenant-role-secrets", "compensated"), entry("activate-tenant", "compensated"),
@@ -103,7 +107,8 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         run(operation);
 
-        assertThat(stubs.calls()).containsExactly("tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
+        assertThat(stubs.calls()).containsExactly("tenantApprovals.await",
+                "tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
                 "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
                 "tenantRepository.markFailed", "tenantEvents.publish(tenant.provisioning_failed)");
         assertThat(journal.operation(operation).compensated).isTrue();
@@ -205,7 +210,32 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         assertThat(pipelines).containsOnlyKeys("provision-tenant", "update-tenant", "destroy-tenant", "suspend-tenant",
                 "resume-tenant");
-        assertThat(pipelines.get("provision-tenant")).hasSize(9).startsWith("create-tenant-roles")
+        assertThat(pipelines.get("provision-tenant")).hasSize(10).startsWith("await-approval", "create-tenant-roles")
                 .endsWith("invite-tenant-admin");
+    }
+
+    @Test
+    void aWaitingStepLeavesTheOperationRunningAndTheNextRunGoesOn() {
+        stubs.answer("tenantApprovals.await", call -> {
+            if (call == 1) {
+                throw new OperationWaiting("awaiting approval");
+            }
+            return StepOutcome.done();
+        });
+        UUID operation = launch("provision", newTenant(null));
+
+        run(operation);
+
+        assertThat(stubs.calls()).containsExactly("tenantApprovals.await");
+        assertThat(journal.operation(operation).status).isEqualTo("running");
+        assertThat(journal.steps(operation)).containsEntry("await-approval", "running")
+                .containsEntry("create-tenant-roles", "pending");
+        assertThat(journal.error(operation, "await-approval")).isEqualTo("awaiting approval");
+
+        run(operation); // the decision came, or the recovery pass: the same operation goes on
+
+        assertThat(journal.operation(operation).status).isEqualTo("succeeded");
+        assertThat(journal.steps(operation)).containsEntry("await-approval", "done");
+        assertThat(stubs.calls()).endsWith("tenantEvents.publish(tenant.provisioned)");
     }
 }

@@ -88,6 +88,7 @@ final class StubSteps {
         }
 
         // provisioning
+        public StepOutcome await(StepContext context) throws Exception { return hit("await"); }
         public StepOutcome create(StepContext context) throws Exception { return hit("create"); }
         public StepOutcome drop(StepContext context) throws Exception { return hit("drop"); }
         public StepOutcome migrate(StepContext context) throws Exception { return hit("migrate"); }

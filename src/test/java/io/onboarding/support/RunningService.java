@@ -48,6 +48,8 @@ public final class RunningService implements AutoCloseable {
                 "onboarding.operations.recovery-interval-ms", "1000",
                 "onboarding.public-base-url", "http://onboarding.test"));
         overrides.put("onboarding.jms.embedded-port", Integer.toString(TestPostgres.freePort()));
+        // Approval has its own test (TenantApprovalTest); elsewhere an enterprise tenant is provisioned at once.
+        overrides.put("onboarding.approval.plans", "");
         overrides.putAll(extra);
         LogCapture.start();
         SecretsSeen.record(TOKEN);

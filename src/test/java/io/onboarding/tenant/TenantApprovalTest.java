@@ -1,0 +1,120 @@
+package io.onboarding.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.support.ApiClient;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.RunningService;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Assisted onboarding: an enterprise tenant waits, with nothing provisioned, across a restart,
+ * until it is approved (then provisioned) or rejected (then failed with nothing left).
+ */
+class TenantApprovalTest {
+
+    private static final String PLATFORM_DB = "platform_approval_test";
+    private static final Map<String, String> SETTINGS = Map.of("onboarding.approval.plans", "enterprise");
+    private static RunningService service;
+    private static ApiClient api;
+    private static Catalog catalog;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = RunningService.start(PLATFORM_DB, SETTINGS);
+        api = service.api();
+        catalog = service.catalog();
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    /** POSTs an enterprise tenant and waits until its onboarding waits for approval; returns the reply. */
+    private static JsonNode awaitingTenant(UUID tenantId) {
+        ApiClient.Response accepted = api.post("/api/v1/tenants", """
+                {"tenant_id":"%s","tenant_name":"Big %s","plan":"enterprise","region":"local"}"""
+                .formatted(tenantId, tenantId.toString().substring(0, 8)));
+        assertThat(accepted.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(tenantId).equals("awaiting_approval"));
+        return accepted.body();
+    }
+
+    private static String status(UUID tenantId) {
+        return api.get("/api/v1/tenants/" + tenantId).body().get("status").asText();
+    }
+
+    private static JsonNode operation(String operationId) {
+        return api.get("/api/v1/operations/" + operationId).body();
+    }
+
+    @Test
+    void anEnterpriseTenantWaitsAcrossARestartAndIsProvisionedOnceApproved() throws Exception {
+        UUID tenantId = UUID.randomUUID();
+        String operationId = awaitingTenant(tenantId).get("operation_id").asText();
+        String database = TenantNaming.databaseName(tenantId);
+
+        assertThat(catalog.databaseExists(database)).as("nothing provisioned before approval").isFalse();
+        assertThat(catalog.roleExists(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN))).isFalse();
+        JsonNode waiting = operation(operationId);
+        assertThat(waiting.get("status").asText()).isEqualTo("running");
+        assertThat(waiting.get("steps").get(0).get("name").asText()).isEqualTo("await-approval");
+        assertThat(waiting.get("steps").get(0).get("error").asText()).contains("awaiting approval");
+        assertThat(api.get("/api/v1/tenants?status=awaiting_approval").body().toString()).contains(tenantId.toString());
+
+        // A restart (same control plane) keeps it waiting.
+        service.close();
+        service = RunningService.start(PLATFORM_DB, SETTINGS);
+        api = service.api();
+        assertThat(status(tenantId)).isEqualTo("awaiting_approval");
+        assertThat(catalog.databaseExists(database)).isFalse();
+
+        assertThat(api.post("/api/v1/tenants/" + tenantId + "/approve", "{}").body().get("error").get("details")
+                .get(0).get("field").asText()).isEqualTo("approved_by");
+        ApiClient.Response approved = api.post("/api/v1/tenants/" + tenantId + "/approve",
+                "{\"approved_by\":\"ops@example.test\",\"note\":\"contract signed\"}");
+        assertThat(approved.status()).isEqualTo(202);
+        assertThat(approved.body().get("operation_id").asText()).isEqualTo(operationId);
+        JsonNode done = service.awaitOperation(operationId);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(status(tenantId)).isEqualTo("active");
+        assertThat(catalog.databaseExists(database)).isTrue();
+        assertThat(api.post("/api/v1/tenants/" + tenantId + "/approve", "{\"approved_by\":\"again\"}").status())
+                .as("only a tenant awaiting approval").isEqualTo(409);
+    }
+
+    @Test
+    void aRejectedOnboardingEndsFailedWithNothingLeft() {
+        UUID tenantId = UUID.randomUUID();
+        String operationId = awaitingTenant(tenantId).get("operation_id").asText();
+
+        assertThat(api.post("/api/v1/tenants/" + tenantId + "/reject", "{\"reason\":\"no contract\"}").status())
+                .isEqualTo(202);
+        JsonNode failed = service.awaitOperation(operationId);
+        assertThat(failed.get("status").asText()).isEqualTo("failed");
+        assertThat(failed.get("compensated").asBoolean()).isTrue();
+        assertThat(failed.get("error").asText()).contains("no contract");
+        assertThat(status(tenantId)).isEqualTo("failed");
+        assertThat(catalog.databaseExists(TenantNaming.databaseName(tenantId))).isFalse();
+        assertThat(catalog.roleExists(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN))).isFalse();
+        assertThat(api.post("/api/v1/tenants/" + UUID.randomUUID() + "/reject", "{\"reason\":\"x\"}").status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aStandardTenantNeedsNoApproval() {
+        JsonNode operation = service.provision("""
+                {"tenant_name":"Small %s","plan":"standard","region":"local"}"""
+                .formatted(UUID.randomUUID().toString().substring(0, 8)));
+        assertThat(operation.get("status").asText()).isEqualTo("succeeded");
+        assertThat(operation.get("steps").get(0).get("status").asText()).isEqualTo("skipped");
+    }
+}
