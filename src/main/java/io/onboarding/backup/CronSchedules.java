@@ -150,12 +150,16 @@ public final class CronSchedules {
             return (from % 7 + 1) + step + suffix;
         }
         int to = Integer.parseInt(m.group(2));
-        if (to == 7 && from > 0) {
-            // Sunday as 7 ends the range: Quartz's Sunday (1) comes first, so list the days.
+        if (to == 7) {
+            // Sunday as 7 ends the range (0-7 is every day): Quartz's Sunday (1) comes first, so list
+            // the days (0 and 7 are both Sunday, listed once).
             int every = step.isEmpty() ? 1 : Integer.parseInt(step.substring(1));
             StringBuilder days = new StringBuilder();
+            java.util.Set<Integer> listed = new java.util.LinkedHashSet<>();
             for (int day = from; day <= to; day += every) {
-                days.append(days.isEmpty() ? "" : ",").append(day % 7 + 1);
+                if (listed.add(day % 7 + 1)) {
+                    days.append(days.isEmpty() ? "" : ",").append(day % 7 + 1);
+                }
             }
             return days.toString();
         }

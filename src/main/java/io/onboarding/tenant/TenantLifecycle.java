@@ -16,6 +16,8 @@ import java.util.UUID;
 public final class TenantLifecycle {
 
     private static final Set<String> DESTROYABLE = Set.of("active", "suspended", "failed");
+    /** Step statuses after compensation of something that ran and stayed done. */
+    private static final Set<String> NOT_UNDONE = Set.of("running", "done", "warning", "failed");
 
     private final TenantRepository tenants;
     private final TenantRequestValidator validator;
@@ -109,8 +111,9 @@ public final class TenantLifecycle {
      */
     public void destroyFailed(StepContext context) throws java.sql.SQLException {
         UUID tenantId = context.tenantId();
+        // What was undone is back; what ran and could not be undone (a dropped database) is gone for good.
         boolean somethingRemoved = journal.find(context.operationId()).orElseThrow().steps().stream()
-                .anyMatch(step -> !step.name().equals("take-final-backup") && !step.status().equals("pending"));
+                .anyMatch(step -> !step.name().equals("take-final-backup") && NOT_UNDONE.contains(step.status()));
         String previous = context.parameter("previous_status");
         if ("suspended".equals(previous) && databases.settings(tenantId).isPresent()) {
             // The final backup opened it; whatever else happened, a suspended tenant's database stays closed.

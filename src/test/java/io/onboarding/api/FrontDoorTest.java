@@ -64,11 +64,9 @@ class FrontDoorTest {
 
     @Test
     void aBodyOverMaxBodyBytesGets413() throws IOException {
+        // Declared over the limit and never sent: answered at once (a client still uploading would race
+        // the answer against its own write, so the body is not sent here).
         assertThat(rawPost(RunningService.TOKEN, 1_048_577L)).startsWith("HTTP/1.1 413").contains("payload_too_large");
-        String big = "{\"tenant_name\":\"" + "x".repeat(1_100_000) + "\"}";
-        ApiClient.Response tooBig = api.post("/api/v1/tenants", big);
-        assertThat(tooBig.status()).isEqualTo(413);
-        assertThat(tooBig.body().get("error").get("code").asText()).isEqualTo("payload_too_large");
         // Just under the limit is read and validated as usual.
         String fits = "{\"tenant_name\":\"" + "x".repeat(1_000_000) + "\"}";
         assertThat(api.post("/api/v1/tenants", fits).status()).isEqualTo(400);

@@ -19,6 +19,8 @@ class CronSchedulesTest {
         assertThat(CronSchedules.toQuartz("0 4 * * 7")).contains("0 0 4 ? * 1");
         assertThat(CronSchedules.toQuartz("0 4 1 * *")).contains("0 0 4 1 * ?");
         assertThat(CronSchedules.toQuartz("0 4 * * 5-7")).as("Friday to Sunday").contains("0 0 4 ? * 6,7,1");
+        assertThat(CronSchedules.toQuartz("0 4 * * 0-7")).as("every day, Sunday once").contains("0 0 4 ? * 1,2,3,4,5,6,7");
+        assertThat(CronSchedules.toQuartz("0 4 * * 0-7/2")).contains("0 0 4 ? * 1,3,5,7");
         assertThat(CronSchedules.toQuartz("0 4 * * 5#3")).contains("0 0 4 ? * 6#3");
         assertThat(CronSchedules.toQuartz("0 4 * * mon-fri")).contains("0 0 4 ? * MON-FRI");
     }

@@ -121,16 +121,19 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         run(operation);
 
-        // Only the final backup can be undone; the irreversible steps are left as they are and named.
+        // Monitoring and the schedule come back, newest first; the irreversible steps are left and named.
         assertThat(stubs.calls()).containsExactly("backupSteps.finalBackup", "backupSchedules.unschedule",
                 "tenantMonitoring.remove", "userInvitations.removeAll", "tenantDatabaseProvisioner.dropAll",
-                "backupSteps.discardDump", "tenantLifecycle.destroyFailed");
+                "tenantMonitoring.configure", "backupSchedules.schedule", "backupSteps.discardDump",
+                "tenantLifecycle.destroyFailed");
         InMemoryStepJournal.Operation op = journal.operation(operation);
         assertThat(op.status).isEqualTo("failed");
         assertThat(op.compensated).isFalse();
         assertThat(op.error).isEqualTo("database is being accessed; not undone: drop-tenant-databases,"
-                + " remove-tenant-users, remove-tenant-monitoring, unschedule-tenant-backups");
+                + " remove-tenant-users");
         assertThat(journal.steps(operation)).containsEntry("take-final-backup", "compensated")
+                .containsEntry("remove-tenant-monitoring", "compensated")
+                .containsEntry("unschedule-tenant-backups", "compensated")
                 .containsEntry("drop-tenant-databases", "failed").containsEntry("remove-tenant-users", "done");
     }
 
