@@ -56,12 +56,31 @@ public final class TenantDatabaseProvisioner {
             }
             statement.execute("COMMENT ON DATABASE " + database + " IS " + literal(marker));
             statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
-            // A database of an older release was owned by the admin role: taken back here.
-            statement.execute("ALTER DATABASE " + database + " OWNER TO " + quote(ClusterLockdown.DATABASE_OWNER));
         }
-        try (Connection connection = cluster.connect(name); Statement statement = connection.createStatement()) {
-            statement.execute("ALTER SCHEMA public OWNER TO "
-                    + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+        reclaim(tenantId, name, true);
+    }
+
+    /**
+     * The platform's ownership of the tenant's database, as this release has it: a database made by
+     * an older release (owned by the tenant's admin role) is taken back, and the admin role owns
+     * schema {@code public} (only reachable while the database accepts connections: a suspended one
+     * gets its schema on resume).
+     */
+    public void reclaim(TenantRecord tenant) throws SQLException {
+        reclaim(tenant.tenantId(), tenant.databaseName(),
+                settings(tenant.tenantId()).map(DatabaseSettings::allowConnections).orElse(false));
+    }
+
+    private void reclaim(UUID tenantId, String name, boolean open) throws SQLException {
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            statement.execute("ALTER DATABASE " + quote(name) + " OWNER TO " + quote(ClusterLockdown.DATABASE_OWNER));
+        }
+        if (open) {
+            try (Connection connection = cluster.connect(name); Statement statement = connection.createStatement()) {
+                statement.execute("ALTER SCHEMA public OWNER TO "
+                        + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+            }
         }
     }
 
@@ -132,10 +151,9 @@ public final class TenantDatabaseProvisioner {
 
     /** The plan's connection limit (and the platform's ownership) on the tenant's database. */
     public void applyConnectionLimit(TenantRecord tenant) throws SQLException {
+        reclaim(tenant);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
-            statement.execute("ALTER DATABASE " + quote(tenant.databaseName()) + " OWNER TO "
-                    + quote(ClusterLockdown.DATABASE_OWNER));
             statement.execute("ALTER DATABASE " + quote(tenant.databaseName()) + " CONNECTION LIMIT "
                     + tenant.connectionLimit());
         }

@@ -3,6 +3,8 @@ package io.onboarding.tenant;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Suspension as the platform enforces it, not only as the API reports it: the tenant database
@@ -11,6 +13,8 @@ import java.util.UUID;
  * undoes both and re-applies the plan's connection limit.
  */
 public final class TenantSuspension {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantSuspension.class);
 
     private final TenantRepository tenants;
     private final TenantDatabaseProvisioner databases;
@@ -34,11 +38,31 @@ public final class TenantSuspension {
         }
     }
 
+    /**
+     * At start-up: every tenant with a database held as this release holds it (a database of an
+     * older release taken back from the admin role), and every suspended one closed again, logins
+     * included. A tenant that cannot be settled gets an {@code access} warning; the rest go on.
+     */
+    public void settleAll() {
+        for (TenantRecord tenant : tenants.withDatabase()) {
+            try {
+                databases.reclaim(tenant);
+                if ("suspended".equals(tenant.status())) {
+                    close(tenant.tenantId());
+                }
+                tenants.clearWarning(tenant.tenantId(), "access");
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Tenant {}: database access not settled: {}", tenant.tenantId(), e.getMessage());
+                tenants.setWarning(tenant.tenantId(), "access", "not settled: " + e.getMessage());
+            }
+        }
+    }
+
     /** Step {@code allow-tenant-connections} (and undo of a suspension). */
     public void open(UUID tenantId) throws SQLException {
         TenantRecord tenant = tenants.load(tenantId);
-        databases.applyConnectionLimit(tenant);
         databases.allowConnections(tenantId);
+        databases.applyConnectionLimit(tenant);
         roles.setUserLogins(tenantId, true);
         databases.requireSettings(tenant, true);
     }

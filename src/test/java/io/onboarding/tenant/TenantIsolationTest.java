@@ -35,11 +35,15 @@ class TenantIsolationTest {
     @BeforeAll
     static void start() throws Exception {
         mailbox = new Mailbox();
+        startService();
+        catalog = service.catalog();
+    }
+
+    private static void startService() throws Exception {
         Map<String, String> settings = new HashMap<>(mailbox.settings());
         settings.put("onboarding.mail.poll-interval-ms", "500");
         service = RunningService.start(PLATFORM_DB, settings);
         api = service.api();
-        catalog = service.catalog();
     }
 
     @AfterAll
@@ -144,5 +148,32 @@ class TenantIsolationTest {
         assertThat(catalog.value("postgres", "SELECT datallowconn || ' ' || datconnlimit FROM pg_database"
                 + " WHERE datname = ?", database)).isEqualTo("true 20");
         login(admin, database).close();
+    }
+
+    @Test
+    void tenantsOfAnOlderReleaseAreTakenBackAtStart() throws Exception {
+        UUID active = service.activeTenant("free", null);
+        UUID suspended = service.activeTenant("free", null);
+        JsonNode suspendedAdmin = tenantAdmin(suspended);
+        await202(api.post("/api/v1/tenants/" + suspended + "/suspend", "{\"reason\":\"old release\"}"));
+        // As the previous release left them: the admin role owns the database, a suspended tenant's logins can log in.
+        for (UUID tenantId : new UUID[] {active, suspended}) {
+            catalog.execute("postgres", "ALTER DATABASE " + TenantNaming.databaseName(tenantId) + " OWNER TO "
+                    + TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));
+        }
+        catalog.execute("postgres", "ALTER ROLE " + suspendedAdmin.get("username").asText() + " LOGIN");
+
+        service.close();
+        startService();
+
+        for (UUID tenantId : new UUID[] {active, suspended}) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> catalog.value(
+                    "postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?",
+                    TenantNaming.databaseName(tenantId)).equals(ClusterLockdown.DATABASE_OWNER));
+        }
+        assertThat(catalog.value(TenantNaming.databaseName(active), "SELECT pg_get_userbyid(nspowner) FROM pg_namespace"
+                + " WHERE nspname = 'public'")).isEqualTo(TenantNaming.roleName(active, TenantRole.TENANT_ADMIN));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> catalog.value("postgres",
+                "SELECT rolcanlogin FROM pg_roles WHERE rolname = ?", suspendedAdmin.get("username").asText()).equals("f"));
     }
 }
