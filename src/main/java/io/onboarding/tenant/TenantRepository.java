@@ -22,7 +22,7 @@ public final class TenantRepository implements TenantWarnings {
     private static final String COLUMNS = "tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
             + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"
             + " connection_limit, encoding, warnings, suspended_at, suspension_reason, created_at, updated_at,"
-            + " collation, collation_provider";
+            + " collation_name, collation_provider";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
@@ -136,7 +136,7 @@ public final class TenantRepository implements TenantWarnings {
 
     /** The collation the tenant's database was created with, and from which provider (libc or icu). */
     public void recordCollation(UUID tenantId, String collation, String provider) {
-        jdbc.update("UPDATE tenants SET collation = ?, collation_provider = ?, updated_at = now() WHERE tenant_id = ?",
+        jdbc.update("UPDATE tenants SET collation_name = ?, collation_provider = ?, updated_at = now() WHERE tenant_id = ?",
                 collation, provider, tenantId);
     }
 
@@ -222,7 +222,7 @@ public final class TenantRepository implements TenantWarnings {
                     Json.MAPPER.readValue(rs.getString("warnings"), STRINGS),
                     rs.getObject("suspended_at", OffsetDateTime.class), rs.getString("suspension_reason"),
                     rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
-                    rs.getString("collation"), rs.getString("collation_provider"));
+                    rs.getString("collation_name"), rs.getString("collation_provider"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("unreadable JSON column in tenants", e);
         }
