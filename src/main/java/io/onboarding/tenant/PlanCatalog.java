@@ -11,7 +11,8 @@ import org.apache.camel.spi.PropertiesComponent;
 /** Plans, regions and storage locations, as configured under {@code onboarding.plan.*} and friends. */
 public final class PlanCatalog {
 
-    public record Plan(String name, int connectionLimit, String monitoringLevel, BackupPolicy backupPolicy) {
+    public record Plan(String name, int connectionLimit, String monitoringLevel, BackupPolicy backupPolicy,
+                       String collation) {
     }
 
     public static final List<String> MONITORING_LEVELS = List.of("basic", "standard", "enterprise");
@@ -47,7 +48,9 @@ public final class PlanCatalog {
                             number(properties, p + "backup.retention-days"),
                             value(properties, p + "backup.backup-type"),
                             value(properties, p + "backup.encryption-level"),
-                            value(properties, p + "backup.storage-location"))));
+                            value(properties, p + "backup.storage-location")),
+                    DatabaseCollation.validate(properties.resolveProperty(p + "collation").map(String::trim)
+                            .filter(v -> !v.isEmpty()).orElse(DatabaseCollation.DEFAULT), "setting " + p + "collation")));
         }
         return new PlanCatalog(plans, list(value(properties, "onboarding.regions")),
                 list(value(properties, "onboarding.backup.storage-locations")));

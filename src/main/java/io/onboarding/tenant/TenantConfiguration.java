@@ -55,8 +55,9 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantDatabaseProvisioner")
-    public TenantDatabaseProvisioner tenantDatabaseProvisioner(PostgresCluster cluster) {
-        return new TenantDatabaseProvisioner(cluster, MAINTENANCE_DATABASE);
+    public TenantDatabaseProvisioner tenantDatabaseProvisioner(PostgresCluster cluster, PlanCatalog plans,
+            TenantRepository tenants) {
+        return new TenantDatabaseProvisioner(cluster, MAINTENANCE_DATABASE, plans, tenants);
     }
 
     @BindToRegistry("tenantRoleProvisioner")
@@ -71,8 +72,14 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantSchemaMigrator")
-    public TenantSchemaMigrator tenantSchemaMigrator(PostgresCluster cluster) {
-        return new TenantSchemaMigrator(cluster);
+    public TenantSchemaMigrator tenantSchemaMigrator(PostgresCluster cluster,
+            @PropertyInject(value = "onboarding.tenant-schema.target", defaultValue = "latest") String target) {
+        return new TenantSchemaMigrator(cluster, target);
+    }
+
+    @BindToRegistry("tenantSchemaConvergence")
+    public TenantSchemaConvergence tenantSchemaConvergence(TenantRepository tenants, TenantSchemaMigrator migrator) {
+        return new TenantSchemaConvergence(tenants, migrator);
     }
 
     @BindToRegistry("tenantPrivilegeGranter")

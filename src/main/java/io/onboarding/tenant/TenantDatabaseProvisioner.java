@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The tenant's own database: UTF8 from template0, connection limit from the plan, closed to PUBLIC
- * from the moment it exists. It is owned by {@link ClusterLockdown#DATABASE_OWNER}, which no tenant
- * login can reach, so what the platform decides about the database (connection limit, suspension,
+ * The tenant's own database: UTF8 from template0, collation ({@link DatabaseCollation}) and
+ * connection limit from the plan, closed to PUBLIC from the moment it exists. It is owned by
+ * {@link ClusterLockdown#DATABASE_OWNER}, which no tenant login can reach, so what the platform decides about the database (connection limit, suspension,
  * its name, its existence) cannot be changed from inside; the tenant's admin role owns the
  * {@code public} schema and everything in it. CREATE DATABASE cannot share a
  * transaction with its COMMENT, so a database of the tenant's derived name without any marker is
@@ -28,18 +28,40 @@ public final class TenantDatabaseProvisioner {
 
     private final PostgresCluster cluster;
     private final String maintenanceDatabase;
+    private final PlanCatalog plans;
+    private final TenantRepository tenants;
 
-    public TenantDatabaseProvisioner(PostgresCluster cluster, String maintenanceDatabase) {
+    public TenantDatabaseProvisioner(PostgresCluster cluster, String maintenanceDatabase, PlanCatalog plans,
+                                     TenantRepository tenants) {
         this.cluster = cluster;
         this.maintenanceDatabase = maintenanceDatabase;
+        this.plans = plans;
+        this.tenants = tenants;
     }
 
+    /** The tenant's database, with its plan's collation; the collation it got is recorded on the tenant. */
     public void create(TenantRecord tenant) throws SQLException {
-        createNamed(tenant, tenant.databaseName());
+        String collation = tenant.collation() != null ? tenant.collation() : plans.plan(tenant.plan()).collation();
+        createNamed(tenant, tenant.databaseName(), collation, tenant.collationProvider());
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             PreparedStatement query = connection.prepareStatement(
+                     // to_jsonb: datlocprovider is new in PostgreSQL 15; older servers have libc only.
+                     "SELECT to_jsonb(d) ->> 'datlocprovider' FROM pg_database d WHERE datname = ?")) {
+            query.setString(1, tenant.databaseName());
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                tenants.recordCollation(tenant.tenantId(), collation,
+                        "i".equals(rs.getString(1)) ? DatabaseCollation.ICU : DatabaseCollation.LIBC);
+            }
+        }
     }
 
-    /** A database of the tenant's under another name (e.g. a restore target), locked down the same way. */
+    /** A database of the tenant's under another name (e.g. a restore target), same collation, locked down the same way. */
     public void createNamed(TenantRecord tenant, String name) throws SQLException {
+        createNamed(tenant, name, tenant.collation(), tenant.collationProvider());
+    }
+
+    private void createNamed(TenantRecord tenant, String name, String collation, String provider) throws SQLException {
         UUID tenantId = tenant.tenantId();
         String database = quote(name);
         String marker = TenantNaming.ownerMarker(tenantId);
@@ -51,8 +73,9 @@ public final class TenantDatabaseProvisioner {
                         + " already exists and does not belong to tenant " + tenantId);
             }
             if (existing.isEmpty()) {
-                statement.execute("CREATE DATABASE " + database + " OWNER " + quote(ClusterLockdown.DATABASE_OWNER)
-                        + " ENCODING 'UTF8' TEMPLATE template0 CONNECTION LIMIT " + tenant.connectionLimit());
+                DatabaseCollation.create(statement, "CREATE DATABASE " + database + " OWNER "
+                        + quote(ClusterLockdown.DATABASE_OWNER) + " ENCODING 'UTF8' TEMPLATE template0 CONNECTION LIMIT "
+                        + tenant.connectionLimit(), collation, provider);
             }
             statement.execute("COMMENT ON DATABASE " + database + " IS " + literal(marker));
             statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");

@@ -11,7 +11,9 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
                          List<String> warnings, OffsetDateTime createdAt, OffsetDateTime updatedAt,
                          OffsetDateTime suspendedAt, String suspensionReason) {
 
-    public record Database(String name, String host, Integer port, int connectionLimit, String encoding) {
+    /** collation: as the plan configured it (en_US.UTF-8); collation_provider: libc or icu, as the cluster had it. */
+    public record Database(String name, String host, Integer port, int connectionLimit, String encoding,
+                           String collation, String collationProvider) {
     }
 
     public record Role(String role, String name) {
@@ -24,7 +26,7 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
         return new TenantView(tenant.tenantId(), tenant.tenantName(), tenant.plan(), tenant.region(),
                 tenant.status(), tenant.monitoringLevel(), tenant.backupPolicy(),
                 new Database(tenant.databaseName(), tenant.databaseHost(), tenant.databasePort(),
-                        tenant.connectionLimit(), tenant.encoding()),
+                        tenant.connectionLimit(), tenant.encoding(), tenant.collation(), tenant.collationProvider()),
                 roles, tenant.warnings(), tenant.createdAt(), tenant.updatedAt(), tenant.suspendedAt(),
                 tenant.suspensionReason());
     }

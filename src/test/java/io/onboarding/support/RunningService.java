@@ -34,8 +34,12 @@ public final class RunningService implements AutoCloseable {
     }
 
     public static RunningService start(String platformDb, Map<String, String> extra) throws Exception {
+        return start(platformDb, extra, Files.createTempDirectory("onboarding-test-data"));
+    }
+
+    /** On a given data directory: the same again after {@link #close()} is a restart of the service. */
+    public static RunningService start(String platformDb, Map<String, String> extra, Path dataDir) throws Exception {
         PostgresCluster pg = TestPostgres.cluster();
-        Path dataDir = Files.createTempDirectory("onboarding-test-data");
         Map<String, String> overrides = new HashMap<>(Map.of(
                 "onboarding.postgres.host", pg.host(),
                 "onboarding.postgres.port", Integer.toString(pg.port()),

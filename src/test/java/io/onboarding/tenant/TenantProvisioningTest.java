@@ -106,7 +106,7 @@ class TenantProvisioningTest {
                 + " AND indexname LIKE 'idx\\_%' ORDER BY 1")).hasSize(8).containsExactly(
                 "idx_applications_created_at", "idx_applications_status", "idx_deployments_application_id",
                 "idx_deployments_status", "idx_resources_application_id", "idx_resources_type",
-                "idx_user_activity_occurred_at", "idx_user_activity_user_name");
+                "idx_user_activity_created_at", "idx_user_activity_user_id");
 
         // The privilege matrix, four roles by four tables by four privileges.
         String all = "SELECT,INSERT,UPDATE,DELETE";

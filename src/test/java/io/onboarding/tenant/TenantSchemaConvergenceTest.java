@@ -1,0 +1,112 @@
+package io.onboarding.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.RunningService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tenants provisioned by an earlier release (tenant schema V1, built here with
+ * onboarding.tenant-schema.target=1) converge on the design's schema when the service starts again,
+ * keeping their rows; a suspended one when it is resumed; one that cannot migrate gets a warning.
+ */
+class TenantSchemaConvergenceTest {
+
+    private static final String PLATFORM_DB = "platform_schema_convergence_test";
+    private static final String APP = "00000000-0000-0000-0000-0000000000a1";
+    private static final String OTHER_APP = "00000000-0000-0000-0000-0000000000a2";
+
+    @Test
+    void earlierTenantsConvergeAtStartKeepingTheirRows() throws Exception {
+        Path dataDir = Files.createTempDirectory("schema-convergence");
+        UUID active;
+        UUID suspended;
+        UUID duplicates;
+        try (RunningService old = RunningService.start(PLATFORM_DB, Map.of("onboarding.tenant-schema.target", "1"),
+                dataDir)) {
+            Catalog catalog = old.catalog();
+            active = old.activeTenant("standard", null);
+            suspended = old.activeTenant("free", null);
+            duplicates = old.activeTenant("free", null);
+            assertThat(version(catalog, active)).isEqualTo("1");
+            catalog.execute(TenantNaming.databaseName(active),
+                    "INSERT INTO applications (id, name) VALUES ('" + APP + "', 'billing')",
+                    "INSERT INTO resources (application_id, resource_type, name, configuration)"
+                            + " VALUES ('" + APP + "', 'postgres', 'main-db', '{\"size\":\"s\"}')",
+                    "INSERT INTO deployments (application_id, version, environment, status, deployed_by, deployed_at)"
+                            + " VALUES ('" + APP + "', '1.4.2', 'prod', 'done', 'alice', '2024-05-01 10:00:00+00')",
+                    "INSERT INTO user_activity (user_name, action, occurred_at)"
+                            + " VALUES ('bob', 'login', '2024-05-02 08:30:00+00')");
+            // Two applications with a resource of the same name and type: the design's UNIQUE (name, type) fails.
+            catalog.execute(TenantNaming.databaseName(duplicates),
+                    "INSERT INTO applications (id, name) VALUES ('" + APP + "', 'a'), ('" + OTHER_APP + "', 'b')",
+                    "INSERT INTO resources (application_id, resource_type, name) VALUES ('" + APP + "', 'queue', 'jobs'),"
+                            + " ('" + OTHER_APP + "', 'queue', 'jobs')");
+            JsonNode suspend = old.awaitOperation(old.api().post("/api/v1/tenants/" + suspended + "/suspend",
+                    "{\"reason\":\"unpaid\"}").body().get("operation_id").asText());
+            assertThat(suspend.get("status").asText()).isEqualTo("succeeded");
+        }
+
+        try (RunningService current = RunningService.start(PLATFORM_DB, Map.of(), dataDir)) {
+            Catalog catalog = current.catalog();
+            await().atMost(Duration.ofSeconds(60)).until(() -> "2".equals(version(catalog, active)));
+            String database = TenantNaming.databaseName(active);
+            assertThat(TenantSchemaTest.columns(catalog, database)).containsAll(TenantSchemaTest.DESIGN_COLUMNS);
+            assertThat(TenantSchemaTest.indexes(catalog, database))
+                    .containsExactlyElementsOf(TenantSchemaTest.DESIGN_INDEXES);
+            // The rows are kept, the design's columns filled from the old ones.
+            assertThat(catalog.value(database, "SELECT concat_ws(' ', name, type, resource_type, status,"
+                    + " configuration->>'size') FROM resources")).isEqualTo("main-db postgres postgres pending s");
+            assertThat(catalog.value(database, "SELECT concat_ws(' ', version, triggered_by, deployed_by,"
+                    + " to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), started_at = deployed_at, metadata)"
+                    + " FROM deployments")).isEqualTo("1.4.2 alice alice 2024-05-01 10:00 t {}");
+            assertThat(catalog.value(database, "SELECT concat_ws(' ', user_id, user_name, action,"
+                    + " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), created_at = occurred_at)"
+                    + " FROM user_activity")).isEqualTo("bob bob login 2024-05-02 08:30 t");
+            // Writers of the old names keep working, and the design's columns follow.
+            catalog.execute(database, "INSERT INTO resources (application_id, resource_type, name)"
+                    + " VALUES ('" + APP + "', 'redis', 'cache')");
+            assertThat(catalog.value(database, "SELECT type FROM resources WHERE name = 'cache'")).isEqualTo("redis");
+
+            // The one with duplicates stays as it was, rows and all, with a warning saying why.
+            await().atMost(Duration.ofSeconds(60)).until(() -> warnings(current, duplicates).stream()
+                    .anyMatch(w -> w.startsWith("schema: ")));
+            assertThat(warnings(current, duplicates).toString()).contains("(name, type) pairs are used more than once");
+            assertThat(version(catalog, duplicates)).isEqualTo("1");
+            assertThat(catalog.value(TenantNaming.databaseName(duplicates), "SELECT count(*) FROM resources"))
+                    .isEqualTo("2");
+
+            // The suspended tenant's database is closed (to us too): skipped at start, migrated when resumed.
+            String beforeResume = catalog.value("postgres", "SELECT now()::text");
+            JsonNode resume = current.awaitOperation(current.api().post("/api/v1/tenants/" + suspended + "/resume", "")
+                    .body().get("operation_id").asText());
+            List<String> steps = new ArrayList<>();
+            resume.get("steps").forEach(step -> steps.add(step.get("name").asText() + ":" + step.get("status").asText()));
+            assertThat(steps).contains("migrate-resumed-tenant-schema:done");
+            assertThat(catalog.value(TenantNaming.databaseName(suspended), "SELECT installed_on >= ?::timestamptz"
+                    + " FROM tenant_schema_history WHERE version = '2'", beforeResume)).isEqualTo("t");
+            assertThat(warnings(current, active)).noneMatch(w -> w.startsWith("schema"));
+        }
+    }
+
+    private static String version(Catalog catalog, UUID tenantId) {
+        return catalog.value(TenantNaming.databaseName(tenantId), "SELECT max(version::int) FROM tenant_schema_history"
+                + " WHERE success");
+    }
+
+    private static List<String> warnings(RunningService service, UUID tenantId) {
+        List<String> warnings = new ArrayList<>();
+        service.api().get("/api/v1/tenants/" + tenantId).body().get("warnings").forEach(w -> warnings.add(w.asText()));
+        return warnings;
+    }
+}
