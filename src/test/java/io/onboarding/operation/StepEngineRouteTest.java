@@ -209,7 +209,7 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         assertThat(pipelines).containsOnlyKeys("provision-tenant", "update-tenant", "destroy-tenant", "suspend-tenant",
                 "resume-tenant");
-        assertThat(pipelines.get("provision-tenant")).hasSize(9).startsWith("create-tenant-roles")
+        assertThat(pipelines.get("provision-tenant")).hasSize(10).startsWith("create-tenant-roles")
                 .endsWith("invite-tenant-admin");
     }
 }
