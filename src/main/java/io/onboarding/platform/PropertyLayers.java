@@ -56,20 +56,24 @@ public final class PropertyLayers {
             Map.entry("GRAFANA_URL", "onboarding.grafana.url"),
             Map.entry("GRAFANA_TOKEN", "onboarding.grafana.token"),
             Map.entry("GIT_ROOT", "onboarding.git-root"),
+            Map.entry("GIT_SERVER_URL", "onboarding.git.server-url"),
+            Map.entry("GIT_SERVER_TOKEN", "onboarding.git.server-token"),
+            Map.entry("GIT_SERVER_ORG", "onboarding.git.server-org"),
             Map.entry("CLOUD_PROVISIONER_URL", "onboarding.cloud-provisioner.url"),
             Map.entry("MAX_BODY_BYTES", "onboarding.server.max-body-bytes"),
             Map.entry("METRICS_TOKEN", "onboarding.metrics.token"));
 
     /** Variables carrying a secret: each may instead be given as {@code NAME_FILE}, a file holding the value. */
     static final Set<String> SECRETS = Set.of("PGPASSWORD", "ONBOARDING_API_TOKEN", "VAULT_TOKEN", "JMS_PASSWORD",
-            "GRAFANA_TOKEN", "METRICS_TOKEN");
+            "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN");
 
     /** Switches the routes use as preconditions, and the key whose being set turns each on. */
     private static final Map<String, String> SWITCHES = Map.of(
             "onboarding.vault.enabled", "onboarding.vault.address",
             "onboarding.smtp.enabled", "onboarding.smtp.host",
             "onboarding.grafana.enabled", "onboarding.grafana.url",
-            "onboarding.prometheus.enabled", "onboarding.prometheus.url");
+            "onboarding.prometheus.enabled", "onboarding.prometheus.url",
+            "onboarding.git.server.enabled", "onboarding.git.server-url");
 
     private static final String CONFIG_FILE = "config/application.properties";
 

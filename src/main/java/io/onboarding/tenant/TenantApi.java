@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 
 /** HTTP handlers for {@code /api/v1/tenants}. */
@@ -23,11 +25,14 @@ public final class TenantApi {
     private final TenantRepository tenants;
     private final PlanCatalog catalog;
     private final TenantLifecycle lifecycle;
+    private final Function<UUID, Optional<TenantView.Git>> git;
 
-    public TenantApi(TenantRepository tenants, PlanCatalog catalog, TenantLifecycle lifecycle) {
+    public TenantApi(TenantRepository tenants, PlanCatalog catalog, TenantLifecycle lifecycle,
+                     Function<UUID, Optional<TenantView.Git>> git) {
         this.tenants = tenants;
         this.catalog = catalog;
         this.lifecycle = lifecycle;
+        this.git = git;
     }
 
     /** {@code PATCH /api/v1/tenants/{id}}: plan, monitoring level or backup policy. */
@@ -68,7 +73,7 @@ public final class TenantApi {
     public void get(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         TenantRecord tenant = tenants.require(tenantId);
-        HttpReplies.json(exchange, 200, TenantView.of(tenant));
+        HttpReplies.json(exchange, 200, TenantView.of(tenant, git.apply(tenantId).orElse(null)));
     }
 
     public void list(Exchange exchange) {

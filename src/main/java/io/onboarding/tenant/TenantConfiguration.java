@@ -3,6 +3,7 @@ package io.onboarding.tenant;
 import static io.onboarding.platform.PostgresCluster.MAINTENANCE_DATABASE;
 
 import io.onboarding.backup.BackupLimits;
+import io.onboarding.git.GitRepositoryRecords;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationLauncher;
 import io.onboarding.operation.OperationPipelines;
@@ -50,8 +51,10 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantApi")
-    public TenantApi tenantApi(TenantRepository tenants, PlanCatalog catalog, TenantLifecycle lifecycle) {
-        return new TenantApi(tenants, catalog, lifecycle);
+    public TenantApi tenantApi(TenantRepository tenants, PlanCatalog catalog, TenantLifecycle lifecycle,
+            GitRepositoryRecords git) {
+        return new TenantApi(tenants, catalog, lifecycle, tenantId -> git.find(tenantId)
+                .map(repository -> new TenantView.Git(repository.repositoryUrl(), repository.archivedAt())));
     }
 
     @BindToRegistry("tenantDatabaseProvisioner")

@@ -9,7 +9,7 @@ import java.util.UUID;
 public record TenantView(UUID tenantId, String tenantName, String plan, String region, String status,
                          String monitoringLevel, BackupPolicy backupPolicy, Database database, List<Role> roles,
                          List<String> warnings, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-                         OffsetDateTime suspendedAt, String suspensionReason) {
+                         OffsetDateTime suspendedAt, String suspensionReason, Git git) {
 
     /** collation: as the plan configured it (en_US.UTF-8); collation_provider: libc or icu, as the cluster had it. */
     public record Database(String name, String host, Integer port, int connectionLimit, String encoding,
@@ -19,7 +19,15 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
     public record Role(String role, String name) {
     }
 
+    /** The tenant's Git repository; archived_at once a destroy archived it. */
+    public record Git(String repositoryUrl, OffsetDateTime archivedAt) {
+    }
+
     public static TenantView of(TenantRecord tenant) {
+        return of(tenant, null);
+    }
+
+    public static TenantView of(TenantRecord tenant, Git git) {
         List<Role> roles = Arrays.stream(TenantRole.values())
                 .map(role -> new Role(role.apiName(), TenantNaming.roleName(tenant.tenantId(), role)))
                 .toList();
@@ -28,6 +36,6 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
                 new Database(tenant.databaseName(), tenant.databaseHost(), tenant.databasePort(),
                         tenant.connectionLimit(), tenant.encoding(), tenant.collation(), tenant.collationProvider()),
                 roles, tenant.warnings(), tenant.createdAt(), tenant.updatedAt(), tenant.suspendedAt(),
-                tenant.suspensionReason());
+                tenant.suspensionReason(), git);
     }
 }

@@ -64,6 +64,7 @@ class CompensationTest {
                     Map.entry("migrate-tenant-schema", "pending"),
                     Map.entry("grant-tenant-privileges", "pending"),
                     Map.entry("store-tenant-role-secrets", "pending"),
+                    Map.entry("create-tenant-git-repository", "pending"),
                     Map.entry("activate-tenant", "pending"),
                     Map.entry("configure-tenant-monitoring", "pending"),
                     Map.entry("schedule-tenant-backups", "pending"),

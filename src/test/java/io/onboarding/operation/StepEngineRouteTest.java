@@ -19,7 +19,8 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
     private static final List<String> PROVISION_CALLS = List.of("tenantApprovals.await", "tenantRoleProvisioner.create",
             "tenantDatabaseProvisioner.create", "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant",
-            "tenantRoleSecrets.store", "tenantRepository.activate", "tenantMonitoring.configure",
+            "tenantRoleSecrets.store", "tenantGitRepositories.create", "tenantRepository.activate",
+            "tenantMonitoring.configure",
             "backupSchedules.schedule", "userInvitations.inviteTenantAdmin", "tenantEvents.publish(tenant.provisioned)");
 
     @Override
@@ -41,7 +42,8 @@ class StepEngineRouteTest extends StepEngineTestSupport {
                 entry("await-approval", "done"),
                 entry("create-tenant-roles", "done"), entry("create-tenant-database", "done"),
                 entry("migrate-tenant-schema", "done"), entry("grant-tenant-privileges", "done"),
-                entry("store-tenant-role-secrets", "done"), entry("activate-tenant", "done"),
+                entry("store-tenant-role-secrets", "done"), entry("create-tenant-git-repository", "done"),
+                entry("activate-tenant", "done"),
                 entry("configure-tenant-monitoring", "done"), entry("schedule-tenant-backups", "done"),
                 entry("invite-tenant-admin", "skipped"));
         assertThat(journal.error(operation, "invite-tenant-admin")).isEqualTo("no admin_email");
@@ -83,15 +85,16 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         assertThat(stubs.calls()).containsExactly("tenantApprovals.await",
                 "tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
                 "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant", "tenantRoleSecrets.store",
-                "tenantRepository.activate",
-                "tenantRoleSecrets.delete", "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
+                "tenantGitRepositories.create", "tenantRepository.activate",
+                "tenantGitRepositories.remove", "tenantRoleSecrets.delete", "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
                 "tenantRepository.markFailed", "tenantEvents.publish(tenant.provisioning_failed)");
         assertThat(failed.matches(5, TimeUnit.SECONDS)).isTrue();
         assertThat(journal.steps(operation)).containsExactly(
                 entry("await-approval", "compensated"),
                 entry("create-tenant-roles", "compensated"), entry("create-tenant-database", "compensated"),
                 entry("migrate-tenant-schema", "compensated"), entry("grant-tenant-privileges", "compensated"),
-                entry("store-tenant-role-secrets", "compensated"), entry("activate-tenant", "compensated"),
+                entry("store-tenant-role-secrets", "compensated"),
+                entry("create-tenant-git-repository", "compensated"), entry("activate-tenant", "compensated"),
                 entry("configure-tenant-monitoring", "pending"), entry("schedule-tenant-backups", "pending"),
                 entry("invite-tenant-admin", "pending"));
         InMemoryStepJournal.Operation op = journal.operation(operation);
@@ -123,14 +126,15 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         // Monitoring and the schedule come back, newest first; the irreversible steps are left and named.
         assertThat(stubs.calls()).containsExactly("backupSteps.finalBackup", "backupSchedules.unschedule",
-                "tenantMonitoring.remove", "userInvitations.removeAll", "tenantDatabaseProvisioner.dropAll",
+                "tenantMonitoring.remove", "userInvitations.removeAll", "tenantGitRepositories.retire",
+                "tenantDatabaseProvisioner.dropAll",
                 "tenantMonitoring.configure", "backupSchedules.schedule", "backupSteps.discardDump",
                 "tenantLifecycle.destroyFailed");
         InMemoryStepJournal.Operation op = journal.operation(operation);
         assertThat(op.status).isEqualTo("failed");
         assertThat(op.compensated).isFalse();
         assertThat(op.error).isEqualTo("database is being accessed; not undone: drop-tenant-databases,"
-                + " remove-tenant-users");
+                + " archive-tenant-git-repository, remove-tenant-users");
         assertThat(journal.steps(operation)).containsEntry("take-final-backup", "compensated")
                 .containsEntry("remove-tenant-monitoring", "compensated")
                 .containsEntry("unschedule-tenant-backups", "compensated")
@@ -213,7 +217,7 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         assertThat(pipelines).containsOnlyKeys("provision-tenant", "update-tenant", "destroy-tenant", "suspend-tenant",
                 "resume-tenant");
-        assertThat(pipelines.get("provision-tenant")).hasSize(10).startsWith("await-approval", "create-tenant-roles")
+        assertThat(pipelines.get("provision-tenant")).hasSize(11).startsWith("await-approval", "create-tenant-roles")
                 .endsWith("invite-tenant-admin");
     }
 

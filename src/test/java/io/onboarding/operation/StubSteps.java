@@ -129,5 +129,6 @@ final class StubSteps {
         public StepOutcome destroyTenantKey(StepContext context) throws Exception { return hit("destroyTenantKey"); }
         public StepOutcome destroyed(StepContext context) throws Exception { return hit("destroyed"); }
         public void destroyFailed(StepContext context) throws Exception { hit("destroyFailed"); }
+        public StepOutcome retire(StepContext context) throws Exception { return hit("retire"); }
     }
 }

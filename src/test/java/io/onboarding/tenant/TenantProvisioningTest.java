@@ -65,9 +65,9 @@ class TenantProvisioningTest {
             steps.add(step.get("name").asText() + ":" + step.get("status").asText());
             assertThat(step.get("finished_at").isNull()).isFalse();
         });
-        assertThat(steps).containsExactly("create-tenant-roles:done", "create-tenant-database:done",
+        assertThat(steps).containsExactly("await-approval:skipped", "create-tenant-roles:done", "create-tenant-database:done",
                 "migrate-tenant-schema:done", "grant-tenant-privileges:done", "store-tenant-role-secrets:done",
-                "activate-tenant:done", "configure-tenant-monitoring:done", "schedule-tenant-backups:done",
+                "create-tenant-git-repository:done", "activate-tenant:done", "configure-tenant-monitoring:done", "schedule-tenant-backups:done",
                 "invite-tenant-admin:skipped");
 
         JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
