@@ -2,6 +2,7 @@ package io.onboarding;
 
 import io.onboarding.api.ApiConfiguration;
 import io.onboarding.backup.BackupConfiguration;
+import io.onboarding.cloud.CloudConfiguration;
 import io.onboarding.events.EventsConfiguration;
 import io.onboarding.identity.IdentityConfiguration;
 import io.onboarding.inbound.InboundConfiguration;
@@ -33,7 +34,7 @@ final class Features {
         return List.of(new SecretsConfiguration(), new MonitoringConfiguration(), new OperationConfiguration(),
                 new EventsConfiguration(), new TenantConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
-                new ApiConfiguration());
+                new CloudConfiguration(), new ApiConfiguration());
     }
 
     /** Before the configuration classes are processed: every {@code @BindToRegistry} bean is lazy. */

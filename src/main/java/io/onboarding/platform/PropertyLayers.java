@@ -69,7 +69,8 @@ public final class PropertyLayers {
             "onboarding.vault.enabled", "onboarding.vault.address",
             "onboarding.smtp.enabled", "onboarding.smtp.host",
             "onboarding.grafana.enabled", "onboarding.grafana.url",
-            "onboarding.prometheus.enabled", "onboarding.prometheus.url");
+            "onboarding.prometheus.enabled", "onboarding.prometheus.url",
+            "onboarding.cloud-provisioner.enabled", "onboarding.cloud-provisioner.url");
 
     private static final String CONFIG_FILE = "config/application.properties";
 

@@ -9,5 +9,6 @@ public record TenantRecord(UUID tenantId, String tenantName, String plan, String
                            BackupPolicy backupPolicy, String adminEmail, String status, String requestFingerprint,
                            String databaseName, String databaseHost, Integer databasePort, int connectionLimit,
                            String encoding, List<String> warnings, OffsetDateTime suspendedAt,
-                           String suspensionReason, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+                           String suspensionReason, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+                           String cloudResourceId) {
 }

@@ -21,7 +21,8 @@ public final class TenantRepository implements TenantWarnings {
 
     private static final String COLUMNS = "tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
             + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"
-            + " connection_limit, encoding, warnings, suspended_at, suspension_reason, created_at, updated_at";
+            + " connection_limit, encoding, warnings, suspended_at, suspension_reason, created_at, updated_at,"
+            + " cloud_resource_id";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
@@ -133,6 +134,12 @@ public final class TenantRepository implements TenantWarnings {
                 + " WHERE tenant_id = ? AND status = 'provisioning'", publicHost, publicPort, tenant.tenantId());
     }
 
+    /** The cloud provisioner's resource for the tenant: recorded when created, cleared when released. */
+    public void cloudResource(UUID tenantId, String resourceId) {
+        jdbc.update("UPDATE tenants SET cloud_resource_id = ?, updated_at = now() WHERE tenant_id = ?", resourceId,
+                tenantId);
+    }
+
     /** Which identity providers are enabled for the tenant, and since when. */
     public record AuthProviders(List<String> enabled, OffsetDateTime updatedAt) {
     }
@@ -214,7 +221,8 @@ public final class TenantRepository implements TenantWarnings {
                     (Integer) rs.getObject("database_port"), rs.getInt("connection_limit"), rs.getString("encoding"),
                     Json.MAPPER.readValue(rs.getString("warnings"), STRINGS),
                     rs.getObject("suspended_at", OffsetDateTime.class), rs.getString("suspension_reason"),
-                    rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
+                    rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
+                    rs.getString("cloud_resource_id"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("unreadable JSON column in tenants", e);
         }

@@ -1,5 +1,6 @@
 package io.onboarding.tenant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -9,12 +10,16 @@ import java.util.UUID;
 public record TenantView(UUID tenantId, String tenantName, String plan, String region, String status,
                          String monitoringLevel, BackupPolicy backupPolicy, Database database, List<Role> roles,
                          List<String> warnings, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-                         OffsetDateTime suspendedAt, String suspensionReason) {
+                         OffsetDateTime suspendedAt, String suspensionReason, Cloud cloud) {
 
     public record Database(String name, String host, Integer port, int connectionLimit, String encoding) {
     }
 
     public record Role(String role, String name) {
+    }
+
+    /** Enterprise tenants' cloud resource; resource_id is null until (or unless) one is provisioned. */
+    public record Cloud(@JsonInclude(JsonInclude.Include.ALWAYS) String resourceId) {
     }
 
     public static TenantView of(TenantRecord tenant) {
@@ -26,6 +31,7 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
                 new Database(tenant.databaseName(), tenant.databaseHost(), tenant.databasePort(),
                         tenant.connectionLimit(), tenant.encoding()),
                 roles, tenant.warnings(), tenant.createdAt(), tenant.updatedAt(), tenant.suspendedAt(),
-                tenant.suspensionReason());
+                tenant.suspensionReason(), "enterprise".equals(tenant.plan()) || tenant.cloudResourceId() != null
+                        ? new Cloud(tenant.cloudResourceId()) : null);
     }
 }
