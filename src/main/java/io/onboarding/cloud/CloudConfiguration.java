@@ -21,9 +21,9 @@ public class CloudConfiguration implements CamelConfiguration {
         return new CloudProvisionerErrors();
     }
 
-    @BindToRegistry("cloudHttpTimeouts")
-    public CloudHttpTimeouts cloudHttpTimeouts(
+    @BindToRegistry("cloudHttpClient")
+    public CloudHttpClient cloudHttpClient(
             @PropertyInject("onboarding.cloud-provisioner.timeout-ms") long timeoutMs) {
-        return new CloudHttpTimeouts(timeoutMs);
+        return new CloudHttpClient(timeoutMs);
     }
 }

@@ -19,7 +19,8 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
     private static final List<String> PROVISION_CALLS = List.of("tenantRoleProvisioner.create",
             "tenantDatabaseProvisioner.create", "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant",
-            "tenantRoleSecrets.store", "tenantRepository.activate", "tenantMonitoring.configure",
+            "tenantRoleSecrets.store", "authProviderSettings.enable", "cloudResources.provision",
+            "tenantRepository.activate", "tenantMonitoring.configure",
             "backupSchedules.schedule", "userInvitations.inviteTenantAdmin", "tenantEvents.publish(tenant.provisioned)");
 
     @Override
@@ -40,7 +41,8 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         assertThat(journal.steps(operation)).containsExactly(
                 entry("create-tenant-roles", "done"), entry("create-tenant-database", "done"),
                 entry("migrate-tenant-schema", "done"), entry("grant-tenant-privileges", "done"),
-                entry("store-tenant-role-secrets", "done"), entry("activate-tenant", "done"),
+                entry("store-tenant-role-secrets", "done"), entry("configure-auth-providers", "done"),
+                entry("provision-cloud-resources", "done"), entry("activate-tenant", "done"),
                 entry("configure-tenant-monitoring", "done"), entry("schedule-tenant-backups", "done"),
                 entry("invite-tenant-admin", "skipped"));
         assertThat(journal.error(operation, "invite-tenant-admin")).isEqualTo("no admin_email");
@@ -80,14 +82,17 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         // itself is undone too, since it may have done part of its work.
         assertThat(stubs.calls()).containsExactly("tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
                 "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant", "tenantRoleSecrets.store",
-                "tenantRepository.activate",
+                "authProviderSettings.enable", "cloudResources.provision", "tenantRepository.activate",
+                "cloudResources.release", "authProviderSettings.delete",
                 "tenantRoleSecrets.delete", "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
-                "tenantRepository.markFailed", "tenantEvents.publish(tenant.provisioning_failed)");
+                "tenantRepository.markFailed", "authProviderSettings.discardStaged",
+                "tenantEvents.publish(tenant.provisioning_failed)");
         assertThat(failed.matches(5, TimeUnit.SECONDS)).isTrue();
         assertThat(journal.steps(operation)).containsExactly(
                 entry("create-tenant-roles", "compensated"), entry("create-tenant-database", "compensated"),
                 entry("migrate-tenant-schema", "compensated"), entry("grant-tenant-privileges", "compensated"),
-                entry("store-tenant-role-secrets", "compensated"), entry("activate-tenant", "compensated"),
+                entry("store-tenant-role-secrets", "compensated"), entry("configure-auth-providers", "compensated"),
+                entry("provision-cloud-resources", "compensated"), entry("activate-tenant", "compensated"),
                 entry("configure-tenant-monitoring", "pending"), entry("schedule-tenant-backups", "pending"),
                 entry("invite-tenant-admin", "pending"));
         InMemoryStepJournal.Operation op = journal.operation(operation);
@@ -105,7 +110,8 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         assertThat(stubs.calls()).containsExactly("tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
                 "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
-                "tenantRepository.markFailed", "tenantEvents.publish(tenant.provisioning_failed)");
+                "tenantRepository.markFailed", "authProviderSettings.discardStaged",
+                "tenantEvents.publish(tenant.provisioning_failed)");
         assertThat(journal.operation(operation).compensated).isTrue();
     }
 
@@ -118,13 +124,13 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         // Only the final backup can be undone; the irreversible steps are left as they are and named.
         assertThat(stubs.calls()).containsExactly("backupSteps.finalBackup", "backupSchedules.unschedule",
-                "tenantMonitoring.remove", "userInvitations.removeAll", "tenantDatabaseProvisioner.dropAll",
-                "backupSteps.discardDump", "tenantLifecycle.destroyFailed");
+                "tenantMonitoring.remove", "userInvitations.removeAll", "cloudResources.release",
+                "tenantDatabaseProvisioner.dropAll", "backupSteps.discardDump", "tenantLifecycle.destroyFailed");
         InMemoryStepJournal.Operation op = journal.operation(operation);
         assertThat(op.status).isEqualTo("failed");
         assertThat(op.compensated).isFalse();
         assertThat(op.error).isEqualTo("database is being accessed; not undone: drop-tenant-databases,"
-                + " remove-tenant-users, remove-tenant-monitoring, unschedule-tenant-backups");
+                + " release-cloud-resources, remove-tenant-users, remove-tenant-monitoring, unschedule-tenant-backups");
         assertThat(journal.steps(operation)).containsEntry("take-final-backup", "compensated")
                 .containsEntry("drop-tenant-databases", "failed").containsEntry("remove-tenant-users", "done");
     }
@@ -205,7 +211,7 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         assertThat(pipelines).containsOnlyKeys("provision-tenant", "update-tenant", "destroy-tenant", "suspend-tenant",
                 "resume-tenant");
-        assertThat(pipelines.get("provision-tenant")).hasSize(9).startsWith("create-tenant-roles")
+        assertThat(pipelines.get("provision-tenant")).hasSize(11).startsWith("create-tenant-roles")
                 .endsWith("invite-tenant-admin");
     }
 }

@@ -24,7 +24,7 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
     static final List<String> STEP_BEANS = List.of("tenantRoleProvisioner", "tenantDatabaseProvisioner",
             "tenantSchemaMigrator", "tenantPrivilegeGranter", "tenantRoleSecrets", "tenantRepository",
             "tenantMonitoring", "backupSchedules", "userInvitations", "tenantEvents", "tenantLifecycle",
-            "tenantSuspension", "backupSteps", "authProviderSettings", "backupKeys");
+            "tenantSuspension", "backupSteps", "authProviderSettings", "backupKeys", "cloudResources");
 
     final InMemoryStepJournal journal = new InMemoryStepJournal();
     final StubSteps stubs = new StubSteps();

@@ -67,7 +67,7 @@ class TenantProvisioningTest {
         });
         assertThat(steps).containsExactly("create-tenant-roles:done", "create-tenant-database:done",
                 "migrate-tenant-schema:done", "grant-tenant-privileges:done", "store-tenant-role-secrets:done",
-                "activate-tenant:done", "configure-tenant-monitoring:done", "schedule-tenant-backups:done",
+                "configure-auth-providers:skipped", "provision-cloud-resources:skipped", "activate-tenant:done", "configure-tenant-monitoring:done", "schedule-tenant-backups:done",
                 "invite-tenant-admin:skipped");
 
         JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
