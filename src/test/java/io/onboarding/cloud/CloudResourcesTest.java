@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 /** The provision-cloud-resources step against a WireMock cloud provisioner, end to end through the API. */
 class CloudResourcesTest {
 
+    private static final String PLATFORM_DB = "platform_cloud_test";
     private static WireMockServer provisioner;
     private static RunningService service;
     private static ApiClient api;
@@ -40,7 +41,7 @@ class CloudResourcesTest {
     static void start() throws Exception {
         provisioner = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         provisioner.start();
-        service = RunningService.start("platform_cloud_test", Map.of(
+        service = RunningService.start(PLATFORM_DB, Map.of(
                 "onboarding.cloud-provisioner.url", "http://127.0.0.1:" + provisioner.port() + "/resources",
                 "onboarding.cloud-provisioner.retry-delay-ms", "50"));
         api = service.api();
@@ -102,6 +103,30 @@ class CloudResourcesTest {
         provisioner.verify(1, deleteRequestedFor(urlEqualTo("/resources/" + resourceId)));
         assertThat(catalog.platform("SELECT count(*) FROM tenants WHERE tenant_id = ? AND cloud_resource_id IS NULL",
                 tenantId)).containsExactly("1");
+    }
+
+    @Test
+    void aStepRunAgainAfterACrashDoesNotCreateASecondResource() {
+        UUID tenantId = UUID.randomUUID();
+        provisioner.stubFor(createFor(tenantId).willReturn(aResponse().withStatus(201)
+                .withBody("{\"resource_id\":\"once-" + tenantId + "\"}")));
+        String operationId = service.provision(request(tenantId, "enterprise", "")).get("operation_id").asText();
+
+        // As a crash in the middle of the step leaves the journal: the step running, the rest pending.
+        catalog.execute(PLATFORM_DB, "UPDATE operation_steps SET status = 'pending', finished_at = NULL"
+                + " WHERE operation_id = '" + operationId + "' AND position > (SELECT position FROM operation_steps"
+                + " WHERE operation_id = '" + operationId + "' AND name = 'provision-cloud-resources')",
+                "UPDATE operation_steps SET status = 'running', finished_at = NULL WHERE operation_id = '"
+                + operationId + "' AND name = 'provision-cloud-resources'",
+                "UPDATE operations SET status = 'running', finished_at = NULL WHERE operation_id = '" + operationId + "'");
+        JsonNode resumed = service.awaitOperation(operationId);
+
+        assertThat(resumed.get("status").asText()).as(resumed.toString()).isEqualTo("succeeded");
+        assertThat(step(resumed, "provision-cloud-resources", "status")).isEqualTo("done");
+        provisioner.verify(1, postRequestedFor(urlEqualTo("/resources"))
+                .withRequestBody(matchingJsonPath("$.tenant_id", equalTo(tenantId.toString()))));
+        assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("cloud").get("resource_id").asText())
+                .isEqualTo("once-" + tenantId);
     }
 
     @Test
