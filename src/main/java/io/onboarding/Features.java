@@ -2,6 +2,7 @@ package io.onboarding;
 
 import io.onboarding.api.ApiConfiguration;
 import io.onboarding.backup.BackupConfiguration;
+import io.onboarding.cloud.CloudConfiguration;
 import io.onboarding.events.EventsConfiguration;
 import io.onboarding.git.GitConfiguration;
 import io.onboarding.identity.IdentityConfiguration;
@@ -35,7 +36,7 @@ final class Features {
         return List.of(new SecretsConfiguration(), new MonitoringConfiguration(), new OperationConfiguration(),
                 new EventsConfiguration(), new TenantConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
-                new ApiConfiguration(), new GitConfiguration());
+                new CloudConfiguration(), new ApiConfiguration(), new GitConfiguration());
     }
 
     /** Before the configuration classes are processed: every {@code @BindToRegistry} bean is lazy. */

@@ -73,7 +73,8 @@ public final class PropertyLayers {
             "onboarding.smtp.enabled", "onboarding.smtp.host",
             "onboarding.grafana.enabled", "onboarding.grafana.url",
             "onboarding.prometheus.enabled", "onboarding.prometheus.url",
-            "onboarding.git.server.enabled", "onboarding.git.server-url");
+            "onboarding.git.server.enabled", "onboarding.git.server-url",
+            "onboarding.cloud-provisioner.enabled", "onboarding.cloud-provisioner.url");
 
     private static final String CONFIG_FILE = "config/application.properties";
 

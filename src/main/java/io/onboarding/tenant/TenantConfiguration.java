@@ -4,6 +4,7 @@ import static io.onboarding.platform.PostgresCluster.MAINTENANCE_DATABASE;
 
 import io.onboarding.backup.BackupLimits;
 import io.onboarding.git.GitRepositoryRecords;
+import io.onboarding.identity.AuthProviderSettings;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationLauncher;
 import io.onboarding.operation.OperationPipelines;
@@ -35,8 +36,9 @@ public class TenantConfiguration implements CamelConfiguration {
 
     @BindToRegistry("tenantOnboarding")
     public TenantOnboarding tenantOnboarding(DataSource controlPlane, TenantRepository tenants,
-            OperationJournal journal, OperationPipelines pipelines, OperationRunner runner, PlanCatalog catalog) {
-        return new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog);
+            OperationJournal journal, OperationPipelines pipelines, OperationRunner runner, PlanCatalog catalog,
+            AuthProviderSettings authProviders) {
+        return new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog, authProviders);
     }
 
     @BindToRegistry("tenantRequestValidator")

@@ -1,6 +1,7 @@
 package io.onboarding.tenant;
 
 import io.onboarding.api.ApiException;
+import io.onboarding.identity.AuthProviderSettings;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationPipelines;
 import io.onboarding.operation.OperationRunner;
@@ -28,15 +29,18 @@ public final class TenantOnboarding {
     private final OperationPipelines pipelines;
     private final OperationRunner runner;
     private final PlanCatalog catalog;
+    private final AuthProviderSettings authProviders;
     private final TransactionTemplate transaction;
 
     public TenantOnboarding(DataSource dataSource, TenantRepository tenants, OperationJournal journal,
-                            OperationPipelines pipelines, OperationRunner runner, PlanCatalog catalog) {
+                            OperationPipelines pipelines, OperationRunner runner, PlanCatalog catalog,
+                            AuthProviderSettings authProviders) {
         this.tenants = tenants;
         this.journal = journal;
         this.pipelines = pipelines;
         this.runner = runner;
         this.catalog = catalog;
+        this.authProviders = authProviders;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
@@ -65,6 +69,9 @@ public final class TenantOnboarding {
             UUID operationId = journal.firstOperation(tenantId, PROVISION)
                     .orElseThrow(() -> new IllegalStateException("tenant " + tenantId + " has no provisioning"));
             return new Accepted(tenantId, operationId, existing.status(), false);
+        }
+        if (request.authProviders() != null) {
+            authProviders.stage(tenantId, request.authProviders()); // a failure here rolls the tenant back
         }
         UUID operationId = UUID.randomUUID();
         journal.create(operationId, PROVISION, tenantId, pipelines.steps(PROVISION));

@@ -22,7 +22,7 @@ public final class TenantRepository implements TenantWarnings {
     private static final String COLUMNS = "tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
             + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"
             + " connection_limit, encoding, warnings, suspended_at, suspension_reason, created_at, updated_at,"
-            + " collation_name, collation_provider";
+            + " collation_name, collation_provider, cloud_resource_id";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
@@ -140,6 +140,12 @@ public final class TenantRepository implements TenantWarnings {
                 collation, provider, tenantId);
     }
 
+    /** The cloud provisioner's resource for the tenant: recorded when created, cleared when released. */
+    public void cloudResource(UUID tenantId, String resourceId) {
+        jdbc.update("UPDATE tenants SET cloud_resource_id = ?, updated_at = now() WHERE tenant_id = ?", resourceId,
+                tenantId);
+    }
+
     /** Which identity providers are enabled for the tenant, and since when. */
     public record AuthProviders(List<String> enabled, OffsetDateTime updatedAt) {
     }
@@ -228,7 +234,7 @@ public final class TenantRepository implements TenantWarnings {
                     Json.MAPPER.readValue(rs.getString("warnings"), STRINGS),
                     rs.getObject("suspended_at", OffsetDateTime.class), rs.getString("suspension_reason"),
                     rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
-                    rs.getString("collation_name"), rs.getString("collation_provider"));
+                    rs.getString("collation_name"), rs.getString("collation_provider"), rs.getString("cloud_resource_id"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("unreadable JSON column in tenants", e);
         }

@@ -1,10 +1,12 @@
 package io.onboarding.tenant;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiException.FieldError;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.backup.BackupLimits;
+import io.onboarding.identity.AuthProviderValidation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
 public final class TenantRequestValidator {
 
     private static final Set<String> FIELDS = Set.of("tenant_id", "tenant_name", "plan", "region",
-            "monitoring_level", "backup_policy", "admin_email");
+            "monitoring_level", "backup_policy", "admin_email", "auth_providers");
     private static final Set<String> BACKUP_FIELDS = Set.of("schedule", "retention_days", "backup_type",
             "encryption_level", "storage_location");
     private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{1,62}");
@@ -67,6 +69,7 @@ public final class TenantRequestValidator {
         }
         BackupPolicy defaults = plan == null ? null : catalog.plan(plan).backupPolicy();
         BackupPolicy backupPolicy = backupPolicy(body.get("backup_policy"), defaults, errors);
+        ObjectNode authProviders = authProviders(body.get("auth_providers"), errors);
 
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
@@ -74,7 +77,26 @@ public final class TenantRequestValidator {
         PlanCatalog.Plan chosen = catalog.plan(plan);
         return new TenantRequest(tenantId == null ? UUID.randomUUID() : tenantId, tenantName,
                 plan, region, monitoringLevel == null ? chosen.monitoringLevel() : monitoringLevel,
-                backupPolicy, adminEmail == null ? null : adminEmail.toLowerCase());
+                backupPolicy, adminEmail == null ? null : adminEmail.toLowerCase(), authProviders);
+    }
+
+    /** The PUT auth-providers body's rules, its problems named {@code auth_providers.<field>}; none given: null. */
+    private static ObjectNode authProviders(JsonNode node, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError("auth_providers", "must be an object"));
+            return null;
+        }
+        try {
+            ObjectNode config = AuthProviderValidation.validate(node);
+            return config.isEmpty() ? null : config;
+        } catch (ApiException invalid) {
+            invalid.details().forEach(detail ->
+                    errors.add(new FieldError("auth_providers." + detail.field(), detail.message())));
+            return null;
+        }
     }
 
     /** What PATCH may change; the rest of a tenant is fixed once it exists. */

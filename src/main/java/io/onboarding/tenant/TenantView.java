@@ -1,5 +1,6 @@
 package io.onboarding.tenant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.UUID;
 public record TenantView(UUID tenantId, String tenantName, String plan, String region, String status,
                          String monitoringLevel, BackupPolicy backupPolicy, Database database, List<Role> roles,
                          List<String> warnings, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-                         OffsetDateTime suspendedAt, String suspensionReason, Git git) {
+                         OffsetDateTime suspendedAt, String suspensionReason, Git git, Cloud cloud) {
 
     /** collation: as the plan configured it (en_US.UTF-8); collation_provider: libc or icu, as the cluster had it. */
     public record Database(String name, String host, Integer port, int connectionLimit, String encoding,
@@ -21,6 +22,10 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
 
     /** The tenant's Git repository; archived_at once a destroy archived it. */
     public record Git(String repositoryUrl, OffsetDateTime archivedAt) {
+    }
+
+    /** Enterprise tenants' cloud resource; resource_id is null until (or unless) one is provisioned. */
+    public record Cloud(@JsonInclude(JsonInclude.Include.ALWAYS) String resourceId) {
     }
 
     public static TenantView of(TenantRecord tenant) {
@@ -36,6 +41,7 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
                 new Database(tenant.databaseName(), tenant.databaseHost(), tenant.databasePort(),
                         tenant.connectionLimit(), tenant.encoding(), tenant.collation(), tenant.collationProvider()),
                 roles, tenant.warnings(), tenant.createdAt(), tenant.updatedAt(), tenant.suspendedAt(),
-                tenant.suspensionReason(), git);
+                tenant.suspensionReason(), git, "enterprise".equals(tenant.plan()) || tenant.cloudResourceId() != null
+                        ? new Cloud(tenant.cloudResourceId()) : null);
     }
 }

@@ -65,6 +65,8 @@ class CompensationTest {
                     Map.entry("grant-tenant-privileges", "pending"),
                     Map.entry("store-tenant-role-secrets", "pending"),
                     Map.entry("create-tenant-git-repository", "pending"),
+                    Map.entry("configure-auth-providers", "pending"),
+                    Map.entry("provision-cloud-resources", "pending"),
                     Map.entry("activate-tenant", "pending"),
                     Map.entry("configure-tenant-monitoring", "pending"),
                     Map.entry("schedule-tenant-backups", "pending"),

@@ -19,8 +19,8 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
     private static final List<String> PROVISION_CALLS = List.of("tenantApprovals.await", "tenantRoleProvisioner.create",
             "tenantDatabaseProvisioner.create", "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant",
-            "tenantRoleSecrets.store", "tenantGitRepositories.create", "tenantRepository.activate",
-            "tenantMonitoring.configure",
+            "tenantRoleSecrets.store", "tenantGitRepositories.create", "authProviderSettings.enable",
+            "cloudResources.provision", "tenantRepository.activate", "tenantMonitoring.configure",
             "backupSchedules.schedule", "userInvitations.inviteTenantAdmin", "tenantEvents.publish(tenant.provisioned)");
 
     @Override
@@ -43,6 +43,7 @@ class StepEngineRouteTest extends StepEngineTestSupport {
                 entry("create-tenant-roles", "done"), entry("create-tenant-database", "done"),
                 entry("migrate-tenant-schema", "done"), entry("grant-tenant-privileges", "done"),
                 entry("store-tenant-role-secrets", "done"), entry("create-tenant-git-repository", "done"),
+                entry("configure-auth-providers", "done"), entry("provision-cloud-resources", "done"),
                 entry("activate-tenant", "done"),
                 entry("configure-tenant-monitoring", "done"), entry("schedule-tenant-backups", "done"),
                 entry("invite-tenant-admin", "skipped"));
@@ -85,16 +86,20 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         assertThat(stubs.calls()).containsExactly("tenantApprovals.await",
                 "tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
                 "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant", "tenantRoleSecrets.store",
-                "tenantGitRepositories.create", "tenantRepository.activate",
-                "tenantGitRepositories.remove", "tenantRoleSecrets.delete", "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
-                "tenantRepository.markFailed", "tenantEvents.publish(tenant.provisioning_failed)");
+                "tenantGitRepositories.create", "authProviderSettings.enable", "cloudResources.provision",
+                "tenantRepository.activate",
+                "cloudResources.release", "authProviderSettings.delete", "tenantGitRepositories.remove",
+                "tenantRoleSecrets.delete", "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
+                "tenantRepository.markFailed", "authProviderSettings.discardStaged",
+                "tenantEvents.publish(tenant.provisioning_failed)");
         assertThat(failed.matches(5, TimeUnit.SECONDS)).isTrue();
         assertThat(journal.steps(operation)).containsExactly(
                 entry("await-approval", "compensated"),
                 entry("create-tenant-roles", "compensated"), entry("create-tenant-database", "compensated"),
                 entry("migrate-tenant-schema", "compensated"), entry("grant-tenant-privileges", "compensated"),
                 entry("store-tenant-role-secrets", "compensated"),
-                entry("create-tenant-git-repository", "compensated"), entry("activate-tenant", "compensated"),
+                entry("create-tenant-git-repository", "compensated"), entry("configure-auth-providers", "compensated"),
+                entry("provision-cloud-resources", "compensated"), entry("activate-tenant", "compensated"),
                 entry("configure-tenant-monitoring", "pending"), entry("schedule-tenant-backups", "pending"),
                 entry("invite-tenant-admin", "pending"));
         InMemoryStepJournal.Operation op = journal.operation(operation);
@@ -113,7 +118,8 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         assertThat(stubs.calls()).containsExactly("tenantApprovals.await",
                 "tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
                 "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
-                "tenantRepository.markFailed", "tenantEvents.publish(tenant.provisioning_failed)");
+                "tenantRepository.markFailed", "authProviderSettings.discardStaged",
+                "tenantEvents.publish(tenant.provisioning_failed)");
         assertThat(journal.operation(operation).compensated).isTrue();
     }
 
@@ -127,14 +133,14 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         // Monitoring and the schedule come back, newest first; the irreversible steps are left and named.
         assertThat(stubs.calls()).containsExactly("backupSteps.finalBackup", "backupSchedules.unschedule",
                 "tenantMonitoring.remove", "userInvitations.removeAll", "tenantGitRepositories.retire",
-                "tenantDatabaseProvisioner.dropAll",
+                "cloudResources.release", "tenantDatabaseProvisioner.dropAll",
                 "tenantMonitoring.configure", "backupSchedules.schedule", "backupSteps.discardDump",
                 "tenantLifecycle.destroyFailed");
         InMemoryStepJournal.Operation op = journal.operation(operation);
         assertThat(op.status).isEqualTo("failed");
         assertThat(op.compensated).isFalse();
         assertThat(op.error).isEqualTo("database is being accessed; not undone: drop-tenant-databases,"
-                + " archive-tenant-git-repository, remove-tenant-users");
+                + " release-cloud-resources, archive-tenant-git-repository, remove-tenant-users");
         assertThat(journal.steps(operation)).containsEntry("take-final-backup", "compensated")
                 .containsEntry("remove-tenant-monitoring", "compensated")
                 .containsEntry("unschedule-tenant-backups", "compensated")
@@ -217,7 +223,7 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
         assertThat(pipelines).containsOnlyKeys("provision-tenant", "update-tenant", "destroy-tenant", "suspend-tenant",
                 "resume-tenant");
-        assertThat(pipelines.get("provision-tenant")).hasSize(11).startsWith("await-approval", "create-tenant-roles")
+        assertThat(pipelines.get("provision-tenant")).hasSize(13).startsWith("await-approval", "create-tenant-roles")
                 .endsWith("invite-tenant-admin");
     }
 

@@ -25,7 +25,7 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
             "tenantSchemaMigrator", "tenantPrivilegeGranter", "tenantRoleSecrets", "tenantRepository",
             "tenantMonitoring", "backupSchedules", "userInvitations", "tenantEvents", "tenantLifecycle",
             "tenantSuspension", "backupSteps", "authProviderSettings", "backupKeys", "tenantApprovals",
-            "tenantGitRepositories");
+            "tenantGitRepositories", "cloudResources");
 
     final InMemoryStepJournal journal = new InMemoryStepJournal();
     final StubSteps stubs = new StubSteps();
@@ -76,7 +76,7 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
     UUID newTenant(String adminEmail) {
         UUID tenantId = UUID.randomUUID();
         tenants.put(tenantId, new TenantRecord(tenantId, "Acme", "standard", "eu-west-1", "basic", null, adminEmail,
-                "provisioning", null, null, null, null, 20, "UTF8", List.of(), null, null, null, null, null, null));
+                "provisioning", null, null, null, null, 20, "UTF8", List.of(), null, null, null, null, null, null, null));
         return tenantId;
     }
 

@@ -103,6 +103,10 @@ final class StubSteps {
         public StepOutcome schedule(StepContext context) throws Exception { return hit("schedule"); }
         public StepOutcome unschedule(StepContext context) throws Exception { return hit("unschedule"); }
         public StepOutcome removeTenantAdmin(StepContext context) throws Exception { return hit("removeTenantAdmin"); }
+        public StepOutcome enable(StepContext context) throws Exception { return hit("enable"); }
+        public StepOutcome provision(StepContext context) throws Exception { return hit("provision"); }
+        public StepOutcome release(StepContext context) throws Exception { return hit("release"); }
+        public void discardStaged(StepContext context) throws Exception { hit("discardStaged"); }
 
         /** Takes the TenantRecord, as the real one does: exercises StepContextConverters. */
         public StepOutcome inviteTenantAdmin(TenantRecord tenant) throws Exception {

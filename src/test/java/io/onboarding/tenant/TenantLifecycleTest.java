@@ -147,7 +147,8 @@ class TenantLifecycleTest {
         destroyed.get("steps").forEach(step -> steps.add(step.get("name").asText() + ":" + step.get("status").asText()));
         assertThat(steps).containsExactly("take-final-backup:done", "unschedule-tenant-backups:done",
                 "remove-tenant-monitoring:done", "remove-tenant-users:done",
-                "archive-tenant-git-repository:done", "drop-tenant-databases:done",
+                "archive-tenant-git-repository:done", "release-cloud-resources:skipped",
+                "drop-tenant-databases:done",
                 "drop-tenant-roles:done", "delete-tenant-secrets:done", "mark-tenant-destroyed:done");
         assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("status").asText()).isEqualTo("destroyed");
 

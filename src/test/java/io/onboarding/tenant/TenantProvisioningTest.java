@@ -67,7 +67,9 @@ class TenantProvisioningTest {
         });
         assertThat(steps).containsExactly("await-approval:skipped", "create-tenant-roles:done", "create-tenant-database:done",
                 "migrate-tenant-schema:done", "grant-tenant-privileges:done", "store-tenant-role-secrets:done",
-                "create-tenant-git-repository:done", "activate-tenant:done", "configure-tenant-monitoring:done", "schedule-tenant-backups:done",
+                "create-tenant-git-repository:done", "configure-auth-providers:skipped",
+                "provision-cloud-resources:skipped", "activate-tenant:done", "configure-tenant-monitoring:done",
+                "schedule-tenant-backups:done",
                 "invite-tenant-admin:skipped");
 
         JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
