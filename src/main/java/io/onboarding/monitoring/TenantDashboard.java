@@ -3,6 +3,7 @@ package io.onboarding.monitoring;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.api.Json;
+import io.onboarding.tenant.PlanCatalog;
 import io.onboarding.tenant.TenantRecord;
 import java.util.UUID;
 
@@ -23,7 +24,7 @@ final class TenantDashboard {
         dashboard.putNull("id");
         dashboard.put("uid", uid(tenant.tenantId()));
         dashboard.put("title", "Tenant " + tenant.tenantName());
-        dashboard.putArray("tags").add("tenant").add(tenant.plan());
+        dashboard.putArray("tags").add("tenant").add(tenant.plan()).add(tenant.monitoringLevel());
         dashboard.put("timezone", "utc");
         dashboard.put("schemaVersion", 39);
         dashboard.put("refresh", "30s");
@@ -31,14 +32,20 @@ final class TenantDashboard {
         panel(panels, 1, 0, "Database connections vs limit", "short",
                 "onboarding_tenant_database_connections{" + selector + "}", "connections",
                 "onboarding_tenant_database_connection_limit{" + selector + "}", "limit");
-        panel(panels, 2, 12, "Error rate (5xx)", "percentunit",
-                "sum(rate(http_requests_total{" + selector + ",status=~\"5..\"}[5m])) / sum(rate(http_requests_total{"
-                        + selector + "}[5m]))", "5xx ratio", null, null);
-        panel(panels, 3, 0, "Average latency", "s",
-                "sum(rate(http_request_duration_seconds_sum{" + selector + "}[5m])) / sum(rate("
-                        + "http_request_duration_seconds_count{" + selector + "}[5m]))", "latency", null, null);
-        panel(panels, 4, 12, "Last backup succeeded", "bool",
+        panel(panels, 2, 12, "Last backup succeeded", "bool",
                 "backup_job_success{database=\"" + tenant.databaseName() + "\"}", "backup", null, null);
+        // What the monitoring level watches, as its alert rules do: standard adds errors, enterprise latency.
+        int level = PlanCatalog.MONITORING_LEVELS.indexOf(tenant.monitoringLevel());
+        if (level >= 1) {
+            panel(panels, 3, 0, "Error rate (5xx)", "percentunit",
+                    "sum(rate(http_requests_total{" + selector + ",status=~\"5..\"}[5m])) / sum(rate(http_requests_total{"
+                            + selector + "}[5m]))", "5xx ratio", null, null);
+        }
+        if (level >= 2) {
+            panel(panels, 4, 12, "Average latency", "s",
+                    "sum(rate(http_request_duration_seconds_sum{" + selector + "}[5m])) / sum(rate("
+                            + "http_request_duration_seconds_count{" + selector + "}[5m]))", "latency", null, null);
+        }
         return dashboard;
     }
 

@@ -57,6 +57,17 @@ public final class TenantMonitoring {
         apply(tenant);
     }
 
+    /** At start-up: the fleet's own rules (a failed backup of any tenant), whatever each tenant's step did. */
+    public void writeFleetRules() throws IOException {
+        writeAtomically(rulesDir.resolve("onboarding-backups.yml"), AlertRules.backups());
+        try {
+            reloadPrometheus();
+        } catch (RuntimeException e) {
+            LOG.warn("Prometheus not reloaded after writing the fleet rules (it reads them at its next reload): {}",
+                    e.getMessage());
+        }
+    }
+
     /** Runs on a timer: tenants whose monitoring failed to set up get another try. */
     public void retryWarned() {
         for (TenantRecord tenant : tenants.activeWithWarning(TOPIC)) {

@@ -100,8 +100,8 @@ public final class TenantLifecycle {
     }
 
     /** Step {@code mark-tenant-destroyed}. */
-    public void destroyed(UUID tenantId) {
-        tenants.setStatus(tenantId, "destroyed");
+    public void destroyed(StepContext context) {
+        tenants.destroyed(context.tenantId(), UUID.fromString(context.parameter("backup_id")));
     }
 
     /**

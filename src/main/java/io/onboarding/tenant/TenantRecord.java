@@ -10,5 +10,6 @@ public record TenantRecord(UUID tenantId, String tenantName, String plan, String
                            String databaseName, String databaseHost, Integer databasePort, int connectionLimit,
                            String encoding, List<String> warnings, OffsetDateTime suspendedAt,
                            String suspensionReason, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-                           String collation, String collationProvider, String cloudResourceId) {
+                           String collation, String collationProvider, String cloudResourceId,
+                           OffsetDateTime destroyedAt, UUID finalBackupId) {
 }

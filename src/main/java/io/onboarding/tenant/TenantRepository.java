@@ -22,7 +22,7 @@ public final class TenantRepository implements TenantWarnings {
     private static final String COLUMNS = "tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
             + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"
             + " connection_limit, encoding, warnings, suspended_at, suspension_reason, created_at, updated_at,"
-            + " collation_name, collation_provider, cloud_resource_id";
+            + " collation_name, collation_provider, cloud_resource_id, destroyed_at, final_backup_id";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
@@ -204,6 +204,13 @@ public final class TenantRepository implements TenantWarnings {
                 to, tenantId, from) == 1;
     }
 
+    /** The last destroy step: status destroyed, when, and the final backup if one was taken. */
+    public void destroyed(UUID tenantId, UUID finalBackupId) {
+        jdbc.update("UPDATE tenants SET status = 'destroyed', destroyed_at = now(), updated_at = now(),"
+                + " final_backup_id = (SELECT backup_id FROM backups WHERE backup_id = ? AND status = 'succeeded')"
+                + " WHERE tenant_id = ?", finalBackupId, tenantId);
+    }
+
     public void setStatus(UUID tenantId, String status) {
         jdbc.update("UPDATE tenants SET status = ?, updated_at = now() WHERE tenant_id = ?", status, tenantId);
     }
@@ -234,7 +241,8 @@ public final class TenantRepository implements TenantWarnings {
                     Json.MAPPER.readValue(rs.getString("warnings"), STRINGS),
                     rs.getObject("suspended_at", OffsetDateTime.class), rs.getString("suspension_reason"),
                     rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
-                    rs.getString("collation_name"), rs.getString("collation_provider"), rs.getString("cloud_resource_id"));
+                    rs.getString("collation_name"), rs.getString("collation_provider"), rs.getString("cloud_resource_id"),
+                    rs.getObject("destroyed_at", OffsetDateTime.class), rs.getObject("final_backup_id", UUID.class));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("unreadable JSON column in tenants", e);
         }

@@ -1,6 +1,8 @@
 package io.onboarding.tenant;
 
 import io.onboarding.secrets.SecretStore;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
@@ -20,12 +22,24 @@ public final class TenantRoleSecrets {
         this.port = port;
     }
 
+    /** What each role is for, as the design describes it (also in its secret). */
+    private static final Map<TenantRole, String> DESCRIPTIONS = Map.of(
+            TenantRole.TENANT_ADMIN, "owns the tenant's schema and every object in it",
+            TenantRole.APPLICATION_MANAGER, "reads and writes applications, resources and deployments",
+            TenantRole.DEVELOPER, "reads applications, resources and deployments; records user activity",
+            TenantRole.AUDITOR, "reads everything, changes nothing");
+
+    /** The design's fields (tenant_id, database, role, description, created_at) and where to connect. */
     public void store(TenantRecord tenant) {
+        String createdAt = OffsetDateTime.now(ZoneOffset.UTC).toString();
         for (TenantRole role : TenantRole.values()) {
             secrets.put(path(tenant.tenantId(), role), Map.of(
-                    "role", role.apiName(),
-                    "name", TenantNaming.roleName(tenant.tenantId(), role),
+                    "tenant_id", tenant.tenantId().toString(),
                     "database", tenant.databaseName(),
+                    "role", role.apiName(),
+                    "description", DESCRIPTIONS.get(role),
+                    "created_at", createdAt,
+                    "name", TenantNaming.roleName(tenant.tenantId(), role),
                     "host", host,
                     "port", Integer.toString(port),
                     "login", "false"));

@@ -10,7 +10,8 @@ import java.util.UUID;
 public record TenantView(UUID tenantId, String tenantName, String plan, String region, String status,
                          String monitoringLevel, BackupPolicy backupPolicy, Database database, List<Role> roles,
                          List<String> warnings, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-                         OffsetDateTime suspendedAt, String suspensionReason, Git git, Cloud cloud) {
+                         OffsetDateTime suspendedAt, String suspensionReason, Git git, Cloud cloud,
+                         OffsetDateTime destroyedAt, UUID finalBackupId) {
 
     /** collation: as the plan configured it (en_US.UTF-8); collation_provider: libc or icu, as the cluster had it. */
     public record Database(String name, String host, Integer port, int connectionLimit, String encoding,
@@ -42,6 +43,6 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
                         tenant.connectionLimit(), tenant.encoding(), tenant.collation(), tenant.collationProvider()),
                 roles, tenant.warnings(), tenant.createdAt(), tenant.updatedAt(), tenant.suspendedAt(),
                 tenant.suspensionReason(), git, "enterprise".equals(tenant.plan()) || tenant.cloudResourceId() != null
-                        ? new Cloud(tenant.cloudResourceId()) : null);
+                        ? new Cloud(tenant.cloudResourceId()) : null, tenant.destroyedAt(), tenant.finalBackupId());
     }
 }

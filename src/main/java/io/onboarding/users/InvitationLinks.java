@@ -62,8 +62,9 @@ public final class InvitationLinks {
         database.put("name", tenant.databaseName());
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("database", database);
-        response.put("username", stored.get("username"));
-        response.put("password", stored.get("password"));
+        // Secrets written by an earlier release used username/password.
+        response.put("username", stored.getOrDefault("database_user", stored.get("username")));
+        response.put("password", stored.getOrDefault("database_password", stored.get("password")));
         return response;
     }
 

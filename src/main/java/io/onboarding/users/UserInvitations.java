@@ -72,7 +72,7 @@ public final class UserInvitations {
         sql(() -> roles.createLogin(tenantId, login, request.role(), password, connectionLimit));
         UUID mail = null;
         try {
-            secrets.put(credentialsPath(user), credentials(tenant, login, password));
+            secrets.put(credentialsPath(user), credentials(tenant, user, password));
             String token = Credentials.token();
             OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
             mail = outbox.prepare(user.email(), "Your access to " + tenant.tenantName(),
@@ -146,7 +146,7 @@ public final class UserInvitations {
         Map<String, String> previous;
         try {
             previous = secrets.get(credentialsPath(user)).orElse(null);
-            secrets.put(credentialsPath(user), credentials(tenant, user.databaseUser(), password));
+            secrets.put(credentialsPath(user), credentials(tenant, user, password));
         } catch (RuntimeException e) {
             throw unavailableIfSecretStore(e);
         }
@@ -202,8 +202,11 @@ public final class UserInvitations {
         return e;
     }
 
-    private static Map<String, String> credentials(TenantRecord tenant, String login, String password) {
-        return Map.of("username", login, "password", password, "database", tenant.databaseName(),
+    /** The design's fields (database_user, database_password, tenant_id, email, role, created_at) and where to connect. */
+    private static Map<String, String> credentials(TenantRecord tenant, TenantUser user, String password) {
+        return Map.of("database_user", user.databaseUser(), "database_password", password,
+                "tenant_id", tenant.tenantId().toString(), "email", user.email(), "role", user.role(),
+                "created_at", OffsetDateTime.now(ZoneOffset.UTC).toString(), "database", tenant.databaseName(),
                 "host", String.valueOf(tenant.databaseHost()), "port", String.valueOf(tenant.databasePort()));
     }
 

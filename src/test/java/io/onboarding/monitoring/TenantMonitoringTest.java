@@ -111,16 +111,20 @@ class TenantMonitoringTest {
 
     @Test
     void ruleFilesPassPromtoolAndOnlyEnterpriseHasTheSlaRule() throws Exception {
-        for (UUID tenant : List.of(basic, enterprise)) {
-            Process check = new ProcessBuilder("promtool", "check", "rules", rules(tenant).toString())
+        Path fleet = prometheusDir.resolve("rules/onboarding-backups.yml");
+        for (Path file : List.of(rules(basic), rules(enterprise), fleet)) {
+            Process check = new ProcessBuilder("promtool", "check", "rules", file.toString())
                     .redirectErrorStream(true).start();
             String output = new String(check.getInputStream().readAllBytes());
             assertThat(check.waitFor()).as(output).isZero();
         }
-        assertThat(Files.readString(rules(basic))).doesNotContain("TenantSLABreach")
-                .contains("TenantHighErrorRate", "TenantDatabaseConnectionsHigh", "TenantBackupFailed");
+        // The monitoring level decides: basic watches connections, enterprise adds errors and latency.
+        assertThat(Files.readString(rules(basic))).contains("TenantDatabaseConnectionsHigh")
+                .doesNotContain("TenantSLABreach", "TenantHighErrorRate", "TenantBackupFailed");
         String enterpriseRules = Files.readString(rules(enterprise));
-        assertThat(enterpriseRules).contains("TenantSLABreach", "sla: \"true\"", "> 0.5");
+        assertThat(enterpriseRules).contains("TenantHighErrorRate", "TenantSLABreach", "sla: \"true\"", "> 0.5");
+        // A failed backup is one rule for the whole fleet, there whatever a tenant's monitoring step did.
+        assertThat(Files.readString(fleet)).contains("TenantBackupFailed", "backup_job_success == 0", "service: backup");
         JsonNode targets = JSON.readTree(prometheusDir.resolve("targets/tenant-" + enterprise + ".json").toFile());
         assertThat(targets.get(0).get("labels").get("tenant_id").asText()).isEqualTo(enterprise.toString());
         assertThat(targets.get(0).get("labels").get("tier").asText()).isEqualTo("enterprise");

@@ -71,6 +71,14 @@ class TenantLifecycleTest {
         assertThat(api.patch("/api/v1/tenants/" + tenantId, "{\"backup_policy\":{\"schedule\":\"nope\"}}").body()
                 .get("error").get("details").get(0).get("field").asText()).isEqualTo("backup_policy.schedule");
         assertThat(api.patch("/api/v1/tenants/" + UUID.randomUUID(), "{\"plan\":\"free\"}").status()).isEqualTo(404);
+
+        // The monitoring level alone decides the rules: basic has no error-rate rule, standard has.
+        UUID other = service.activeTenant("free", null);
+        Path otherRules = prometheusDir.resolve("rules/tenant-" + other + ".yml");
+        assertThat(Files.readString(otherRules)).doesNotContain("TenantHighErrorRate");
+        assertThat(await202(api.patch("/api/v1/tenants/" + other, "{\"monitoring_level\":\"standard\"}"))
+                .get("status").asText()).isEqualTo("succeeded");
+        assertThat(Files.readString(otherRules)).contains("TenantHighErrorRate").doesNotContain("TenantSLABreach");
     }
 
     @Test
@@ -150,7 +158,11 @@ class TenantLifecycleTest {
                 "archive-tenant-git-repository:done", "release-cloud-resources:skipped",
                 "drop-tenant-databases:done",
                 "drop-tenant-roles:done", "delete-tenant-secrets:done", "mark-tenant-destroyed:done");
-        assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("status").asText()).isEqualTo("destroyed");
+        JsonNode gone = api.get("/api/v1/tenants/" + tenantId).body();
+        assertThat(gone.get("status").asText()).isEqualTo("destroyed");
+        assertThat(gone.get("destroyed_at").isTextual()).isTrue();
+        assertThat(gone.get("final_backup_id").asText()).isEqualTo(catalog.platform(
+                "SELECT backup_id::text FROM backups WHERE tenant_id = ? AND kind = 'final'", tenantId).get(0));
 
         assertThat(catalog.databaseExists(database)).isFalse();
         assertThat(catalog.value("postgres", "SELECT count(*) FROM pg_roles WHERE shobj_description(oid, 'pg_authid') = ?",

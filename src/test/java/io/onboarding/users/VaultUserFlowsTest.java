@@ -10,6 +10,7 @@ import io.onboarding.support.FakeVault;
 import io.onboarding.support.LogCapture;
 import io.onboarding.support.Mailbox;
 import io.onboarding.support.RunningService;
+import io.onboarding.tenant.TenantNaming;
 import io.onboarding.tenant.TenantRole;
 import java.sql.Connection;
 import java.util.HashMap;
@@ -64,7 +65,11 @@ class VaultUserFlowsTest {
         UUID tenantId = service.activeTenant("standard", null);
         for (TenantRole role : TenantRole.values()) {
             Map<String, Object> secret = vault.latest("tenant-roles/" + tenantId + "/" + role.apiName());
-            assertThat(secret).as(role.apiName()).isNotNull().containsEntry("login", "false");
+            assertThat(secret).as(role.apiName()).isNotNull().containsEntry("login", "false")
+                    // the design's fields
+                    .containsEntry("tenant_id", tenantId.toString()).containsEntry("role", role.apiName())
+                    .containsEntry("database", TenantNaming.databaseName(tenantId))
+                    .containsKeys("description", "created_at");
         }
 
         String email = email("vaulted");
@@ -74,14 +79,17 @@ class VaultUserFlowsTest {
         String userId = invited.body().get("user_id").asText();
         String login = invited.body().get("database_user").asText();
         String path = "tenant-users/" + tenantId + "/" + login;
-        assertThat(vault.latest(path)).containsEntry("username", login).containsKey("password");
+        // The design's fields.
+        assertThat(vault.latest(path)).containsEntry("database_user", login).containsKey("database_password")
+                .containsEntry("tenant_id", tenantId.toString()).containsEntry("email", email)
+                .containsEntry("role", "developer").containsKey("created_at");
         assertThat(catalog.platform("SELECT count(*) FROM secrets")).as("nothing in the local store")
                 .containsExactly("0");
 
         String link = mailbox.awaitLink(email).replace("http://onboarding.test", "http://localhost:" + service.port());
         JsonNode credentials = api.postUrl(link + "/accept").body();
         io.onboarding.support.SecretsSeen.record(credentials.get("password").asText());
-        assertThat(credentials.get("password").asText()).isEqualTo(vault.latest(path).get("password"));
+        assertThat(credentials.get("password").asText()).isEqualTo(vault.latest(path).get("database_password"));
         catalog.login(credentials.get("database").get("name").asText(), login,
                 credentials.get("password").asText()).close();
 
@@ -91,7 +99,7 @@ class VaultUserFlowsTest {
         assertThatThrownBy(() -> catalog.login(credentials.get("database").get("name").asText(), login,
                 credentials.get("password").asText()).close()).hasMessageContaining("password authentication failed");
         try (Connection connection = catalog.login(credentials.get("database").get("name").asText(), login,
-                (String) vault.latest(path).get("password"))) {
+                (String) vault.latest(path).get("database_password"))) {
             assertThat(connection.isValid(2)).isTrue();
         }
 
