@@ -85,8 +85,8 @@ public class BackupConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("backupSchedules")
-    public BackupSchedules backupSchedules(CamelContext camel, TenantRepository tenants) {
-        return new BackupSchedules(camel, tenants);
+    public BackupSchedules backupSchedules(CamelContext camel, TenantRepository tenants, BackupLimits limits) {
+        return new BackupSchedules(camel, tenants, limits);
     }
 
     @Override

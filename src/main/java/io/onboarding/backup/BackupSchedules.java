@@ -35,10 +35,12 @@ public final class BackupSchedules {
 
     private final CamelContext camel;
     private final TenantRepository tenants;
+    private final BackupLimits limits;
 
-    public BackupSchedules(CamelContext camel, TenantRepository tenants) {
+    public BackupSchedules(CamelContext camel, TenantRepository tenants, BackupLimits limits) {
         this.camel = camel;
         this.tenants = tenants;
+        this.limits = limits;
     }
 
     /** Step {@code schedule-tenant-backups} (a {@code step-warns}: a failure is the tenant's warning). */
@@ -69,8 +71,11 @@ public final class BackupSchedules {
 
     /** (Re)creates the tenant's job and trigger from its backup policy; an identical trigger is kept. */
     public synchronized void scheduleTenant(TenantRecord tenant) throws SchedulerException {
-        // Checked again here: a policy stored before the strict grammar existed must not get through.
-        String cron = CronSchedules.toQuartz(tenant.backupPolicy().schedule()).orElseThrow(InvalidSchedule::new);
+        // Checked again here, interval included: a policy stored before the strict grammar and the
+        // minimum interval existed (or a plan default) must not get through.
+        CronSchedules.Checked checked = CronSchedules.check(tenant.backupPolicy().schedule(),
+                limits.minScheduleInterval());
+        String cron = checked.quartz().orElseThrow(() -> new InvalidSchedule(checked.problem()));
         Scheduler scheduler = scheduler();
         String name = tenant.tenantId().toString();
         TriggerKey triggerKey = TriggerKey.triggerKey(name, GROUP);
@@ -105,8 +110,8 @@ public final class BackupSchedules {
 
     /** The stored schedule fails the grammar; the message deliberately does not quote it. */
     private static final class InvalidSchedule extends IllegalStateException {
-        InvalidSchedule() {
-            super("backup_policy.schedule is not a valid cron expression");
+        InvalidSchedule(String problem) {
+            super("backup_policy.schedule " + problem);
         }
     }
 }

@@ -51,6 +51,7 @@ final class CsvRecords {
                         return null;
                     }
                     row = rows.next();
+                    reader.recordDone();
                 } catch (UncheckedIOException | IllegalStateException e) {
                     // Past a malformed or overlong record the columns can't be trusted: report once, stop.
                     done = true;

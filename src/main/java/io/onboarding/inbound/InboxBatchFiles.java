@@ -133,6 +133,16 @@ public final class InboxBatchFiles {
         }
     }
 
+    /** After the file was handled: into .done/ (the service moves it, so no link in the inbox is followed). */
+    public void moveDone(Exchange exchange) throws IOException {
+        outputs.move(name(exchange), ".done");
+    }
+
+    /** After the file could not be handled: into .failed/, beside its reason. */
+    public void moveFailed(Exchange exchange) throws IOException {
+        outputs.move(name(exchange), ".failed");
+    }
+
     /** Called for a file whose content was processed before: it is moved to .done/ untouched. */
     public void duplicate(Exchange exchange) {
         LOG.info("Inbox file {} has the content of a file already processed; not processed again", name(exchange));

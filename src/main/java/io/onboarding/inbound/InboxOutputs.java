@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -55,6 +56,17 @@ final class InboxOutputs {
         }
     }
 
+    /**
+     * Moves a dropped file (or link: the entry itself, never what it points to) into the inbox's
+     * {@code directory} (.done or .failed), renaming relative to the opened directories.
+     */
+    void move(String fileName, String directory) throws IOException {
+        try (SecureDirectoryStream<Path> root = openInbox();
+             SecureDirectoryStream<Path> target = directory(root, directory)) {
+            root.move(Path.of(fileName), target, Path.of(fileName));
+        }
+    }
+
     private SecureDirectoryStream<Path> openInbox() throws IOException {
         DirectoryStream<Path> stream = Files.newDirectoryStream(inbox);
         if (stream instanceof SecureDirectoryStream<Path> secure) {
@@ -75,7 +87,23 @@ final class InboxOutputs {
         try {
             return root.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new IOException(inbox.resolve(name) + " is not a directory (a link?): nothing is written there");
+            if (!isLink(root, name)) {
+                throw new IOException(inbox.resolve(name) + " is not a directory: nothing is written there");
+            }
+        }
+        // A link planted where our directory belongs: the link goes (never what it points to).
+        root.deleteFile(Path.of(name));
+        Files.createDirectory(inbox.resolve(name), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString(WORK.equals(name) ? "rwx------" : "rwxr-xr-x")));
+        return root.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static boolean isLink(SecureDirectoryStream<Path> root, String name) {
+        try {
+            return root.getFileAttributeView(Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes().isSymbolicLink();
+        } catch (IOException e) {
+            return false;
         }
     }
 

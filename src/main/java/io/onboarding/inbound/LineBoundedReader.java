@@ -6,7 +6,9 @@ import java.io.Reader;
 
 /**
  * Refuses a physical line longer than a limit (in UTF-8 bytes) before it is held in memory: the
- * chars up to the limit are handed out, and the read that would go past it fails.
+ * chars up to the limit are handed out, and the read that would go past it fails. A record may span
+ * lines (a quoted CSV cell with newlines), so what is read since {@link #recordDone()} is bounded too,
+ * with room for the parser's read-ahead.
  */
 final class LineBoundedReader extends FilterReader {
 
@@ -20,9 +22,13 @@ final class LineBoundedReader extends FilterReader {
         }
     }
 
+    /** What a parser may read past the end of the record it hands out (commons-csv buffers 8 K chars). */
+    private static final int READ_AHEAD_BYTES = 3 * 8192;
+
     private final int maxBytes;
     private long line = 1;
     private int lineBytes;
+    private long recordBytes;
     private boolean over;
 
     LineBoundedReader(Reader in, int maxBytes) {
@@ -45,13 +51,15 @@ final class LineBoundedReader extends FilterReader {
         int n = in.read(buffer, offset, length);
         for (int i = 0; i < n; i++) {
             char c = buffer[offset + i];
+            int bytes = c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+            recordBytes += bytes;
             if (c == '\n') {
                 line++;
                 lineBytes = 0;
-                continue;
+            } else {
+                lineBytes += bytes;
             }
-            lineBytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
-            if (lineBytes > maxBytes) {
+            if (lineBytes > maxBytes || recordBytes > (long) maxBytes + READ_AHEAD_BYTES) {
                 over = true;
                 if (i == 0) {
                     throw new LineTooLong(line);
@@ -60,5 +68,10 @@ final class LineBoundedReader extends FilterReader {
             }
         }
         return n;
+    }
+
+    /** A record was handed out: the next one is counted from here. */
+    void recordDone() {
+        recordBytes = 0;
     }
 }

@@ -286,6 +286,32 @@ class InboxBatchFilesTest {
     }
 
     @Test
+    void linksPlantedAtDoneAndFailedAreReplacedNotFollowed() throws Exception {
+        Path elsewhere = Files.createTempDirectory("elsewhere");
+        for (String directory : List.of(".done", ".failed")) {
+            Path real = inbox.resolve(directory);
+            if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+                Files.move(real, inbox.resolve(directory + "-kept-" + unique()));
+            }
+            Files.createSymbolicLink(real, elsewhere);
+        }
+        String handled = "done-link-" + unique() + ".ndjson";
+        String unreadable = "failed-link-" + unique() + ".json";
+        Files.writeString(inbox.resolve(handled), "{\"tenant_name\":\"Linked " + unique()
+                + "\",\"plan\":\"gold\",\"region\":\"local\"}\n");
+        Files.writeString(inbox.resolve(unreadable), "\"just a string\"");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(inbox.resolve(".done").resolve(handled),
+                LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(inbox.resolve(".failed").resolve(unreadable),
+                LinkOption.NOFOLLOW_LINKS));
+        assertThat(Files.isSymbolicLink(inbox.resolve(".done"))).isFalse();
+        assertThat(Files.isSymbolicLink(inbox.resolve(".failed"))).isFalse();
+        try (var written = Files.list(elsewhere)) {
+            assertThat(written).as("nothing written through the planted links").isEmpty();
+        }
+    }
+
+    @Test
     void parserErrorsTellThePositionButNeverTheContent() throws Exception {
         String marker = "MARKER" + unique();
         String unreadable = "unparsable-" + unique() + ".json";
@@ -343,6 +369,14 @@ class InboxBatchFilesTest {
         List<JsonNode> csvReport = report(csvFile);
         assertThat(Files.size(inbox.resolve(".results").resolve(csvFile + ".result.ndjson"))).isLessThan(2 * 1024);
         assertThat(csvReport.get(0).get("error").toString()).contains("line 2 is longer than " + MAX_RECORD_BYTES);
+        // A quoted cell may span lines, each under the limit: the record as a whole is bounded too.
+        String spanning = "spanning-" + unique() + ".csv";
+        Files.writeString(inbox.resolve(spanning), "tenant_name,plan,region\n\"" + ("z".repeat(60_000) + "\n").repeat(10)
+                + "\",free,local\n");
+        List<JsonNode> spanningReport = report(spanning);
+        assertThat(Files.size(inbox.resolve(".results").resolve(spanning + ".result.ndjson"))).isLessThan(2 * 1024);
+        assertThat(spanningReport).hasSize(1);
+        assertThat(spanningReport.get(0).get("error").toString()).contains("is longer than " + MAX_RECORD_BYTES);
     }
 
     @Test
