@@ -33,6 +33,7 @@ class CloudResourcesTest {
 
     private static final String PLATFORM_DB = "platform_cloud_test";
     private static WireMockServer provisioner;
+    private static java.nio.file.Path gitRoot;
     private static RunningService service;
     private static ApiClient api;
     private static Catalog catalog;
@@ -41,9 +42,11 @@ class CloudResourcesTest {
     static void start() throws Exception {
         provisioner = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         provisioner.start();
+        gitRoot = java.nio.file.Files.createTempDirectory("cloud-test-git");
         service = RunningService.start(PLATFORM_DB, Map.of(
                 "onboarding.cloud-provisioner.url", "http://127.0.0.1:" + provisioner.port() + "/resources",
-                "onboarding.cloud-provisioner.retry-delay-ms", "50"));
+                "onboarding.cloud-provisioner.retry-delay-ms", "50",
+                "onboarding.git-root", gitRoot.toString()));
         api = service.api();
         catalog = service.catalog();
     }
@@ -161,6 +164,9 @@ class CloudResourcesTest {
         assertThat(operation.get("error").asText()).contains("400").contains("quota exceeded");
         assertThat(step(operation, "provision-cloud-resources", "status")).isEqualTo("compensated");
         assertThat(step(operation, "configure-auth-providers", "status")).isEqualTo("compensated");
+        assertThat(step(operation, "create-tenant-git-repository", "status")).isEqualTo("compensated");
+        assertThat(gitRoot.resolve(io.onboarding.git.GitNaming.repositoryName(tenantId) + ".git"))
+                .as("no repository left").doesNotExist();
         provisioner.verify(1, postRequestedFor(urlEqualTo("/resources"))
                 .withRequestBody(matchingJsonPath("$.tenant_id", equalTo(tenantId.toString()))));
         assertThat(catalog.databaseExists(TenantNaming.databaseName(tenantId))).isFalse();

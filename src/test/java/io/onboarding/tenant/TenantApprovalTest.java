@@ -117,4 +117,22 @@ class TenantApprovalTest {
         assertThat(operation.get("status").asText()).isEqualTo("succeeded");
         assertThat(operation.get("steps").get(0).get("status").asText()).isEqualTo("skipped");
     }
+
+    @Test
+    void anOnboardingNotApprovedInTimeIsRejected() throws Exception {
+        try (RunningService timed = RunningService.start("platform_approval_timeout_test",
+                Map.of("onboarding.approval.plans", "enterprise", "onboarding.approval.timeout", "PT2S"))) {
+            UUID tenantId = UUID.randomUUID();
+            ApiClient.Response accepted = timed.api().post("/api/v1/tenants", """
+                    {"tenant_id":"%s","tenant_name":"Late %s","plan":"enterprise","region":"local"}"""
+                    .formatted(tenantId, tenantId.toString().substring(0, 8)));
+            assertThat(accepted.status()).isEqualTo(202);
+            // The recovery pass (every second in tests) finds it past its time and rejects it.
+            JsonNode failed = await().atMost(Duration.ofSeconds(60)).until(() -> timed.api()
+                    .get("/api/v1/operations/" + accepted.body().get("operation_id").asText()).body(),
+                    operation -> operation.get("status").asText().equals("failed"));
+            assertThat(failed.get("error").asText()).contains("not approved within PT2S");
+            assertThat(catalog.databaseExists(TenantNaming.databaseName(tenantId))).isFalse();
+        }
+    }
 }
