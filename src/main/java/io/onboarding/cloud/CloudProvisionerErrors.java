@@ -23,12 +23,4 @@ public final class CloudProvisionerErrors {
         return false;
     }
 
-    /** The innermost message: what the network or the provisioner said. */
-    static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    }
 }

@@ -1,12 +1,12 @@
 package io.onboarding.cloud;
 
+import io.onboarding.platform.Failures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.api.Json;
 import io.onboarding.operation.StepOutcome;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -108,6 +108,6 @@ public final class CloudResources {
             return new IllegalStateException(doing + ": the cloud provisioner answered " + http.getStatusCode()
                     + (body.isEmpty() ? "" : " " + body.substring(0, Math.min(body.length(), MAX_ERROR_CHARS))));
         }
-        return new IllegalStateException(doing + ": " + CloudProvisionerErrors.describe(cause));
+        return new IllegalStateException(doing + ": " + Failures.innermost(cause));
     }
 }

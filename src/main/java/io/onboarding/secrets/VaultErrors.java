@@ -29,12 +29,4 @@ public final class VaultErrors {
         return false;
     }
 
-    /** The innermost message: what Vault (or the network) said. */
-    static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    }
 }

@@ -1,5 +1,6 @@
 package io.onboarding.secrets;
 
+import io.onboarding.platform.Failures;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,9 +64,9 @@ public final class VaultSecretStore implements SecretStore {
             if (e.getMessage() != null && e.getMessage().contains("check-and-set")) {
                 return false;
             }
-            throw new SecretStoreUnavailable("Vault failed on " + path + ": " + VaultErrors.describe(e), e);
+            throw new SecretStoreUnavailable("Vault failed on " + path + ": " + Failures.innermost(e), e);
         } catch (RuntimeException e) {
-            throw new SecretStoreUnavailable("Vault failed on " + path + ": " + VaultErrors.describe(e), e);
+            throw new SecretStoreUnavailable("Vault failed on " + path + ": " + Failures.innermost(e), e);
         }
     }
 
@@ -86,7 +87,7 @@ public final class VaultSecretStore implements SecretStore {
             self = vault.read("auth/token/lookup-self");
         } catch (RuntimeException e) {
             throw new IllegalStateException("Vault at VAULT_ADDR rejected VAULT_TOKEN or cannot be reached: "
-                    + VaultErrors.describe(e), e);
+                    + Failures.innermost(e), e);
         }
         if (self == null) {
             throw new IllegalStateException("Vault at VAULT_ADDR did not answer auth/token/lookup-self");
@@ -97,7 +98,7 @@ public final class VaultSecretStore implements SecretStore {
         try {
             return template.requestBodyAndHeader(route, body, PATH_HEADER, path);
         } catch (CamelExecutionException e) {
-            throw new SecretStoreUnavailable("Vault failed on " + path + ": " + VaultErrors.describe(e), e);
+            throw new SecretStoreUnavailable("Vault failed on " + path + ": " + Failures.innermost(e), e);
         }
     }
 }

@@ -34,6 +34,13 @@ public final class Mailbox implements AutoCloseable {
                 "onboarding.smtp.from", "onboarding@platform.test");
     }
 
+    /** {@link #settings()} plus an outbox looked at every half second, as the mail tests want it. */
+    public Map<String, String> serviceSettings() {
+        Map<String, String> settings = new java.util.HashMap<>(settings());
+        settings.put("onboarding.mail.poll-interval-ms", "500");
+        return settings;
+    }
+
     /** Waits for a mail to {@code recipient} with a link not handed out before, and returns the link. */
     public String awaitLink(String recipient) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;

@@ -13,7 +13,6 @@ import io.onboarding.support.SecretsSeen;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -40,8 +39,7 @@ class TenantIsolationTest {
     }
 
     private static void startService() throws Exception {
-        Map<String, String> settings = new HashMap<>(mailbox.settings());
-        settings.put("onboarding.mail.poll-interval-ms", "500");
+        Map<String, String> settings = mailbox.serviceSettings();
         service = RunningService.start(PLATFORM_DB, settings);
         api = service.api();
     }

@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,8 +38,7 @@ class UserInvitationTest {
     @BeforeAll
     static void start() throws Exception {
         mailbox = new Mailbox();
-        Map<String, String> settings = new HashMap<>(mailbox.settings());
-        settings.put("onboarding.mail.poll-interval-ms", "500");
+        Map<String, String> settings = mailbox.serviceSettings();
         service = RunningService.start("platform_users_test", settings);
         api = service.api();
         catalog = service.catalog();
