@@ -15,4 +15,8 @@ public record OperationView(UUID operationId, String type, UUID tenantId, String
                        @JsonInclude(JsonInclude.Include.ALWAYS) OffsetDateTime finishedAt,
                        @JsonInclude(JsonInclude.Include.ALWAYS) String error) {
     }
+
+    OperationView withSteps(List<Step> steps) {
+        return new OperationView(operationId, type, tenantId, status, compensated, steps, error, createdAt, finishedAt);
+    }
 }
