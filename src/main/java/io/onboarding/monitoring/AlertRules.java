@@ -36,8 +36,9 @@ final class AlertRules {
     static String tenants() {
         ObjectNode root = YAML.createObjectNode();
         ArrayNode rules = group(root, "onboarding-tenants");
+        // group_left keeps the series' other labels (tier, job), which a plain on() would drop.
         rule(rules, "TenantDatabaseConnectionsHigh",
-                "onboarding_tenant_database_connections / on(tenant_id, database)"
+                "onboarding_tenant_database_connections / on(tenant_id, database) group_left"
                         + " onboarding_tenant_database_connection_limit > 0.8",
                 "2m", "critical", false,
                 "Database connections of tenant {{ $labels.tenant_id }} near the limit",

@@ -154,6 +154,13 @@ class TenantMonitoringTest {
                     .forEach(group -> groups.add(group.get("name").asText()));
             assertThat(groups).containsExactlyInAnyOrder("onboarding-tenants", "onboarding-backups");
         });
+        // Evaluated without error: the joins on tenant_id match one to one.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<String> health = new ArrayList<>();
+            prometheusApi.get("/api/v1/rules").body().get("data").get("groups").forEach(group -> group.get("rules")
+                    .forEach(rule -> health.add(rule.get("name").asText() + " " + rule.get("health").asText())));
+            assertThat(health).hasSize(4).allMatch(rule -> rule.endsWith(" ok"));
+        });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode service = null;
             for (JsonNode target : prometheusApi.get("/api/v1/targets").body().get("data").get("activeTargets")) {
