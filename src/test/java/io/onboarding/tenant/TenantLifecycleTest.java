@@ -95,6 +95,13 @@ class TenantLifecycleTest {
                 + tier + "\"}";
     }
 
+    /** The series on /observe/metrics labelled with the tenant or its database. */
+    private static List<String> series(UUID tenantId, String database) {
+        return api.withToken(null).get("/observe/metrics").raw().body().lines().filter(line -> !line.startsWith("#"))
+                .filter(line -> line.contains("tenant_id=\"" + tenantId + "\"")
+                        || line.contains("database=\"" + database + "\"")).toList();
+    }
+
     private static void awaitInfo(UUID tenantId, String level, String tier) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(api.metric(info(tenantId, level, tier))).isEqualTo(1.0));
@@ -160,6 +167,8 @@ class TenantLifecycleTest {
         assertThat(api.put("/api/v1/tenants/" + tenantId + "/auth-providers", "{\"github\":{\"client_id\":\"a\","
                 + "\"client_secret\":\"b\",\"organization\":\"acme\"}}").status()).isEqualTo(200);
         await202(api.post("/api/v1/tenants/" + tenantId + "/backups", ""));
+        // The README's fixed cardinality: 7 series per tenant (connections, limit, info, 4 backup series).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(series(tenantId, database)).hasSize(7));
 
         assertThat(api.delete("/api/v1/tenants/" + tenantId).body().get("error").get("details").get(0)
                 .get("field").asText()).isEqualTo("confirm");
@@ -192,6 +201,7 @@ class TenantLifecycleTest {
                 "platform/backup-keys/" + tenantId)).containsExactly("0");
         assertThat(prometheusDir.resolve("rules/tenant-" + tenantId + ".yml")).doesNotExist();
         assertThat(prometheusDir.resolve("targets/tenant-" + tenantId + ".json")).doesNotExist();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(series(tenantId, "-")).isEmpty());
         assertThat(catalog.platform("SELECT kind || ' ' || status FROM backups WHERE tenant_id = ? ORDER BY started_at",
                 tenantId)).containsExactly("manual succeeded", "final succeeded");
         assertThat(catalog.platform("SELECT count(*) FROM qrtz_triggers WHERE trigger_name LIKE ?",
