@@ -1,70 +1,70 @@
 package io.onboarding.monitoring;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.onboarding.tenant.PlanCatalog;
-import io.onboarding.tenant.TenantRecord;
 
 /**
- * Prometheus alert rules. Per tenant, chosen by its {@code monitoring_level}: basic has database
- * connections above 80% of the limit (critical); standard adds a high 5xx rate (warning);
- * enterprise adds the SLA latency rule. The error-rate and latency rules read the tenant
- * application's {@code http_requests_total} and {@code http_request_duration_seconds}; connections
- * read this service's own series. A failed backup is one fleet-wide rule ({@link #backups()}, label
- * {@code service: backup}), written at start-up, so it holds for a tenant whose monitoring step failed.
+ * The fleet's Prometheus alert rules: one group for every tenant ({@link #tenants()}), one for
+ * backups ({@link #backups()}), both written at start-up. Rules work {@code by (tenant_id)}: the
+ * connection threshold is each tenant's own limit (a series), and the error-rate and SLA rules are
+ * kept only for tenants whose {@code onboarding_tenant_info} carries a monitoring level that asks
+ * for them. So changing a tenant's level changes a label, never a rule file.
  */
 final class AlertRules {
 
+    static final String TENANTS_FILE = "onboarding-tenants.yml";
+    static final String BACKUPS_FILE = "onboarding-backups.yml";
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES));
+
+    /** Keeps the series of tenants whose monitoring level matches, adding that level and tier as labels. */
+    private static String forLevels(String expr, String levels) {
+        return "(" + expr + ") * on(tenant_id) group_left(monitoring_level, tier) onboarding_tenant_info{monitoring_level=~\""
+                + levels + "\"}";
+    }
 
     private AlertRules() {
     }
 
-    static String forTenant(TenantRecord tenant) {
-        String id = tenant.tenantId().toString();
-        String selector = "tenant_id=\"" + id + "\"";
+    /** Every tenant: connections (all levels), error rate (standard, enterprise), SLA latency (enterprise). */
+    static String tenants() {
         ObjectNode root = YAML.createObjectNode();
-        ObjectNode group = root.putArray("groups").addObject();
-        group.put("name", "tenant-" + id);
-        ArrayNode rules = group.putArray("rules");
-        int level = PlanCatalog.MONITORING_LEVELS.indexOf(tenant.monitoringLevel());
-        if (level >= 1) {
-            rule(rules, tenant, "TenantHighErrorRate",
-                    "sum(rate(http_requests_total{" + selector + ",status=~\"5..\"}[5m]))"
-                            + " / sum(rate(http_requests_total{" + selector + "}[5m])) > 0.05",
-                    "5m", "warning", false,
-                    "High error rate for tenant " + tenant.tenantName(),
-                    "More than 5% of requests of tenant " + id + " fail with 5xx ({{ $value | humanizePercentage }}).");
-        }
-        rule(rules, tenant, "TenantDatabaseConnectionsHigh",
-                "onboarding_tenant_database_connections{" + selector + "}"
-                        + " / onboarding_tenant_database_connection_limit{" + selector + "} > 0.8",
+        ArrayNode rules = group(root, "onboarding-tenants");
+        // group_left keeps the series' other labels (tier, job), which a plain on() would drop.
+        rule(rules, "TenantDatabaseConnectionsHigh",
+                "onboarding_tenant_database_connections / on(tenant_id, database) group_left"
+                        + " onboarding_tenant_database_connection_limit > 0.8",
                 "2m", "critical", false,
-                "Database connections of tenant " + tenant.tenantName() + " near the limit",
-                "Database " + tenant.databaseName() + " uses more than 80% of its " + tenant.connectionLimit()
-                        + " connections ({{ $value | humanizePercentage }}).");
-        if (level >= 2) {
-            rule(rules, tenant, "TenantSLABreach",
-                    "sum(rate(http_request_duration_seconds_sum{" + selector + "}[5m]))"
-                            + " / sum(rate(http_request_duration_seconds_count{" + selector + "}[5m])) > 0.5",
-                    "1m", "critical", true,
-                    "SLA breach for tenant " + tenant.tenantName(),
-                    "Average latency of tenant " + id + " is above 500ms ({{ $value | humanizeDuration }}).");
-        }
+                "Database connections of tenant {{ $labels.tenant_id }} near the limit",
+                "Database {{ $labels.database }} uses more than 80% of its connection limit"
+                        + " ({{ $value | humanizePercentage }}).");
+        rule(rules, "TenantHighErrorRate", forLevels(
+                        "sum by (tenant_id) (rate(http_requests_total{status=~\"5..\"}[5m]))"
+                                + " / sum by (tenant_id) (rate(http_requests_total[5m])) > 0.05", "standard|enterprise"),
+                "5m", "warning", false,
+                "High error rate for tenant {{ $labels.tenant_id }}",
+                "More than 5% of requests of tenant {{ $labels.tenant_id }} fail with 5xx"
+                        + " ({{ $value | humanizePercentage }}).");
+        rule(rules, "TenantSLABreach", forLevels(
+                        "sum by (tenant_id) (rate(http_request_duration_seconds_sum[5m]))"
+                                + " / sum by (tenant_id) (rate(http_request_duration_seconds_count[5m])) > 0.5",
+                        "enterprise"),
+                "1m", "critical", true,
+                "SLA breach for tenant {{ $labels.tenant_id }}",
+                "Average latency of tenant {{ $labels.tenant_id }} is above 500ms ({{ $value | humanizeDuration }}).");
         return render(root);
     }
 
     /** The fleet's backup rule: the last backup of any tenant database failed. */
     static String backups() {
         ObjectNode root = YAML.createObjectNode();
-        ObjectNode group = root.putArray("groups").addObject();
-        group.put("name", "onboarding-backups");
-        ObjectNode rule = group.putArray("rules").addObject();
+        ObjectNode rule = group(root, "onboarding-backups").addObject();
         rule.put("alert", "TenantBackupFailed");
         rule.put("expr", "backup_job_success == 0");
         rule.put("for", "0m");
@@ -72,6 +72,12 @@ final class AlertRules {
         rule.putObject("annotations").put("summary", "Backup failed for database {{ $labels.database }}")
                 .put("description", "The last backup of database {{ $labels.database }} failed.");
         return render(root);
+    }
+
+    private static ArrayNode group(ObjectNode root, String name) {
+        ObjectNode group = root.putArray("groups").addObject();
+        group.put("name", name);
+        return group.putArray("rules");
     }
 
     private static String render(ObjectNode root) {
@@ -82,16 +88,14 @@ final class AlertRules {
         }
     }
 
-    private static void rule(ArrayNode rules, TenantRecord tenant, String alert, String expr, String forDuration,
-                             String severity, boolean sla, String summary, String description) {
+    private static void rule(ArrayNode rules, String alert, String expr, String forDuration, String severity,
+                             boolean sla, String summary, String description) {
         ObjectNode rule = rules.addObject();
         rule.put("alert", alert);
         rule.put("expr", expr);
         rule.put("for", forDuration);
         ObjectNode labels = rule.putObject("labels");
         labels.put("severity", severity);
-        labels.put("tenant_id", tenant.tenantId().toString());
-        labels.put("tier", tenant.plan());
         if (sla) {
             labels.put("sla", "true");
         }

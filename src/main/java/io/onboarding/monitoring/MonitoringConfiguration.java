@@ -12,7 +12,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 
-/** Metrics, /observe/health, and each tenant's scrape targets, alert rules and dashboard. */
+/** Metrics, /observe/health, the fleet's alert rules and dashboard, and each tenant's scrape targets. */
 public class MonitoringConfiguration implements CamelConfiguration {
 
     @BindToRegistry("onboardingMetrics")
@@ -31,9 +31,11 @@ public class MonitoringConfiguration implements CamelConfiguration {
             @PropertyInject("onboarding.grafana.dashboards-dir") String dashboardsDir,
             @PropertyInject("onboarding.monitoring.target-patterns") String targetPatterns,
             @PropertyInject("onboarding.grafana.enabled") boolean grafanaEnabled,
+            @PropertyInject("onboarding.grafana.per-tenant-dashboards") boolean perTenantDashboards,
             @PropertyInject("onboarding.prometheus.enabled") boolean prometheusEnabled) {
         return new TenantMonitoring(camel, tenants, Path.of(prometheusConfigDir).toAbsolutePath().normalize(),
-                Path.of(dashboardsDir).toAbsolutePath().normalize(), targetPatterns, grafanaEnabled, prometheusEnabled);
+                Path.of(dashboardsDir).toAbsolutePath().normalize(), targetPatterns, grafanaEnabled, perTenantDashboards,
+                prometheusEnabled);
     }
 
     @BindToRegistry("tenantDatabaseMetrics")

@@ -15,7 +15,8 @@ import java.util.Map;
  * Per-tenant connection figures read from {@code pg_stat_activity} and {@code pg_database} on a
  * schedule, so the connection alert needs no separate exporter:
  * {@code onboarding_tenant_database_connections} and {@code onboarding_tenant_database_connection_limit}
- * (labels tenant_id, database, tier), and {@code onboarding_tenants{status}}.
+ * (labels tenant_id, database, tier), {@code onboarding_tenant_info{tenant_id,monitoring_level,tier} 1}
+ * (what the fleet's alert rules select monitoring levels by), and {@code onboarding_tenants{status}}.
  */
 public final class TenantDatabaseMetrics {
 
@@ -24,6 +25,7 @@ public final class TenantDatabaseMetrics {
     private final GaugeRows connections;
     private final GaugeRows limits;
     private final GaugeRows tenantsByStatus;
+    private final GaugeRows info;
 
     public TenantDatabaseMetrics(PostgresCluster cluster, TenantRepository tenantRecords, OnboardingMetrics metrics) {
         this.cluster = cluster;
@@ -33,11 +35,18 @@ public final class TenantDatabaseMetrics {
         this.limits = new GaugeRows(metrics.registry(), "onboarding.tenant.database.connection.limit",
                 "Connection limit of the tenant's database");
         this.tenantsByStatus = new GaugeRows(metrics.registry(), "onboarding.tenants", "Tenants by status");
+        this.info = new GaugeRows(metrics.registry(), "onboarding.tenant.info",
+                "1 per tenant with a database, labelled with its monitoring level and tier");
     }
 
     public void collect() throws SQLException {
         Map<String, TenantRecord> tenants = new HashMap<>();
-        tenantRecords.withDatabase().forEach(tenant -> tenants.put(tenant.databaseName(), tenant));
+        Map<Tags, Long> infoRows = new HashMap<>();
+        for (TenantRecord tenant : tenantRecords.withDatabase()) {
+            tenants.put(tenant.databaseName(), tenant);
+            infoRows.put(Tags.of("tenant_id", tenant.tenantId().toString(),
+                    "monitoring_level", tenant.monitoringLevel(), "tier", tenant.plan()), 1L);
+        }
         Map<Tags, Long> connectionRows = new HashMap<>();
         Map<Tags, Long> limitRows = new HashMap<>();
         try (Connection connection = cluster.connect(PostgresCluster.MAINTENANCE_DATABASE);
@@ -57,6 +66,7 @@ public final class TenantDatabaseMetrics {
         }
         connections.set(connectionRows);
         limits.set(limitRows);
+        info.set(infoRows);
         Map<Tags, Long> statusRows = new HashMap<>();
         tenantRecords.countByStatus().forEach((status, count) -> statusRows.put(Tags.of("status", status), count));
         tenantsByStatus.set(statusRows);

@@ -21,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A tenant's monitoring: a Prometheus {@code file_sd} target file, an alert rule file, and a Grafana
- * dashboard (through Grafana's API, or a provisioning file). A failure never fails onboarding: the
- * step ends with a warning, the tenant carries a "monitoring: …" warning, and
- * {@link #retryWarned()} tries again until it works.
+ * Monitoring: at start-up the fleet's alert rules and dashboard, which hold for every tenant by its
+ * labels; per tenant a Prometheus {@code file_sd} target file and, only when Grafana's API is used
+ * and per-tenant dashboards are asked for, a dashboard. A failure never fails onboarding: the step
+ * ends with a warning, the tenant carries a "monitoring: …" warning, and {@link #retryWarned()}
+ * tries again until it works.
  */
 public final class TenantMonitoring {
 
@@ -37,17 +38,20 @@ public final class TenantMonitoring {
     private final Path dashboardsDir;
     private final List<String> targetPatterns;
     private final boolean grafanaApi;
+    private final boolean perTenantDashboards;
     private final boolean prometheusReload;
     private final ProducerTemplate template;
 
     public TenantMonitoring(CamelContext camel, TenantRepository tenants, Path prometheusConfigDir, Path dashboardsDir,
-                            String targetPatterns, boolean grafanaApi, boolean prometheusReload) {
+                            String targetPatterns, boolean grafanaApi, boolean perTenantDashboards,
+                            boolean prometheusReload) {
         this.tenants = tenants;
         this.targetsDir = prometheusConfigDir.resolve("targets");
         this.rulesDir = prometheusConfigDir.resolve("rules");
         this.dashboardsDir = dashboardsDir;
         this.targetPatterns = Arrays.stream(targetPatterns.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
         this.grafanaApi = grafanaApi;
+        this.perTenantDashboards = grafanaApi && perTenantDashboards;
         this.prometheusReload = prometheusReload;
         this.template = camel.createProducerTemplate();
     }
@@ -57,14 +61,25 @@ public final class TenantMonitoring {
         apply(tenant);
     }
 
-    /** At start-up: the fleet's own rules (a failed backup of any tenant), whatever each tenant's step did. */
+    /** At start-up: the fleet's rules (tenants, backups) and its dashboard. */
     public void writeFleetRules() throws IOException {
-        writeAtomically(rulesDir.resolve("onboarding-backups.yml"), AlertRules.backups());
+        writeAtomically(rulesDir.resolve(AlertRules.TENANTS_FILE), AlertRules.tenants());
+        writeAtomically(rulesDir.resolve(AlertRules.BACKUPS_FILE), AlertRules.backups());
+        if (grafanaApi) {
+            bestEffort("Fleet dashboard not sent to Grafana (sent again with each tenant's monitoring step)",
+                    () -> putDashboard(Dashboards.fleet()));
+        } else {
+            writeAtomically(dashboardsDir.resolve(Dashboards.FLEET_UID + ".json"), Json.write(Dashboards.fleet()));
+        }
+        bestEffort("Prometheus not reloaded after writing the fleet rules (it reads them at its next reload)",
+                this::reloadPrometheus);
+    }
+
+    private static void bestEffort(String failure, Runnable action) {
         try {
-            reloadPrometheus();
+            action.run();
         } catch (RuntimeException e) {
-            LOG.warn("Prometheus not reloaded after writing the fleet rules (it reads them at its next reload): {}",
-                    e.getMessage());
+            LOG.warn("{}: {}", failure, e.getMessage());
         }
     }
 
@@ -80,33 +95,45 @@ public final class TenantMonitoring {
         }
     }
 
-    /** Compensation (and, later, destroy): targets, rules and dashboard removed. */
+    /** Compensation and destroy: the tenant's targets and whatever rules or dashboard it had. */
     public void remove(UUID tenantId) throws IOException {
         Files.deleteIfExists(targetsDir.resolve(fileName(tenantId, ".json")));
         Files.deleteIfExists(rulesDir.resolve(fileName(tenantId, ".yml")));
-        if (grafanaApi) {
-            call("direct:grafana-delete-dashboard", Map.of("dashboardUid", TenantDashboard.uid(tenantId)), null);
-        } else {
-            Files.deleteIfExists(dashboardsDir.resolve(fileName(tenantId, ".json")));
-        }
+        removeOwnDashboard(tenantId);
         reloadPrometheus();
     }
 
     private void apply(TenantRecord tenant) throws IOException {
         writeAtomically(targetsDir.resolve(fileName(tenant.tenantId(), ".json")), Json.write(targets(tenant)));
-        writeAtomically(rulesDir.resolve(fileName(tenant.tenantId(), ".yml")), AlertRules.forTenant(tenant));
-        ObjectNode dashboard = TenantDashboard.forTenant(tenant);
+        // Earlier releases wrote a rule file per tenant: the fleet's rules hold for it now.
+        Files.deleteIfExists(rulesDir.resolve(fileName(tenant.tenantId(), ".yml")));
         if (grafanaApi) {
-            ObjectNode request = Json.MAPPER.createObjectNode();
-            request.set("dashboard", dashboard);
-            request.put("overwrite", true);
-            request.put("message", "tenant-onboarding");
-            call("direct:grafana-put-dashboard", Map.of(), Json.write(request));
+            // The fleet dashboard goes with every tenant's step, so a Grafana down at start gets it.
+            putDashboard(Dashboards.fleet());
+        }
+        if (perTenantDashboards) {
+            putDashboard(Dashboards.forTenant(tenant));
         } else {
-            writeAtomically(dashboardsDir.resolve(fileName(tenant.tenantId(), ".json")), Json.write(dashboard));
+            removeOwnDashboard(tenant.tenantId());
         }
         reloadPrometheus();
         tenants.clearWarning(tenant.tenantId(), TOPIC);
+    }
+
+    /** A per-tenant dashboard of an earlier release, or of the switch since turned off. */
+    private void removeOwnDashboard(UUID tenantId) throws IOException {
+        Files.deleteIfExists(dashboardsDir.resolve(fileName(tenantId, ".json")));
+        if (grafanaApi) {
+            call("direct:grafana-delete-dashboard", Map.of("dashboardUid", Dashboards.uid(tenantId)), null);
+        }
+    }
+
+    private void putDashboard(ObjectNode dashboard) {
+        ObjectNode request = Json.MAPPER.createObjectNode();
+        request.set("dashboard", dashboard);
+        request.put("overwrite", true);
+        request.put("message", "tenant-onboarding");
+        call("direct:grafana-put-dashboard", Map.of(), Json.write(request));
     }
 
     private ArrayNode targets(TenantRecord tenant) {

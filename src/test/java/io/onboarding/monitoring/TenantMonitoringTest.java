@@ -110,34 +110,44 @@ class TenantMonitoringTest {
     }
 
     @Test
-    void ruleFilesPassPromtoolAndOnlyEnterpriseHasTheSlaRule() throws Exception {
-        Path fleet = prometheusDir.resolve("rules/onboarding-backups.yml");
-        for (Path file : List.of(rules(basic), rules(enterprise), fleet)) {
+    void fleetRuleFilesPassPromtoolAndSelectRulesByMonitoringLevel() throws Exception {
+        Path tenants = prometheusDir.resolve("rules/onboarding-tenants.yml");
+        Path backups = prometheusDir.resolve("rules/onboarding-backups.yml");
+        for (Path file : List.of(tenants, backups)) {
             Process check = new ProcessBuilder("promtool", "check", "rules", file.toString())
                     .redirectErrorStream(true).start();
             String output = new String(check.getInputStream().readAllBytes());
             assertThat(check.waitFor()).as(output).isZero();
         }
-        // The monitoring level decides: basic watches connections, enterprise adds errors and latency.
-        assertThat(Files.readString(rules(basic))).contains("TenantDatabaseConnectionsHigh")
-                .doesNotContain("TenantSLABreach", "TenantHighErrorRate", "TenantBackupFailed");
-        String enterpriseRules = Files.readString(rules(enterprise));
-        assertThat(enterpriseRules).contains("TenantHighErrorRate", "TenantSLABreach", "sla: \"true\"", "> 0.5");
+        // One rule group for every tenant, no copy per tenant (what it selects: FleetAlertRulesTest).
+        assertThat(rules(basic)).doesNotExist();
+        assertThat(rules(enterprise)).doesNotExist();
+        assertThat(Files.readString(tenants)).doesNotContain(basic.toString(), enterprise.toString());
         // A failed backup is one rule for the whole fleet, there whatever a tenant's monitoring step did.
-        assertThat(Files.readString(fleet)).contains("TenantBackupFailed", "backup_job_success == 0", "service: backup");
+        assertThat(Files.readString(backups)).contains("TenantBackupFailed", "backup_job_success == 0", "service: backup");
         JsonNode targets = JSON.readTree(prometheusDir.resolve("targets/tenant-" + enterprise + ".json").toFile());
         assertThat(targets.get(0).get("labels").get("tenant_id").asText()).isEqualTo(enterprise.toString());
         assertThat(targets.get(0).get("labels").get("tier").asText()).isEqualTo("enterprise");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.metric(
+                "onboarding_tenant_info{monitoring_level=\"basic\",tenant_id=\"" + basic + "\",tier=\"free\"}"))
+                .isEqualTo(1.0));
     }
 
     @Test
-    void prometheusLoadsTheTenantRuleGroupsAndScrapesTheService() {
+    void prometheusLoadsTheFleetRuleGroupsAndScrapesTheService() {
         ApiClient prometheusApi = new ApiClient("http://127.0.0.1:" + prometheusPort, null);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<String> groups = new ArrayList<>();
             prometheusApi.get("/api/v1/rules").body().get("data").get("groups")
                     .forEach(group -> groups.add(group.get("name").asText()));
-            assertThat(groups).contains("tenant-" + basic, "tenant-" + enterprise);
+            assertThat(groups).containsExactlyInAnyOrder("onboarding-tenants", "onboarding-backups");
+        });
+        // Evaluated without error: the joins on tenant_id match one to one.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<String> health = new ArrayList<>();
+            prometheusApi.get("/api/v1/rules").body().get("data").get("groups").forEach(group -> group.get("rules")
+                    .forEach(rule -> health.add(rule.get("name").asText() + " " + rule.get("health").asText())));
+            assertThat(health).hasSize(4).allMatch(rule -> rule.endsWith(" ok"));
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode service = null;
@@ -149,21 +159,31 @@ class TenantMonitoringTest {
             assertThat(service).isNotNull();
             assertThat(service.get("health").asText()).isEqualTo("up");
         });
-        // The connection alert's series reach Prometheus through that scrape.
+        // The connection alert's series reach Prometheus through that scrape, and the level join finds the tenant.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(prometheusApi.get(
                 "/api/v1/query?query=onboarding_tenant_database_connection_limit%7Btenant_id%3D%22" + enterprise
                         + "%22%7D").body().get("data").get("result").get(0).get("value").get(1).asText())
                 .isEqualTo("100"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(prometheusApi.get(
+                "/api/v1/query?query=onboarding_tenant_info%7Bmonitoring_level%3D%22enterprise%22%2Ctenant_id%3D%22"
+                        + enterprise + "%22%7D").body().get("data").get("result")).hasSize(1));
     }
 
     @Test
-    void grafanaReceivesADashboardPerTenant() {
+    void grafanaReceivesOneFleetDashboardWithTenantAndDatasourceVariables() {
+        grafana.verify(postRequestedFor(urlEqualTo("/api/dashboards/db"))
+                .withHeader("Authorization", equalTo("Bearer " + GRAFANA_TOKEN))
+                .withRequestBody(matchingJsonPath("$.dashboard.uid", equalTo("onboarding-tenants")))
+                .withRequestBody(matchingJsonPath("$.dashboard.templating.list[?(@.name == 'tenant')].query.query",
+                        equalTo("label_values(onboarding_tenant_info, tenant_id)")))
+                .withRequestBody(matchingJsonPath("$.dashboard.templating.list[?(@.name == 'datasource')].type",
+                        equalTo("datasource")))
+                .withRequestBody(matchingJsonPath("$.overwrite", equalTo("true"))));
+        // Per-tenant dashboards only when asked for (onboarding.grafana.per-tenant-dashboards).
         for (UUID tenant : List.of(basic, enterprise)) {
-            grafana.verify(postRequestedFor(urlEqualTo("/api/dashboards/db"))
-                    .withHeader("Authorization", equalTo("Bearer " + GRAFANA_TOKEN))
+            grafana.verify(0, postRequestedFor(urlEqualTo("/api/dashboards/db"))
                     .withRequestBody(matchingJsonPath("$.dashboard.uid", equalTo("tenant-" + tenant.toString()
-                            .replace("-", ""))))
-                    .withRequestBody(matchingJsonPath("$.overwrite", equalTo("true"))));
+                            .replace("-", "")))));
         }
     }
 
@@ -195,6 +215,9 @@ class TenantMonitoringTest {
         Path blocked = Files.createTempFile("not-a-directory", ".txt");
         try (RunningService broken = RunningService.start("platform_monitoring_broken_test", Map.of(
                 "onboarding.prometheus.config-dir", blocked.toString(),
+                "onboarding.grafana.url", "http://127.0.0.1:" + grafana.port(),
+                "onboarding.grafana.token", GRAFANA_TOKEN,
+                "onboarding.grafana.per-tenant-dashboards", "true",
                 "onboarding.monitoring.retry-interval-ms", "1000"))) {
             UUID tenantId = UUID.randomUUID();
             JsonNode operation = broken.provision("""
@@ -216,7 +239,10 @@ class TenantMonitoringTest {
             Files.delete(blocked); // the directory can be made now: the retry job succeeds
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     broken.api().get("/api/v1/tenants/" + tenantId).body().get("warnings").isEmpty());
-            assertThat(blocked.resolve("rules/tenant-" + tenantId + ".yml")).exists();
+            assertThat(blocked.resolve("targets/tenant-" + tenantId + ".json")).exists();
+            // Asked for, with Grafana's API: a dashboard of its own besides the fleet's.
+            grafana.verify(postRequestedFor(urlEqualTo("/api/dashboards/db")).withRequestBody(matchingJsonPath(
+                    "$.dashboard.uid", equalTo("tenant-" + tenantId.toString().replace("-", "")))));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.onboarding.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.support.ApiClient;
@@ -8,6 +9,7 @@ import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,8 @@ class TenantLifecycleTest {
     static void start() throws Exception {
         prometheusDir = Files.createTempDirectory("lifecycle-prometheus");
         service = RunningService.start("platform_lifecycle_test", Map.of(
-                "onboarding.prometheus.config-dir", prometheusDir.toString()));
+                "onboarding.prometheus.config-dir", prometheusDir.toString(),
+                "onboarding.monitoring.collect-interval-ms", "300"));
         api = service.api();
         catalog = service.catalog();
     }
@@ -47,8 +50,10 @@ class TenantLifecycleTest {
     void aPlanChangeReappliesTheConnectionLimitAlertsAndSchedule() throws Exception {
         UUID tenantId = service.activeTenant("free", null);
         String database = TenantNaming.databaseName(tenantId);
-        Path rules = prometheusDir.resolve("rules/tenant-" + tenantId + ".yml");
-        assertThat(Files.readString(rules)).doesNotContain("TenantSLABreach");
+        // The fleet's rules hold for every tenant: no rule file of its own.
+        assertThat(prometheusDir.resolve("rules/onboarding-tenants.yml")).exists();
+        assertThat(prometheusDir.resolve("rules/tenant-" + tenantId + ".yml")).doesNotExist();
+        awaitInfo(tenantId, "basic", "free");
 
         JsonNode operation = await202(api.patch("/api/v1/tenants/" + tenantId,
                 "{\"plan\":\"enterprise\",\"backup_policy\":{\"retention_days\":45}}"));
@@ -56,7 +61,7 @@ class TenantLifecycleTest {
         assertThat(operation.get("status").asText()).isEqualTo("succeeded");
         assertThat(catalog.value("postgres", "SELECT datconnlimit FROM pg_database WHERE datname = ?", database))
                 .isEqualTo("100");
-        assertThat(Files.readString(rules)).contains("TenantSLABreach");
+        awaitInfo(tenantId, "enterprise", "enterprise");
         JsonNode tenant = api.get("/api/v1/tenants/" + tenantId).body();
         assertThat(tenant.get("plan").asText()).isEqualTo("enterprise");
         assertThat(tenant.get("monitoring_level").asText()).isEqualTo("enterprise");
@@ -72,13 +77,34 @@ class TenantLifecycleTest {
                 .get("error").get("details").get(0).get("field").asText()).isEqualTo("backup_policy.schedule");
         assertThat(api.patch("/api/v1/tenants/" + UUID.randomUUID(), "{\"plan\":\"free\"}").status()).isEqualTo(404);
 
-        // The monitoring level alone decides the rules: basic has no error-rate rule, standard has.
+        // The monitoring level alone decides which fleet rules apply, through the info metric's label;
+        // a rule file an earlier release wrote for the tenant goes when its monitoring is re-applied.
         UUID other = service.activeTenant("free", null);
-        Path otherRules = prometheusDir.resolve("rules/tenant-" + other + ".yml");
-        assertThat(Files.readString(otherRules)).doesNotContain("TenantHighErrorRate");
+        awaitInfo(other, "basic", "free");
+        Path legacyRules = prometheusDir.resolve("rules/tenant-" + other + ".yml");
+        Files.writeString(legacyRules, "groups: []\n");
         assertThat(await202(api.patch("/api/v1/tenants/" + other, "{\"monitoring_level\":\"standard\"}"))
                 .get("status").asText()).isEqualTo("succeeded");
-        assertThat(Files.readString(otherRules)).contains("TenantHighErrorRate").doesNotContain("TenantSLABreach");
+        awaitInfo(other, "standard", "free");
+        assertThat(api.metric(info(other, "basic", "free"))).isNaN();
+        assertThat(legacyRules).doesNotExist();
+    }
+
+    private static String info(UUID tenantId, String level, String tier) {
+        return "onboarding_tenant_info{monitoring_level=\"" + level + "\",tenant_id=\"" + tenantId + "\",tier=\""
+                + tier + "\"}";
+    }
+
+    /** The series on /observe/metrics labelled with the tenant or its database. */
+    private static List<String> series(UUID tenantId, String database) {
+        return api.withToken(null).get("/observe/metrics").raw().body().lines().filter(line -> !line.startsWith("#"))
+                .filter(line -> line.contains("tenant_id=\"" + tenantId + "\"")
+                        || line.contains("database=\"" + database + "\"")).toList();
+    }
+
+    private static void awaitInfo(UUID tenantId, String level, String tier) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(api.metric(info(tenantId, level, tier))).isEqualTo(1.0));
     }
 
     @Test
@@ -141,6 +167,8 @@ class TenantLifecycleTest {
         assertThat(api.put("/api/v1/tenants/" + tenantId + "/auth-providers", "{\"github\":{\"client_id\":\"a\","
                 + "\"client_secret\":\"b\",\"organization\":\"acme\"}}").status()).isEqualTo(200);
         await202(api.post("/api/v1/tenants/" + tenantId + "/backups", ""));
+        // The README's fixed cardinality: 7 series per tenant (connections, limit, info, 4 backup series).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(series(tenantId, database)).hasSize(7));
 
         assertThat(api.delete("/api/v1/tenants/" + tenantId).body().get("error").get("details").get(0)
                 .get("field").asText()).isEqualTo("confirm");
@@ -173,6 +201,7 @@ class TenantLifecycleTest {
                 "platform/backup-keys/" + tenantId)).containsExactly("0");
         assertThat(prometheusDir.resolve("rules/tenant-" + tenantId + ".yml")).doesNotExist();
         assertThat(prometheusDir.resolve("targets/tenant-" + tenantId + ".json")).doesNotExist();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(series(tenantId, "-")).isEmpty());
         assertThat(catalog.platform("SELECT kind || ' ' || status FROM backups WHERE tenant_id = ? ORDER BY started_at",
                 tenantId)).containsExactly("manual succeeded", "final succeeded");
         assertThat(catalog.platform("SELECT count(*) FROM qrtz_triggers WHERE trigger_name LIKE ?",
