@@ -68,9 +68,14 @@ public class OperationConfiguration implements CamelConfiguration {
         return new OperationLauncher(controlPlane, journal, pipelines, runner, tenants);
     }
 
+    @BindToRegistry("operationListing")
+    public OperationListing operationListing(DataSource controlPlane) {
+        return new OperationListing(controlPlane);
+    }
+
     @BindToRegistry("operationApi")
-    public OperationApi operationApi(DataSource controlPlane) {
-        return new OperationApi(new OperationListing(controlPlane));
+    public OperationApi operationApi(OperationListing listing) {
+        return new OperationApi(listing);
     }
 
     /** {@code GET /api/v1/operations/{id}[?wait=]}: waiters resumed on a small pool, never held by one. */
