@@ -40,20 +40,24 @@ public final class OperationJournal implements StepJournal {
         }
     }
 
+    /**
+     * The operation, then its steps: read in this order, a finished operation's steps are final (its
+     * status is written after its last step's).
+     */
     public Optional<OperationView> find(UUID operationId) {
-        List<OperationView.Step> steps = jdbc.query(
-                "SELECT name, status, started_at, finished_at, error FROM operation_steps"
-                        + " WHERE operation_id = ? ORDER BY position",
-                (rs, i) -> new OperationView.Step(rs.getString(1), rs.getString(2),
-                        rs.getObject(3, OffsetDateTime.class), rs.getObject(4, OffsetDateTime.class), rs.getString(5)),
-                operationId);
         return jdbc.query(
                 "SELECT operation_id, type, tenant_id, status, compensated, error, created_at, finished_at"
                         + " FROM operations WHERE operation_id = ?",
                 (rs, i) -> new OperationView(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
-                        rs.getString(4), (Boolean) rs.getObject(5), steps, rs.getString(6),
+                        rs.getString(4), (Boolean) rs.getObject(5), null, rs.getString(6),
                         rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class)),
-                operationId).stream().findFirst();
+                operationId).stream().findFirst().map(operation -> operation.withSteps(jdbc.query(
+                        "SELECT name, status, started_at, finished_at, error FROM operation_steps"
+                                + " WHERE operation_id = ? ORDER BY position",
+                        (rs, i) -> new OperationView.Step(rs.getString(1), rs.getString(2),
+                                rs.getObject(3, OffsetDateTime.class), rs.getObject(4, OffsetDateTime.class),
+                                rs.getString(5)),
+                        operationId)));
     }
 
     public Optional<UUID> firstOperation(UUID tenantId, String type) {

@@ -8,7 +8,13 @@ import io.onboarding.support.RunningService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import io.onboarding.platform.PostgresCluster;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.TestPostgres;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,12 +22,14 @@ import org.junit.jupiter.api.Test;
 /** GET /operations/{id}?wait= answers when the operation ends; GET /operations lists and pages. */
 class OperationWaitAndListTest {
 
+    private static final String PLATFORM_DB = "platform_operation_wait_test";
     private static RunningService service;
     private static ApiClient api;
 
     @BeforeAll
     static void start() throws Exception {
-        service = RunningService.start("platform_operation_wait_test");
+        // No recovery pass after start-up's: the operation "run elsewhere" below is left to the test.
+        service = RunningService.start(PLATFORM_DB, Map.of("onboarding.operations.recovery-interval-ms", "3600000"));
         api = service.api();
     }
 
@@ -51,6 +59,27 @@ class OperationWaitAndListTest {
         assertThat(api.get("/api/v1/operations/" + operationId + "?wait=60").body().get("status").asText())
                 .isEqualTo("succeeded");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void waitersAreWokenByAnOperationThatFinishedOnAnotherInstance() {
+        UUID tenantId = service.activeTenant("free", null); // start-up's recovery pass is long over by then
+        UUID operationId = UUID.randomUUID();
+        Catalog catalog = service.catalog();
+        catalog.execute(PLATFORM_DB, "INSERT INTO operations (operation_id, type, tenant_id, status) VALUES ('"
+                + operationId + "', 'elsewhere', '" + tenantId + "', 'running')");
+        PostgresCluster cluster = TestPostgres.cluster();
+        OperationWaiters waiters = new OperationWaiters(new DriverManagerDataSource(cluster.jdbcUrl(PLATFORM_DB),
+                cluster.user(), cluster.password()));
+        CompletableFuture<Void> woken = waiters.next(operationId);
+        waiters.recheck();
+        assertThat(woken).isNotDone();
+        catalog.execute(PLATFORM_DB, "UPDATE operations SET status = 'succeeded', finished_at = now()"
+                + " WHERE operation_id = '" + operationId + "'");
+        waiters.recheck();
+        assertThat(woken).isCompleted();
+        assertThat(api.get("/api/v1/operations/" + operationId + "?wait=5").body().get("status").asText())
+                .isEqualTo("succeeded");
     }
 
     @Test
