@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
+import io.onboarding.support.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -87,6 +90,40 @@ class TenantSchemaRolloutTest {
             assertThat(fleet.get("tenants_by_version").toString()).isEqualTo("{\"2\":3}");
             assertThat(fleet.at("/rollout/tenants").toString()).isEqualTo("{\"done\":2}");
             assertThat(api.get("/api/v1/operations?type=schema-rollout").body().get("items").size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRolloutCutShortByACrashResumesWithTheTenantsNotDone() throws Exception {
+        String platformDb = "platform_schema_rollout_resume_test";
+        Path dataDir = Files.createTempDirectory("schema-rollout-resume");
+        List<UUID> tenants = new ArrayList<>();
+        try (RunningService old = RunningService.start(platformDb, Map.of("onboarding.tenant-schema.target", "1"),
+                dataDir)) {
+            for (int i = 0; i < 3; i++) {
+                tenants.add(old.activeTenant("free", null));
+            }
+        }
+        // As a crash leaves it: planned, the canary done, the second tenant running, the third not started.
+        UUID operationId = UUID.randomUUID();
+        Catalog catalog = new Catalog(TestPostgres.cluster(), platformDb);
+        catalog.execute(platformDb,
+                "INSERT INTO operations (operation_id, type, status) VALUES ('" + operationId + "', 'schema-rollout', 'running')",
+                "INSERT INTO operation_steps (operation_id, position, name, status) VALUES ('" + operationId
+                        + "', 0, 'plan-schema-rollout', 'done'), ('" + operationId + "', 1, 'migrate-canary-tenants', 'done'),"
+                        + " ('" + operationId + "', 2, 'migrate-other-tenants', 'running')",
+                "INSERT INTO rollout_tenants (operation_id, tenant_id, position, canary, status) VALUES ('" + operationId
+                        + "', '" + tenants.get(0) + "', 1, true, 'done'), ('" + operationId + "', '" + tenants.get(1)
+                        + "', 2, false, 'running'), ('" + operationId + "', '" + tenants.get(2) + "', 3, false, 'pending')");
+
+        try (RunningService current = RunningService.start(platformDb,
+                Map.of("onboarding.tenant-schema.converge-at-start", "false"), dataDir)) {
+            assertThat(current.awaitOperation(operationId.toString()).get("status").asText()).isEqualTo("succeeded");
+            assertThat(version(catalog, tenants.get(0))).as("done before the crash: not migrated again").isEqualTo("1");
+            assertThat(version(catalog, tenants.get(1))).isEqualTo("2");
+            assertThat(version(catalog, tenants.get(2))).isEqualTo("2");
+            assertThat(current.api().get("/api/v1/tenant-schema").body().at("/rollout/tenants").toString())
+                    .isEqualTo("{\"done\":3}");
         }
     }
 
