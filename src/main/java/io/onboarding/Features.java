@@ -12,6 +12,7 @@ import io.onboarding.operation.OperationConfiguration;
 import io.onboarding.secrets.SecretsConfiguration;
 import io.onboarding.tenant.ApprovalConfiguration;
 import io.onboarding.tenant.TenantConfiguration;
+import io.onboarding.tenant.TenantSchemaConfiguration;
 import io.onboarding.users.UsersConfiguration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,7 +37,8 @@ final class Features {
         return List.of(new SecretsConfiguration(), new MonitoringConfiguration(), new OperationConfiguration(),
                 new EventsConfiguration(), new TenantConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
-                new CloudConfiguration(), new ApiConfiguration(), new GitConfiguration());
+                new CloudConfiguration(), new ApiConfiguration(), new GitConfiguration(),
+                new TenantSchemaConfiguration());
     }
 
     /** Before the configuration classes are processed: every {@code @BindToRegistry} bean is lazy. */

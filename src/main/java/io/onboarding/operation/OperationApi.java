@@ -1,23 +1,52 @@
 package io.onboarding.operation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
+import io.onboarding.api.Paging;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 
-/** HTTP handler for {@code GET /api/v1/operations/{operationId}}. */
+/** {@code GET /api/v1/operations}; one operation ({@code /operations/{id}}) is {@link OperationLongPoll}. */
 public final class OperationApi {
 
-    private final OperationJournal journal;
+    private static final Set<String> STATUSES = Set.of("running", "succeeded", "failed");
+    private static final int DEFAULT_LIMIT = 50;
+    private static final int MAX_LIMIT = 200;
 
-    public OperationApi(OperationJournal journal) {
-        this.journal = journal;
+    private final OperationListing listing;
+
+    public OperationApi(OperationListing listing) {
+        this.listing = listing;
     }
 
-    public void get(Exchange exchange) {
-        UUID operationId = ApiRequests.uuid(exchange, "operationId", "operation_id");
-        HttpReplies.json(exchange, 200, journal.find(operationId)
-                .orElseThrow(() -> ApiException.notFound("operation " + operationId)));
+    /** {@code GET /api/v1/operations?tenant_id=&type=&status=&limit=&cursor=}. */
+    public void list(Exchange exchange) {
+        UUID tenantId = ApiRequests.query(exchange, "tenant_id") == null ? null
+                : ApiRequests.uuid(exchange, "tenant_id", "tenant_id");
+        String status = ApiRequests.query(exchange, "status");
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.validation("status", "must be one of running, succeeded, failed");
+        }
+        String type = ApiRequests.query(exchange, "type");
+        if (type != null && type.length() > 100) {
+            throw ApiException.validation("type", "is at most 100 characters");
+        }
+        int limit = Paging.limit(exchange, DEFAULT_LIMIT, MAX_LIMIT);
+        List<OperationView> page = listing.page(tenantId, type, status, Paging.cursor(exchange), limit + 1);
+        String nextCursor = null;
+        if (page.size() > limit) {
+            page = page.subList(0, limit);
+            OperationView last = page.get(limit - 1);
+            nextCursor = Paging.next(last.createdAt(), last.operationId());
+        }
+        HttpReplies.json(exchange, 200, new OperationPage(page, nextCursor));
+    }
+
+    /** One page; next_cursor is written as null on the last page, not dropped. */
+    record OperationPage(List<OperationView> items, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
     }
 }

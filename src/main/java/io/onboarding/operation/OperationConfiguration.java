@@ -26,9 +26,23 @@ public class OperationConfiguration implements CamelConfiguration {
     public OperationRunner operationRunner(CamelContext camel, DataSource controlPlane, OperationJournal journal,
             @PropertyInject("onboarding.operations.workers") int workers,
             @PropertyInject("onboarding.operations.max-compensation-attempts") int maxCompensationAttempts,
-            OnboardingMetrics metrics, OperationPipelines pipelines, TenantRepository tenants) {
-        return new OperationRunner(camel, controlPlane, journal, workers, maxCompensationAttempts, metrics, pipelines,
-                tenants::load);
+            OnboardingMetrics metrics, OperationPipelines pipelines, TenantRepository tenants,
+            OperationWaiters waiters) {
+        OperationRunner runner = new OperationRunner(camel, controlPlane, journal, workers, maxCompensationAttempts,
+                metrics, pipelines, tenantOf(tenants));
+        runner.addRunListener(waiters::ran);
+        return runner;
+    }
+
+    /** The tenant an operation is on, as it is now; null for an operation on the fleet (no tenant). */
+    private static java.util.function.Function<java.util.UUID, io.onboarding.tenant.TenantRecord> tenantOf(
+            TenantRepository tenants) {
+        return tenantId -> tenantId == null ? null : tenants.load(tenantId);
+    }
+
+    @BindToRegistry("operationWaiters")
+    public OperationWaiters operationWaiters(DataSource controlPlane) {
+        return new OperationWaiters(controlPlane);
     }
 
     /** The policy of {@code step-warns} steps (route configuration {@code step-warnings}). */
@@ -54,9 +68,21 @@ public class OperationConfiguration implements CamelConfiguration {
         return new OperationLauncher(controlPlane, journal, pipelines, runner, tenants);
     }
 
+    @BindToRegistry("operationListing")
+    public OperationListing operationListing(DataSource controlPlane) {
+        return new OperationListing(controlPlane);
+    }
+
     @BindToRegistry("operationApi")
-    public OperationApi operationApi(OperationJournal journal) {
-        return new OperationApi(journal);
+    public OperationApi operationApi(OperationListing listing) {
+        return new OperationApi(listing);
+    }
+
+    /** {@code GET /api/v1/operations/{id}[?wait=]}: waiters resumed on a small pool, never held by one. */
+    @BindToRegistry("operationLongPoll")
+    public OperationLongPoll operationLongPoll(CamelContext camel, OperationJournal journal, OperationWaiters waiters) {
+        return new OperationLongPoll(journal, waiters,
+                camel.getExecutorServiceManager().newFixedThreadPool(this, "operation-waiters", 2));
     }
 
     /**
@@ -71,7 +97,7 @@ public class OperationConfiguration implements CamelConfiguration {
                 CamelContextHelper.mandatoryLookup(camel, "operationJournal", OperationJournal.class),
                 runner::isStopping,
                 CamelContextHelper.mandatoryLookup(camel, "onboardingMetrics", OnboardingMetrics.class),
-                tenants::load));
+                tenantOf(tenants)));
         StepContextConverters.register(camel);
         OperationPipelines pipelines = CamelContextHelper.mandatoryLookup(camel, "operationPipelines",
                 OperationPipelines.class);

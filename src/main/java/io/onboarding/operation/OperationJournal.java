@@ -40,14 +40,16 @@ public final class OperationJournal implements StepJournal {
         }
     }
 
+    /**
+     * The operation, then its steps: read in this order, a finished operation's steps are final (its
+     * status is written after its last step's).
+     */
     public Optional<OperationView> find(UUID operationId) {
-        // The operation first, then its steps: its final status is written after every step's, so an
-        // operation read as finished never comes with steps from before (a torn read the other way round).
         return jdbc.query(
                 "SELECT operation_id, type, tenant_id, status, compensated, error, created_at, finished_at"
                         + " FROM operations WHERE operation_id = ?",
                 (rs, i) -> new OperationView(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
-                        rs.getString(4), (Boolean) rs.getObject(5), List.of(), rs.getString(6),
+                        rs.getString(4), (Boolean) rs.getObject(5), null, rs.getString(6),
                         rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class)),
                 operationId).stream().findFirst().map(operation -> operation.withSteps(jdbc.query(
                         "SELECT name, status, started_at, finished_at, error FROM operation_steps"

@@ -1,9 +1,11 @@
 package io.onboarding.operation;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import io.onboarding.tenant.TenantRepository;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,6 +20,7 @@ public final class OperationLauncher {
     private final OperationRunner runner;
     private final TransactionTemplate transaction;
     private final TenantRepository tenants;
+    private final JdbcTemplate jdbc;
 
     public OperationLauncher(DataSource dataSource, OperationJournal journal, OperationPipelines pipelines,
                              OperationRunner runner, TenantRepository tenants) {
@@ -26,6 +29,30 @@ public final class OperationLauncher {
         this.runner = runner;
         this.tenants = tenants;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    /**
+     * Starts an operation on no one tenant (e.g. the fleet's schema rollout), unless one of its type
+     * is running: then empty, and nothing is started. Launches of a type are serialized by a
+     * transaction-scoped advisory lock on the type's name.
+     */
+    public Optional<UUID> launchAlone(String type, Map<String, String> parameters) {
+        UUID operationId = UUID.randomUUID();
+        boolean launched = transaction.execute(status -> {
+            jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtext(?))", Object.class, "launch:" + type);
+            if (!jdbc.queryForList("SELECT 1 FROM operations WHERE type = ? AND status = 'running' LIMIT 1",
+                    Integer.class, type).isEmpty()) {
+                return false;
+            }
+            journal.create(operationId, type, null, pipelines.steps(type), parameters);
+            return true;
+        });
+        if (!launched) {
+            return Optional.empty();
+        }
+        runner.submit(operationId);
+        return Optional.of(operationId);
     }
 
     public UUID launch(String type, UUID tenantId, Map<String, String> parameters) {

@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +37,7 @@ public final class OperationRunner {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final OperationExecution execution;
     private volatile boolean stopping;
+    private final List<Consumer<UUID>> runListeners = new CopyOnWriteArrayList<>();
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
                            int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
@@ -49,6 +53,11 @@ public final class OperationRunner {
         return stopping;
     }
 
+    /** Told the operation's id each time a run of it on this instance ends (finished or not). */
+    public void addRunListener(Consumer<UUID> listener) {
+        runListeners.add(listener);
+    }
+
     /** Runs the operation in the background; a no-op if this instance already runs it. */
     public void submit(UUID operationId) {
         if (stopping || !inFlight.add(operationId)) {
@@ -62,6 +71,7 @@ public final class OperationRunner {
                     LOG.error("Operation {} could not be run; it is retried later", operationId, e);
                 } finally {
                     inFlight.remove(operationId);
+                    runListeners.forEach(listener -> listener.accept(operationId));
                 }
             });
         } catch (RuntimeException rejected) {

@@ -11,12 +11,13 @@ public record OperationView(UUID operationId, String type, UUID tenantId, String
                             OffsetDateTime createdAt,
                             @JsonInclude(JsonInclude.Include.ALWAYS) OffsetDateTime finishedAt) {
 
+    public OperationView withSteps(List<Step> withSteps) {
+        return new OperationView(operationId, type, tenantId, status, compensated, withSteps, error, createdAt,
+                finishedAt);
+    }
+
     public record Step(String name, String status, @JsonInclude(JsonInclude.Include.ALWAYS) OffsetDateTime startedAt,
                        @JsonInclude(JsonInclude.Include.ALWAYS) OffsetDateTime finishedAt,
                        @JsonInclude(JsonInclude.Include.ALWAYS) String error) {
-    }
-
-    OperationView withSteps(List<Step> steps) {
-        return new OperationView(operationId, type, tenantId, status, compensated, steps, error, createdAt, finishedAt);
     }
 }

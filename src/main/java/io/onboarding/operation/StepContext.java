@@ -16,8 +16,9 @@ public record StepContext(UUID operationId, String operationType, TenantRecord t
         parameters = Map.copyOf(parameters);
     }
 
+    /** Null for an operation on the fleet rather than one tenant (e.g. the tenant-schema rollout). */
     public UUID tenantId() {
-        return tenant.tenantId();
+        return tenant == null ? null : tenant.tenantId();
     }
 
     /** A parameter the operation was launched with; failing if it is missing is a bug, not input. */

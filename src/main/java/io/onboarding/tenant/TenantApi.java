@@ -4,9 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
-import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.util.Base64;
+import io.onboarding.api.Paging;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -85,38 +83,14 @@ public final class TenantApi {
         if (plan != null && !catalog.planNames().contains(plan)) {
             throw ApiException.validation("plan", "must be one of " + String.join(", ", catalog.planNames()));
         }
-        int limit = DEFAULT_LIMIT;
-        String limitText = ApiRequests.query(exchange, "limit");
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw ApiException.validation("limit", "must be a whole number from 1 to " + MAX_LIMIT);
-            }
-        }
-        OffsetDateTime afterCreated = null;
-        UUID afterId = null;
-        String cursor = ApiRequests.query(exchange, "cursor");
-        if (cursor != null) {
-            try {
-                String[] position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8)
-                        .split("\\|", 2);
-                afterCreated = OffsetDateTime.parse(position[0]);
-                afterId = UUID.fromString(position[1]);
-            } catch (RuntimeException e) {
-                throw ApiException.validation("cursor", "is not a cursor this API returned");
-            }
-        }
-        List<TenantRecord> page = tenants.page(status, plan, afterCreated, afterId, limit + 1);
+        int limit = Paging.limit(exchange, DEFAULT_LIMIT, MAX_LIMIT);
+        Paging.Position after = Paging.cursor(exchange);
+        List<TenantRecord> page = tenants.page(status, plan, after.createdAt(), after.id(), limit + 1);
         String nextCursor = null;
         if (page.size() > limit) {
             page = page.subList(0, limit);
             TenantRecord last = page.get(limit - 1);
-            nextCursor = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    (last.createdAt() + "|" + last.tenantId()).getBytes(StandardCharsets.UTF_8));
+            nextCursor = Paging.next(last.createdAt(), last.tenantId());
         }
         HttpReplies.json(exchange, 200, new TenantPage(page.stream().map(TenantView::of).toList(), nextCursor));
     }

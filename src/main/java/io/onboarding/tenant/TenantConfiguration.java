@@ -78,8 +78,9 @@ public class TenantConfiguration implements CamelConfiguration {
 
     @BindToRegistry("tenantSchemaMigrator")
     public TenantSchemaMigrator tenantSchemaMigrator(PostgresCluster cluster,
-            @PropertyInject(value = "onboarding.tenant-schema.target", defaultValue = "latest") String target) {
-        return new TenantSchemaMigrator(cluster, target);
+            @PropertyInject(value = "onboarding.tenant-schema.target", defaultValue = "latest") String target,
+            DataSource controlPlane) {
+        return new TenantSchemaMigrator(cluster, target, new TenantSchemaVersions(controlPlane), controlPlane);
     }
 
     @BindToRegistry("tenantSchemaConvergence")

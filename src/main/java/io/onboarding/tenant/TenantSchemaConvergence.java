@@ -50,7 +50,7 @@ public final class TenantSchemaConvergence {
     }
 
     /** The innermost cause's first line: Flyway wraps the database's own message in a report. */
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

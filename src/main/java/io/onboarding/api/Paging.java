@@ -1,0 +1,57 @@
+package io.onboarding.api;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+
+/** The {@code limit} and {@code cursor} query parameters of a listing paged by (created_at, id). */
+public final class Paging {
+
+    /** Where the previous page ended; both null on the first page. */
+    public record Position(OffsetDateTime createdAt, UUID id) {
+    }
+
+    private Paging() {
+    }
+
+    /** {@code limit}: absent gives the default; anything but a whole number from 1 to max is a 400. */
+    public static int limit(Exchange exchange, int defaultLimit, int max) {
+        String text = ApiRequests.query(exchange, "limit");
+        if (text == null) {
+            return defaultLimit;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > max) {
+            throw ApiException.validation("limit", "must be a whole number from 1 to " + max);
+        }
+        return limit;
+    }
+
+    /** {@code cursor}: a value {@link #next} wrote, or a 400. */
+    public static Position cursor(Exchange exchange) {
+        String cursor = ApiRequests.query(exchange, "cursor");
+        if (cursor == null) {
+            return new Position(null, null);
+        }
+        try {
+            String[] position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8)
+                    .split("\\|", 2);
+            return new Position(OffsetDateTime.parse(position[0]), UUID.fromString(position[1]));
+        } catch (RuntimeException e) {
+            throw ApiException.validation("cursor", "is not a cursor this API returned");
+        }
+    }
+
+    /** The cursor of the page after the one ending with this row. */
+    public static String next(OffsetDateTime createdAt, UUID id) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+    }
+}

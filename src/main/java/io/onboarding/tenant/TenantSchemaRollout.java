@@ -1,0 +1,109 @@
+package io.onboarding.tenant;
+
+import io.onboarding.operation.OperationHandedBack;
+import io.onboarding.operation.StepContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the {@code schema-rollout} operation: every active tenant not at the current tenant
+ * schema version is planned ({@code rollout_tenants}), the canaries migrated one by one, then the
+ * others {@code parallelism} at a time. The first failure stops it: no tenant is started after it
+ * (those already running finish), and the step fails naming the tenant. Each tenant's progress is
+ * recorded, so a rollout resumed after a crash carries on with the tenants not done.
+ */
+public final class TenantSchemaRollout {
+
+    public static final String TYPE = "schema-rollout";
+    private static final Logger LOG = LoggerFactory.getLogger(TenantSchemaRollout.class);
+
+    private final TenantRepository tenants;
+    private final TenantSchemaMigrator migrator;
+    private final TenantSchemaVersions versions;
+    private final int canaries;
+    private final int parallelism;
+    private final BooleanSupplier stopping;
+
+    public TenantSchemaRollout(TenantRepository tenants, TenantSchemaMigrator migrator, TenantSchemaVersions versions,
+                               int canaries, int parallelism, BooleanSupplier stopping) {
+        if (canaries < 0 || parallelism < 1) {
+            throw new IllegalArgumentException("onboarding.tenant-schema.rollout: canaries must be 0 or more,"
+                    + " parallelism 1 or more");
+        }
+        this.tenants = tenants;
+        this.migrator = migrator;
+        this.versions = versions;
+        this.canaries = canaries;
+        this.parallelism = parallelism;
+        this.stopping = stopping;
+    }
+
+    /** Step {@code plan-schema-rollout}. */
+    public void plan(StepContext context) {
+        versions.plan(context.operationId(), migrator.currentVersion(), canaries);
+    }
+
+    /** Step {@code migrate-canary-tenants}: one at a time. */
+    public void migrateCanaries(StepContext context) throws Exception {
+        migrate(context.operationId(), versions.remaining(context.operationId(), true), 1);
+    }
+
+    /** Step {@code migrate-other-tenants}. */
+    public void migrateOthers(StepContext context) throws Exception {
+        migrate(context.operationId(), versions.remaining(context.operationId(), false), parallelism);
+    }
+
+    private void migrate(UUID operationId, List<UUID> tenantIds, int threads) throws Exception {
+        AtomicReference<RuntimeException> stop = new AtomicReference<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tenantIds.size())));
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (UUID tenantId : tenantIds) {
+                runs.add(pool.submit(() -> {
+                    if (stop.get() == null) {
+                        migrateOne(operationId, tenantId, stop);
+                    }
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        if (stop.get() != null) {
+            throw stop.get();
+        }
+    }
+
+    private void migrateOne(UUID operationId, UUID tenantId, AtomicReference<RuntimeException> stop) {
+        if (stopping.getAsBoolean()) {
+            stop.compareAndSet(null, new OperationHandedBack());
+            return;
+        }
+        Optional<TenantRecord> tenant = tenants.find(tenantId).filter(t -> "active".equals(t.status()));
+        if (tenant.isEmpty()) {
+            versions.progress(operationId, tenantId, "skipped", "no longer active");
+            return;
+        }
+        versions.progress(operationId, tenantId, "running", null);
+        try {
+            migrator.apply(tenant.get());
+            versions.progress(operationId, tenantId, "done", null);
+        } catch (RuntimeException e) {
+            String reason = TenantSchemaConvergence.reason(e);
+            LOG.warn("Schema rollout {}: tenant {} not migrated: {}", operationId, tenantId, reason);
+            versions.progress(operationId, tenantId, "failed", reason);
+            stop.compareAndSet(null, new IllegalStateException("tenant " + tenantId + " not migrated: " + reason));
+        }
+    }
+}
