@@ -3,7 +3,10 @@ package io.onboarding.tenant;
 import static io.onboarding.platform.SqlIdentifiers.quote;
 
 import io.onboarding.platform.PostgresCluster;
+import java.util.Arrays;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -29,15 +32,27 @@ public final class TenantSchemaMigrator {
 
     /** Migrates the tenant's database; says what was applied and the version it is at now. */
     public MigrateResult apply(TenantRecord tenant) {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(
-                cluster.jdbcUrl(tenant.databaseName()), cluster.user(), cluster.password());
+        return migrateAs(tenant.databaseName(), TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN));
+    }
+
+    /** Migrates a database to the target, the objects made owned by {@code role}. */
+    MigrateResult migrateAs(String database, String role) {
+        return flyway(database).initSql("SET ROLE " + quote(role)).load().migrate();
+    }
+
+    /** The version the target resolves to, as the migrations on the classpath have it (e.g. "2"). */
+    String targetVersion(String anyDatabase) {
+        return Arrays.stream(flyway(anyDatabase).load().info().all())
+                .filter(migration -> migration.getState() == MigrationState.PENDING)
+                .reduce((first, second) -> second).map(migration -> migration.getVersion().getVersion())
+                .orElseThrow(() -> new IllegalStateException("no tenant-schema migration up to target " + target));
+    }
+
+    private FluentConfiguration flyway(String database) {
         return Flyway.configure()
-                .dataSource(dataSource)
+                .dataSource(new DriverManagerDataSource(cluster.jdbcUrl(database), cluster.user(), cluster.password()))
                 .locations("classpath:db/tenant")
                 .table("tenant_schema_history")
-                .target(target)
-                .initSql("SET ROLE " + quote(TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN)))
-                .load()
-                .migrate();
+                .target(target);
     }
 }
