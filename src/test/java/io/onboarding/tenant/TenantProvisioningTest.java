@@ -113,8 +113,9 @@ class TenantProvisioningTest {
         // Cloned from the pre-migrated template: every object the admin's, Flyway's history as if run here.
         assertThat(catalog.value(database, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = relnamespace"
                 + " WHERE nspname = 'public' AND pg_get_userbyid(relowner) <> ?", admin)).isEqualTo("0");
-        assertThat(catalog.column(database, "SELECT version || ':' || success FROM tenant_schema_history ORDER BY"
-                + " installed_rank")).containsExactly("1:t", "2:t");
+        assertThat(catalog.column(database, "SELECT version || ':' || success || ':' || installed_by"
+                + " FROM tenant_schema_history ORDER BY installed_rank")).containsExactly(
+                "1:true:" + TenantDatabaseTemplates.PLACEHOLDER, "2:true:" + TenantDatabaseTemplates.PLACEHOLDER);
         assertThat(catalog.value(database, "SELECT tableowner FROM pg_tables WHERE tablename = 'tenant_schema_history'"))
                 .isEqualTo(admin);
         assertTemplateIsNoTenant();
