@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provisioning benchmark (not run in CI): the service on an embedded cluster in a temp DATA_DIR against
 # plain psql doing the same SQL work. Usage: bash bench/run.sh [--n 20] [--m 50] [--posts 50] [--fleet 2000]
-# Needs java, curl, jq, psql, python3 (statistics only). Writes bench/results/<timestamp>.{txt,json}.
+# Needs java, curl, jq, psql, python3 (statistics only); BENCH_JAVA_OPTS adds -D settings. Writes bench/results/<timestamp>.{txt,json}.
 set -euo pipefail
 N=20 M=50 POSTS=50 FLEET=0
 while [ $# -gt 0 ]; do
@@ -16,10 +16,11 @@ export SERVER_PORT; SERVER_PORT=$(free_port)
 export ONBOARDING_API_TOKEN=bench-token-0123456789abcdef
 PG_PORT=$(free_port)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ); mkdir -p bench/results; OUT=bench/results/$STAMP; SAMPLES=$DATA_DIR/samples
-java -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$(free_port)" \
+# shellcheck disable=SC2086 # BENCH_JAVA_OPTS: extra -D settings, e.g. -Donboarding.tenant-database.template=false
+java ${BENCH_JAVA_OPTS:-} -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$(free_port)" \
      -jar target/tenant-onboarding.jar > "$DATA_DIR/service.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA_DIR"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA_DIR"; exit' EXIT
 URL=http://localhost:$SERVER_PORT
 for _ in $(seq 1 240); do curl -sf "$URL/observe/health" >/dev/null && break; sleep 0.5; done
 export PGHOST=localhost PGPORT=$PG_PORT PGUSER=postgres PGDATABASE=postgres
@@ -67,11 +68,11 @@ serial "$N" serial > "$SAMPLES.serial"
 t0=$(now_ms); ops=$(for i in $(seq 1 "$M"); do post "burst$i" & done; wait)
 for op in $ops; do await_op "$op" >/dev/null; done
 burst_ms=$(( $(now_ms) - t0 ))
-# accept latency of concurrent POSTs
-for i in $(seq 1 "$POSTS"); do
+# accept latency of concurrent POSTs (not a bare wait: the service is a child too)
+CURLS=(); for i in $(seq 1 "$POSTS"); do
   curl -s -o "$DATA_DIR/accept$i.json" -w '%{time_total}\n' "${AUTH[@]}" -X POST "$URL/api/v1/tenants" \
-    -d "{\"tenant_name\":\"accept $i $RANDOM$RANDOM\",\"plan\":\"standard\",\"region\":\"local\"}" &
-done > "$SAMPLES.accept"; wait
+    -d "{\"tenant_name\":\"accept $i $RANDOM$RANDOM\",\"plan\":\"standard\",\"region\":\"local\"}" & CURLS+=($!)
+done > "$SAMPLES.accept"; wait "${CURLS[@]}"
 for f in "$DATA_DIR"/accept*.json; do await_op "$(jq -r .operation_id "$f")" >/dev/null; done
 rss=$(rss_mb)
 # strategy: clone the template both ways
