@@ -77,7 +77,7 @@ for f in "$DATA_DIR"/accept*.json; do await_op "$(jq -r .operation_id "$f")" >/d
 rss=$(rss_mb)
 # strategy: clone the template both ways
 tmpl=$(psql -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'onboarding\_tenant\_template\_%' LIMIT 1")
-for s in FILE_COPY WAL_LOG FILE_COPY WAL_LOG FILE_COPY WAL_LOG; do
+for s in ${tmpl:+FILE_COPY WAL_LOG FILE_COPY WAL_LOG FILE_COPY WAL_LOG}; do
   t=$(now_ms); psql -qc "CREATE DATABASE bench_clone TEMPLATE $tmpl STRATEGY $s" -c "DROP DATABASE bench_clone" >/dev/null
   echo "$s $(( $(now_ms) - t ))"
 done > "$SAMPLES.strategy"
