@@ -61,8 +61,13 @@ public class TenantConfiguration implements CamelConfiguration {
 
     @BindToRegistry("tenantDatabaseProvisioner")
     public TenantDatabaseProvisioner tenantDatabaseProvisioner(PostgresCluster cluster, PlanCatalog plans,
-            TenantRepository tenants) {
-        return new TenantDatabaseProvisioner(cluster, MAINTENANCE_DATABASE, plans, tenants);
+            TenantRepository tenants, TenantSchemaMigrator migrator,
+            @PropertyInject(value = "onboarding.tenant-database.template", defaultValue = "true") String template,
+            @PropertyInject(value = "onboarding.tenant-database.template-strategy", defaultValue = "FILE_COPY")
+            String strategy) {
+        return new TenantDatabaseProvisioner(cluster, MAINTENANCE_DATABASE, plans, tenants,
+                new TenantDatabaseTemplates(cluster, MAINTENANCE_DATABASE, migrator,
+                Boolean.parseBoolean(template.trim()), strategy.trim()));
     }
 
     @BindToRegistry("tenantRoleProvisioner")

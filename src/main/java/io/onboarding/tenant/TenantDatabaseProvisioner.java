@@ -16,13 +16,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The tenant's own database: UTF8 from template0, collation ({@link DatabaseCollation}) and
- * connection limit from the plan, closed to PUBLIC from the moment it exists. It is owned by
- * {@link ClusterLockdown#DATABASE_OWNER}, which no tenant login can reach, so what the platform decides about the database (connection limit, suspension,
- * its name, its existence) cannot be changed from inside; the tenant's admin role owns the
- * {@code public} schema and everything in it. CREATE DATABASE cannot share a
- * transaction with its COMMENT, so a database of the tenant's derived name without any marker is
- * taken as this step's own, left by a crash between the two; one with another marker is a conflict.
+ * The tenant's own database: UTF8, cloned from the pre-migrated {@link TenantDatabaseTemplates} or else
+ * (and for restores) from template0, collation and connection limit from the plan, closed to PUBLIC at
+ * once. Owned by {@link ClusterLockdown#DATABASE_OWNER}, which no tenant login can reach; the tenant's
+ * admin role owns schema {@code public} and everything in it. CREATE DATABASE cannot share a transaction
+ * with its COMMENT, so a database of the tenant's derived name without any marker is taken as this
+ * step's own, left by a crash between the two; one with another marker is a conflict.
  */
 public final class TenantDatabaseProvisioner {
 
@@ -30,9 +29,11 @@ public final class TenantDatabaseProvisioner {
     private final String maintenanceDatabase;
     private final PlanCatalog plans;
     private final TenantRepository tenants;
+    private final TenantDatabaseTemplates templates;
 
     public TenantDatabaseProvisioner(PostgresCluster cluster, String maintenanceDatabase, PlanCatalog plans,
-                                     TenantRepository tenants) {
+                                     TenantRepository tenants, TenantDatabaseTemplates templates) {
+        this.templates = templates;
         this.cluster = cluster;
         this.maintenanceDatabase = maintenanceDatabase;
         this.plans = plans;
@@ -42,7 +43,8 @@ public final class TenantDatabaseProvisioner {
     /** The tenant's database, with its plan's collation; the collation it got is recorded on the tenant. */
     public void create(TenantRecord tenant) throws SQLException {
         String collation = tenant.collation() != null ? tenant.collation() : plans.plan(tenant.plan()).collation();
-        createNamed(tenant, tenant.databaseName(), collation, tenant.collationProvider());
+        createNamed(tenant, tenant.databaseName(), collation, tenant.collationProvider(),
+                templates.templateFor(collation, tenant.collationProvider()).orElse(null));
         try (Connection connection = cluster.connect(maintenanceDatabase);
              PreparedStatement query = connection.prepareStatement(
                      // to_jsonb: datlocprovider is new in PostgreSQL 15; older servers have libc only.
@@ -58,10 +60,11 @@ public final class TenantDatabaseProvisioner {
 
     /** A database of the tenant's under another name (e.g. a restore target), same collation, locked down the same way. */
     public void createNamed(TenantRecord tenant, String name) throws SQLException {
-        createNamed(tenant, name, tenant.collation(), tenant.collationProvider());
+        createNamed(tenant, name, tenant.collation(), tenant.collationProvider(), null);
     }
 
-    private void createNamed(TenantRecord tenant, String name, String collation, String provider) throws SQLException {
+    private void createNamed(TenantRecord tenant, String name, String collation, String provider, String template)
+            throws SQLException {
         UUID tenantId = tenant.tenantId();
         String database = quote(name);
         String marker = TenantNaming.ownerMarker(tenantId);
@@ -73,14 +76,19 @@ public final class TenantDatabaseProvisioner {
                         + " already exists and does not belong to tenant " + tenantId);
             }
             if (existing.isEmpty()) {
-                DatabaseCollation.create(statement, "CREATE DATABASE " + database + " OWNER "
-                        + quote(ClusterLockdown.DATABASE_OWNER) + " ENCODING 'UTF8' TEMPLATE template0 CONNECTION LIMIT "
-                        + tenant.connectionLimit(), collation, provider);
+                String create = "CREATE DATABASE " + database + " OWNER " + quote(ClusterLockdown.DATABASE_OWNER)
+                        + " ENCODING 'UTF8' CONNECTION LIMIT " + tenant.connectionLimit() + " ";
+                // A clone takes its collation from the template.
+                DatabaseCollation.create(statement, create + (template == null ? "TEMPLATE template0"
+                        : templates.cloneClause(template)), template == null ? collation : null, provider);
             }
             statement.execute("COMMENT ON DATABASE " + database + " IS " + literal(marker));
             statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
         }
         reclaim(tenantId, name, true);
+        if (template != null) { // the clone's objects become the admin's
+            templates.adopt(tenantId, name);
+        }
     }
 
     /**

@@ -43,14 +43,22 @@ public final class TenantSchemaMigrator {
 
     /** Migrates the tenant's database; says what was applied and the version it is at now. */
     public MigrateResult apply(TenantRecord tenant) {
-        Flyway flyway = configure(new DriverManagerDataSource(cluster.jdbcUrl(tenant.databaseName()), cluster.user(),
-                cluster.password()))
-                .initSql("SET ROLE " + quote(TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN)))
-                .load();
+        Flyway flyway = flywayAs(tenant.databaseName(),
+                TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN));
         MigrateResult result = flyway.migrate();
         MigrationInfo current = flyway.info().current();
         versions.record(tenant.tenantId(), current == null ? null : current.getVersion().getVersion());
         return result;
+    }
+
+    /** Migrates a database to the target, the objects made owned by {@code role} (e.g. the template's). */
+    MigrateResult migrateAs(String database, String role) {
+        return flywayAs(database, role).migrate();
+    }
+
+    private Flyway flywayAs(String database, String role) {
+        return configure(new DriverManagerDataSource(cluster.jdbcUrl(database), cluster.user(), cluster.password()))
+                .initSql("SET ROLE " + quote(role)).load();
     }
 
     /**

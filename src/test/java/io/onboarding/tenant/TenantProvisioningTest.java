@@ -110,6 +110,16 @@ class TenantProvisioningTest {
                 "idx_deployments_status", "idx_resources_application_id", "idx_resources_type",
                 "idx_user_activity_created_at", "idx_user_activity_user_id");
 
+        // Cloned from the pre-migrated template: every object the admin's, Flyway's history as if run here.
+        assertThat(catalog.value(database, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = relnamespace"
+                + " WHERE nspname = 'public' AND pg_get_userbyid(relowner) <> ?", admin)).isEqualTo("0");
+        assertThat(catalog.column(database, "SELECT version || ':' || success || ':' || installed_by"
+                + " FROM tenant_schema_history ORDER BY installed_rank")).containsExactly(
+                "1:true:" + TenantDatabaseTemplates.PLACEHOLDER, "2:true:" + TenantDatabaseTemplates.PLACEHOLDER);
+        assertThat(catalog.value(database, "SELECT tableowner FROM pg_tables WHERE tablename = 'tenant_schema_history'"))
+                .isEqualTo(admin);
+        assertTemplateIsNoTenant();
+
         // The privilege matrix, four roles by four tables by four privileges.
         String all = "SELECT,INSERT,UPDATE,DELETE";
         Map<String, Map<String, String>> expected = Map.of(
@@ -205,6 +215,19 @@ class TenantProvisioningTest {
         assertThat(sameName.status()).isEqualTo(409);
         assertThat(sameName.body().get("error").get("details").get(0).get("field").asText()).isEqualTo("tenant_name");
         service.awaitOperation(first.body().get("operation_id").asText());
+    }
+
+    /** The template: marked, a template closed to connections, owned by the platform, matching no tenant pattern. */
+    private static void assertTemplateIsNoTenant() {
+        String prefix = TenantDatabaseTemplates.PREFIX + "2\\_%";
+        assertThat(catalog.column("postgres", "SELECT datistemplate || ' ' || datallowconn || ' '"
+                + " || pg_get_userbyid(datdba) || ' ' || shobj_description(oid, 'pg_database') FROM pg_database"
+                + " WHERE datname LIKE ?", prefix)).containsExactly("true false " + ClusterLockdown.DATABASE_OWNER
+                + " " + TenantDatabaseTemplates.MARKER);
+        assertThat(catalog.value("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE ?"
+                + " AND datname LIKE 'tenant\\_%'", prefix)).isEqualTo("0");
+        assertThatThrownBy(() -> catalog.value(catalog.value("postgres", "SELECT datname FROM pg_database"
+                + " WHERE datname LIKE ?", prefix), "SELECT 1")).hasMessageContaining("not currently accepting");
     }
 
     @Test

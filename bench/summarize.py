@@ -1,0 +1,69 @@
+"""Statistics and goals of bench/run.sh: text on stdout, JSON summary to the given path."""
+import json, os, statistics, sys
+
+samples, n, m, posts, fleet, burst_ms, rss, out = sys.argv[1:9]
+m, burst_ms = int(m), int(burst_ms)
+
+
+def read(path):
+    rows = {}
+    if os.path.exists(path):
+        for line in open(path):
+            key, value = line.split()
+            rows.setdefault(key, []).append(float(value))
+    return rows
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
+
+
+def stats(values):
+    return {"median": statistics.median(values), "p95": pct(values, 95), "n": len(values)}
+
+
+serial = read(samples + ".serial")
+svc, client, floor = (stats(serial[k]) for k in ("service_ms", "client_ms", "psql_ms"))
+accept = [float(line) * 1000 for line in open(samples + ".accept")]
+tps = m / (burst_ms / 1000)
+floor_tps = 1000 / floor["median"]
+strategy = read(samples + ".strategy")
+summary = {
+    "nproc": os.cpu_count(), "mem_total_mb": int(open("/proc/meminfo").readline().split()[1]) // 1024,
+    "n": int(n), "service_ms": svc, "client_ms": client, "psql_ms": floor,
+    "service_vs_psql": svc["median"] / floor["median"], "client_vs_psql": client["median"] / floor["median"],
+    "m": m, "burst_ms": burst_ms, "tenants_per_s": tps, "serial_floor_tenants_per_s": floor_tps,
+    "throughput_vs_floor": tps / floor_tps,
+    "accept_ms": {"p50": pct(accept, 50), "p99": pct(accept, 99), "n": len(accept)},
+    "rss_mb": int(rss), "clone_ms": {k: statistics.median(v) for k, v in strategy.items()},
+}
+goals = {
+    "service <= 0.8x psql": summary["service_vs_psql"] <= 0.8,
+    "client (long poll) <= 1.0x psql": summary["client_vs_psql"] <= 1.0,
+    "throughput >= 2x serial floor": summary["throughput_vs_floor"] >= 2,
+    "accept p99 <= 50 ms": summary["accept_ms"]["p99"] <= 50,
+}
+fleet_rows = read(samples + ".fleet")
+if fleet_rows:
+    summary["fleet"] = {"tenants": int(fleet), "service_ms": stats(fleet_rows["service_ms"]),
+                        "rss_mb": fleet_rows["rss_mb"][0]}
+    goals["time at fleet <= 1.2x at start"] = summary["fleet"]["service_ms"]["median"] <= 1.2 * svc["median"]
+    goals["RSS at fleet <= 512 MB"] = summary["fleet"]["rss_mb"] <= 512
+summary["goals"] = goals
+json.dump(summary, open(out, "w"), indent=2)
+print(f"machine: {summary['nproc']} cores, {summary['mem_total_mb']} MB")
+for name in ("service_ms", "client_ms", "psql_ms"):
+    print(f"{name:10} median {summary[name]['median']:7.0f}  p95 {summary[name]['p95']:7.0f}  (n={n})")
+print(f"ratio service/psql {summary['service_vs_psql']:.2f}, client/psql {summary['client_vs_psql']:.2f}")
+print(f"{m} at once: {burst_ms} ms, {tps:.2f} tenants/s vs serial floor {floor_tps:.2f}/s"
+      f" ({summary['throughput_vs_floor']:.2f}x)")
+print(f"accept ({len(accept)} concurrent POSTs): p50 {summary['accept_ms']['p50']:.0f} ms,"
+      f" p99 {summary['accept_ms']['p99']:.0f} ms")
+print(f"service RSS {rss} MB; template clone median ms {summary['clone_ms']}")
+if fleet_rows:
+    print(f"at {fleet} tenants: service median {summary['fleet']['service_ms']['median']:.0f} ms,"
+          f" RSS {summary['fleet']['rss_mb']:.0f} MB")
+for goal, met in goals.items():
+    print(f"  {'MET    ' if met else 'NOT MET'} {goal}")
+print(f"JSON: {out}")
