@@ -222,11 +222,11 @@ class TenantProvisioningTest {
         String prefix = TenantDatabaseTemplates.PREFIX + "2\\_%";
         assertThat(catalog.column("postgres", "SELECT datistemplate || ' ' || datallowconn || ' '"
                 + " || pg_get_userbyid(datdba) || ' ' || shobj_description(oid, 'pg_database') FROM pg_database"
-                + " WHERE datname LIKE ?", prefix)).containsExactly("true false " + ClusterLockdown.DATABASE_OWNER
-                + " " + TenantDatabaseTemplates.MARKER);
+                + " WHERE datname LIKE ?", prefix)).isNotEmpty() // one per collation the plans use
+                .containsOnly("true false " + ClusterLockdown.DATABASE_OWNER + " " + TenantDatabaseTemplates.MARKER);
         assertThat(catalog.value("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE ?"
                 + " AND datname LIKE 'tenant\\_%'", prefix)).isEqualTo("0");
-        assertThatThrownBy(() -> catalog.value(catalog.value("postgres", "SELECT datname FROM pg_database"
+        assertThatThrownBy(() -> catalog.value(catalog.value("postgres", "SELECT min(datname) FROM pg_database"
                 + " WHERE datname LIKE ?", prefix), "SELECT 1")).hasMessageContaining("not currently accepting");
     }
 
