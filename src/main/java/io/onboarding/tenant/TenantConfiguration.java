@@ -77,8 +77,8 @@ public class TenantConfiguration implements CamelConfiguration {
 
     @BindToRegistry("tenantSuspension")
     public TenantSuspension tenantSuspension(TenantRepository tenants, TenantDatabaseProvisioner databases,
-            TenantRoleProvisioner roles) {
-        return new TenantSuspension(tenants, databases, roles);
+            TenantRoleProvisioner roles, OperationJournal journal, DataSource controlPlane) {
+        return new TenantSuspension(tenants, databases, roles, journal, controlPlane);
     }
 
     @BindToRegistry("tenantSchemaMigrator")

@@ -2,7 +2,11 @@ package io.onboarding.tenant;
 
 import java.sql.SQLException;
 import java.util.List;
+import io.onboarding.operation.OperationJournal;
 import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +23,13 @@ public final class TenantSuspension {
     private final TenantRepository tenants;
     private final TenantDatabaseProvisioner databases;
     private final TenantRoleProvisioner roles;
+    private final OperationJournal journal;
+    private final TransactionTemplate transaction;
 
-    public TenantSuspension(TenantRepository tenants, TenantDatabaseProvisioner databases, TenantRoleProvisioner roles) {
+    public TenantSuspension(TenantRepository tenants, TenantDatabaseProvisioner databases, TenantRoleProvisioner roles,
+                            OperationJournal journal, DataSource controlPlane) {
+        this.journal = journal;
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(controlPlane));
         this.tenants = tenants;
         this.databases = databases;
         this.roles = roles;
@@ -44,17 +53,34 @@ public final class TenantSuspension {
      * included. A tenant that cannot be settled gets an {@code access} warning; the rest go on.
      */
     public void settleAll() {
-        for (TenantRecord tenant : tenants.withDatabase()) {
+        for (TenantRecord listed : tenants.withDatabase()) {
             try {
-                databases.reclaim(tenant);
-                if ("suspended".equals(tenant.status())) {
-                    close(tenant.tenantId());
-                }
-                tenants.clearWarning(tenant.tenantId(), "access");
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn("Tenant {}: database access not settled: {}", tenant.tenantId(), e.getMessage());
-                tenants.setWarning(tenant.tenantId(), "access", "not settled: " + e.getMessage());
+                // Under the tenant's row lock, which launching an operation takes too: no resume or
+                // destroy can start meanwhile, and one already running decides about the database.
+                transaction.executeWithoutResult(status -> {
+                    tenants.lockForOperation(listed.tenantId());
+                    TenantRecord tenant = tenants.load(listed.tenantId());
+                    if (journal.hasUnfinished(tenant.tenantId())) {
+                        return;
+                    }
+                    settle(tenant);
+                });
+                tenants.clearWarning(listed.tenantId(), "access");
+            } catch (RuntimeException e) {
+                LOG.warn("Tenant {}: database access not settled: {}", listed.tenantId(), e.getMessage());
+                tenants.setWarning(listed.tenantId(), "access", "not settled: " + e.getMessage());
             }
+        }
+    }
+
+    private void settle(TenantRecord tenant) {
+        try {
+            databases.reclaim(tenant);
+            if ("suspended".equals(tenant.status())) {
+                close(tenant.tenantId());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

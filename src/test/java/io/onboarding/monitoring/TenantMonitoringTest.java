@@ -113,6 +113,8 @@ class TenantMonitoringTest {
     void fleetRuleFilesPassPromtoolAndSelectRulesByMonitoringLevel() throws Exception {
         Path tenants = prometheusDir.resolve("rules/onboarding-tenants.yml");
         Path backups = prometheusDir.resolve("rules/onboarding-backups.yml");
+        // Written once at start-up, by timers that may come after the first tenants.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tenants) && Files.exists(backups));
         for (Path file : List.of(tenants, backups)) {
             Process check = new ProcessBuilder("promtool", "check", "rules", file.toString())
                     .redirectErrorStream(true).start();

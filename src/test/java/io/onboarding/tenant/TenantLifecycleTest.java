@@ -51,7 +51,9 @@ class TenantLifecycleTest {
         UUID tenantId = service.activeTenant("free", null);
         String database = TenantNaming.databaseName(tenantId);
         // The fleet's rules hold for every tenant: no rule file of its own.
-        assertThat(prometheusDir.resolve("rules/onboarding-tenants.yml")).exists();
+        // Written once at start-up, by a timer that may come after the first tenant.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> Files.exists(prometheusDir.resolve("rules/onboarding-tenants.yml")));
         assertThat(prometheusDir.resolve("rules/tenant-" + tenantId + ".yml")).doesNotExist();
         awaitInfo(tenantId, "basic", "free");
 
