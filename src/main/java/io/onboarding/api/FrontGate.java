@@ -40,6 +40,31 @@ public final class FrontGate implements Handler<RoutingContext> {
             throw new IllegalStateException("no HTTP server on port " + port + " to guard");
         }
         router.route().order(Integer.MIN_VALUE).handler(this);
+        // Last of all: what no route took is an unknown path (404) or, if a route has the path for
+        // other methods, a wrong method (405), in the error shape rather than Vert.x's HTML.
+        router.route().order(Integer.MAX_VALUE).handler(context -> {
+            String path = context.normalizedPath();
+            boolean pathKnown = router.getRoutes().stream()
+                    .anyMatch(route -> route.getPath() != null && samePath(route.getPath(), path));
+            reply(context, pathKnown
+                    ? new ApiException(405, "method_not_allowed", context.request().method() + " is not allowed here")
+                    : new ApiException(404, "not_found", "no such path"));
+        });
+    }
+
+    /** Whether a route path ({@code /api/v1/tenants/:tenantId}) matches a request path, segment by segment. */
+    private static boolean samePath(String routePath, String path) {
+        String[] route = routePath.split("/", -1);
+        String[] request = path.split("/", -1);
+        if (route.length != request.length) {
+            return false;
+        }
+        for (int i = 0; i < route.length; i++) {
+            if (!route[i].startsWith(":") && !route[i].equals(request[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -64,7 +89,26 @@ public final class FrontGate implements Handler<RoutingContext> {
                     "the request body is over " + maxBodyBytes + " bytes"));
             return;
         }
+        if (path.startsWith("/api/") && hasBody(context, length) && !isJson(context)) {
+            reply(context, new ApiException(415, "unsupported_media_type",
+                    "the request body must be JSON (Content-Type: application/json)"));
+            return;
+        }
         context.next();
+    }
+
+    private static boolean hasBody(RoutingContext context, String length) {
+        return length != null ? declaredLength(length) > 0 : context.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+
+    /** application/json, or a +json type, parameters (charset) aside. */
+    private static boolean isJson(RoutingContext context) {
+        String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null) {
+            return false;
+        }
+        String mediaType = type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.startsWith("application/") && mediaType.endsWith("+json");
     }
 
     private static long declaredLength(String header) {

@@ -97,6 +97,26 @@ class FrontDoorTest {
         assertThat(tenant.body().get("error").get("details").get(0).get("field").asText()).isEqualTo("admin_email");
     }
 
+    @Test
+    void unknownPathsMethodsAndMediaTypesAnswerInTheErrorShape() throws Exception {
+        ApiClient.Response unknown = api.get("/api/v1/nothing-here");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("error").get("code").asText()).isEqualTo("not_found");
+        ApiClient.Response wrongMethod = api.put("/api/v1/tenants", "{}");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.body().get("error").get("code").asText()).isEqualTo("method_not_allowed");
+
+        java.net.http.HttpResponse<String> form = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + service.port()
+                                + "/api/v1/tenants"))
+                        .header("Authorization", "Bearer " + RunningService.TOKEN)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("tenant_name=Form")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(form.body()).contains("unsupported_media_type");
+    }
+
     /** A POST that declares a body of {@code length} bytes and sends none; the status line of the answer. */
     private static String rawPost(String token, long length) throws IOException {
         try (Socket socket = new Socket("localhost", service.port())) {
