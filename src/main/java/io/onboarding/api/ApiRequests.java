@@ -32,6 +32,12 @@ public final class ApiRequests {
         }
     }
 
+    /** The JSON body of a call whose body is optional (suspend, approve, reject): null when there is none. */
+    public static com.fasterxml.jackson.databind.JsonNode optionalBody(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        return body == null || body.isBlank() ? null : Json.parse(body);
+    }
+
     /** A query parameter, or null when absent or blank. */
     public static String query(Exchange exchange, String name) {
         String value = exchange.getMessage().getHeader(name, String.class);

@@ -2,7 +2,6 @@ package io.onboarding.tenant;
 
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
-import io.onboarding.api.Json;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 
@@ -17,17 +16,12 @@ public final class ApprovalApi {
 
     public void approve(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        HttpReplies.operationStarted(exchange, 202, tenantId, approvals.approve(tenantId, body(exchange)), "provisioning");
+        HttpReplies.operationStarted(exchange, 202, tenantId, approvals.approve(tenantId, ApiRequests.optionalBody(exchange)), "provisioning");
     }
 
     public void reject(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        HttpReplies.operationStarted(exchange, 202, tenantId, approvals.reject(tenantId, body(exchange)),
+        HttpReplies.operationStarted(exchange, 202, tenantId, approvals.reject(tenantId, ApiRequests.optionalBody(exchange)),
                 "awaiting_approval");
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode body(Exchange exchange) {
-        String body = exchange.getMessage().getBody(String.class);
-        return body == null || body.isBlank() ? null : Json.parse(body);
     }
 }

@@ -43,9 +43,7 @@ public final class TenantApi {
 
     public void suspend(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        String body = exchange.getMessage().getBody(String.class);
-        UUID operationId = lifecycle.suspend(tenantId, body == null || body.isBlank() ? null
-                : io.onboarding.api.Json.parse(body));
+        UUID operationId = lifecycle.suspend(tenantId, ApiRequests.optionalBody(exchange));
         HttpReplies.operationStarted(exchange, 202, tenantId, operationId, "active");
     }
 
