@@ -1,5 +1,6 @@
 package io.onboarding;
 
+import io.onboarding.access.AccessConfiguration;
 import io.onboarding.api.ApiConfiguration;
 import io.onboarding.backup.BackupConfiguration;
 import io.onboarding.cloud.CloudConfiguration;
@@ -37,7 +38,7 @@ final class Features {
         return List.of(new SecretsConfiguration(), new MonitoringConfiguration(), new OperationConfiguration(),
                 new EventsConfiguration(), new TenantConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
-                new CloudConfiguration(), new ApiConfiguration(), new GitConfiguration(),
+                new CloudConfiguration(), new AccessConfiguration(), new ApiConfiguration(), new GitConfiguration(),
                 new TenantSchemaConfiguration());
     }
 

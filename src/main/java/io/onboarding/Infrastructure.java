@@ -1,6 +1,6 @@
 package io.onboarding;
 
-import io.onboarding.api.BearerTokenGuard;
+import io.onboarding.access.BootstrapToken;
 import io.onboarding.monitoring.DependencyHealthCheck;
 import io.onboarding.platform.MessageBroker;
 import io.onboarding.platform.PostgresCluster;
@@ -56,7 +56,7 @@ final class Infrastructure implements AutoCloseable {
     void bindTo(CamelContext camel) {
         camel.getRegistry().bind("postgresCluster", postgres.cluster());
         camel.getRegistry().bind("controlPlane", postgres.controlPlane());
-        camel.getRegistry().bind("bearerTokenGuard", new BearerTokenGuard(apiToken));
+        camel.getRegistry().bind("bootstrapToken", new BootstrapToken(apiToken));
         camel.addComponent("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
     }
 

@@ -1,7 +1,12 @@
 package io.onboarding.api;
 
+import io.onboarding.access.AuditEntry;
+import io.onboarding.access.AuditLog;
+import io.onboarding.access.Caller;
+import io.onboarding.access.RequestIds;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -14,19 +19,28 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * that will be refused anyway is answered before a byte of its body is read. An {@code /api} call
  * without the admin token gets its 401 here, a declared body over {@code MAX_BODY_BYTES} its 413
  * (a body without a declared length is cut off by the server's own limit, the same number), and
- * {@code /observe/metrics} wants its token when one is configured.
+ * {@code /observe/metrics} wants its token when one is configured. Every response carries
+ * {@code X-Request-Id} (the caller's if sane, else a new one), which the routes read from the
+ * request. A mutating /api call refused here is recorded in the audit log as
+ * {@code refused-at-front-door} (its path is not: an invitation path carries a credential).
  */
 public final class FrontGate implements Handler<RoutingContext> {
 
     /** Invitation links carry their own credential: no bearer token. */
     private static final String PUBLIC_API = "/api/v1/invitations/";
 
+    /** The audit log's action for a call refused by the gate. */
+    public static final String REFUSED = "refused-at-front-door";
+    private static final String CALLER = "onboarding.caller";
+
     private final BearerTokenGuard apiGuard;
+    private final AuditLog auditLog;
     private final long maxBodyBytes;
     private final byte[] metricsToken;
 
-    public FrontGate(BearerTokenGuard apiGuard, long maxBodyBytes, String metricsToken) {
+    public FrontGate(BearerTokenGuard apiGuard, AuditLog auditLog, long maxBodyBytes, String metricsToken) {
         this.apiGuard = apiGuard;
+        this.auditLog = auditLog;
         this.maxBodyBytes = maxBodyBytes;
         this.metricsToken = metricsToken == null || metricsToken.isBlank() ? null
                 : metricsToken.getBytes(StandardCharsets.UTF_8);
@@ -69,11 +83,15 @@ public final class FrontGate implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext context) {
+        String requestId = RequestIds.acceptOrNew(context.request().getHeader(RequestIds.HEADER));
+        context.request().headers().set(RequestIds.HEADER, requestId);
+        context.addHeadersEndHandler(ended -> context.response().putHeader(RequestIds.HEADER, requestId));
         String path = context.normalizedPath();
         String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (path.startsWith("/api/") && !path.startsWith(PUBLIC_API)) {
-            ApiException refusal = apiGuard.refusal(authorization);
-            if (refusal != null) {
+            try {
+                context.put(CALLER, apiGuard.authenticate(authorization));
+            } catch (ApiException refusal) {
                 reply(context, refusal);
                 return;
             }
@@ -95,6 +113,24 @@ public final class FrontGate implements Handler<RoutingContext> {
             return;
         }
         context.next();
+    }
+
+    /** A mutating /api call refused here; recorded off the event loop. */
+    private void audit(RoutingContext context, int status) {
+        HttpMethod method = context.request().method();
+        if (!context.normalizedPath().startsWith("/api/") || method == HttpMethod.GET || method == HttpMethod.HEAD
+                || method == HttpMethod.OPTIONS) {
+            return;
+        }
+        Caller caller = context.get(CALLER);
+        var remote = context.request().remoteAddress();
+        AuditEntry entry = AuditEntry.of(caller == null ? null : caller.tokenName(), REFUSED, null,
+                remote == null ? null : remote.hostAddress(), context.request().getHeader(HttpHeaders.USER_AGENT),
+                Integer.toString(status), context.request().getHeader(RequestIds.HEADER));
+        context.vertx().executeBlocking(() -> {
+            auditLog.append(entry);
+            return null;
+        }, false);
     }
 
     private static boolean hasBody(RoutingContext context, String length) {
@@ -119,7 +155,8 @@ public final class FrontGate implements Handler<RoutingContext> {
         }
     }
 
-    private static void reply(RoutingContext context, ApiException error) {
+    private void reply(RoutingContext context, ApiException error) {
+        audit(context, error.status());
         var response = context.response().setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (error.status() == 401) {

@@ -1,5 +1,6 @@
 package io.onboarding.users;
 
+import io.onboarding.access.ApiCall;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
 import io.onboarding.api.Json;
@@ -49,7 +50,9 @@ public final class UserApi {
     }
 
     public void acceptInvitation(Exchange exchange) {
-        HttpReplies.json(exchange, 200, links.accept(token(exchange)));
+        InvitationLinks.Accepted accepted = links.accept(token(exchange));
+        ApiCall.concernsTenant(exchange, accepted.tenantId());
+        HttpReplies.json(exchange, 200, accepted.reply());
     }
 
     private static String token(Exchange exchange) {

@@ -3,6 +3,8 @@ package io.onboarding.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.access.ApiCallAudit;
+import io.onboarding.access.TokenAuthority;
 import io.onboarding.operation.TenantBusyException;
 import java.util.Map;
 import java.util.UUID;
@@ -59,7 +61,8 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("bearerTokenGuard", new BearerTokenGuard(TOKEN));
+        registry.bind("bearerTokenGuard", new BearerTokenGuard(TokenAuthority.bootstrapOnly(TOKEN)));
+        registry.bind("apiCallAudit", new ApiCallAudit(entry -> { }));
         registry.bind("apiErrorResponder", new ApiErrorResponder());
         for (String handler : new String[] {"tenantApi", "operationApi", "userApi", "authProviderApi", "backupApi"}) {
             registry.bind(handler, new FailingHandlers());
