@@ -24,6 +24,11 @@ public final class RequestIds {
         return offered != null && SANE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
     }
 
+    /** Puts a request id (if not null) in the log MDC until closed: background work done for a request. */
+    public static MDC.MDCCloseable inMdc(String requestId) {
+        return requestId == null ? null : MDC.putCloseable(MDC_KEY, requestId);
+    }
+
     /** The id of the request this thread is serving, or null (inbox, JMS, background work). */
     public static String current() {
         return MDC.get(MDC_KEY);

@@ -60,6 +60,12 @@ public final class OperationJournal implements StepJournal {
                         operationId)));
     }
 
+    /** The X-Request-Id of the API call that started the operation, or null. */
+    public String requestId(UUID operationId) {
+        return jdbc.queryForList("SELECT request_id FROM operations WHERE operation_id = ?", String.class, operationId)
+                .stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
     public Optional<UUID> firstOperation(UUID tenantId, String type) {
         return jdbc.queryForList("SELECT operation_id FROM operations WHERE tenant_id = ? AND type = ?"
                 + " ORDER BY created_at LIMIT 1", UUID.class, tenantId, type).stream().findFirst();

@@ -1,5 +1,6 @@
 package io.onboarding.operation;
 
+import io.onboarding.access.RequestIds;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -100,7 +101,8 @@ public final class OperationRunner {
             if (!advisoryLock(lock, "pg_try_advisory_lock", operationId)) {
                 return; // another instance runs it
             }
-            try {
+            // Events the operation publishes carry the request that started it.
+            try (var requestId = RequestIds.inMdc(journal.requestId(operationId))) {
                 execution.run(operationId);
             } finally {
                 advisoryLock(lock, "pg_advisory_unlock", operationId);

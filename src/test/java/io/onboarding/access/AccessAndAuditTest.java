@@ -215,8 +215,11 @@ class AccessAndAuditTest {
         assertThat(accept.get("token_name").isNull()).as("the link is the credential").isTrue();
         assertThat(accept.get("outcome").asText()).isEqualTo("200");
         assertThat(accept.get("request_id").asText()).isNotBlank();
-        await().atMost(Duration.ofSeconds(30)).until(() -> admin.get("/api/v1/audit?action=tenant.provisioned&tenant_id="
-                + tenantId).body().get("items").size() == 1);
+        JsonNode provisioned = await().atMost(Duration.ofSeconds(30)).until(() -> admin.get(
+                "/api/v1/audit?action=tenant.provisioned&tenant_id=" + tenantId).body().get("items"), items -> items.size() == 1);
+        assertThat(provisioned.get(0).get("outcome").asText()).isEqualTo("occurred");
+        assertThat(provisioned.get(0).get("request_id").asText()).as("the event of the operation the request started")
+                .isEqualTo(requestId);
 
         JsonNode tokenCreation = admin.get("/api/v1/audit?action=create-token&limit=500").body().get("items");
         assertThat(tokenCreation.findValuesAsText("outcome")).contains("201");
