@@ -1,6 +1,5 @@
 package io.onboarding.access;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
@@ -32,14 +31,8 @@ public final class AuditApi {
         }
         OffsetDateTime since = since(ApiRequests.query(exchange, "since"));
         int limit = Paging.limit(exchange, DEFAULT_LIMIT, MAX_LIMIT);
-        List<AuditEntry> page = auditLog.page(tenantId, action, since, Paging.cursor(exchange), limit + 1);
-        String nextCursor = null;
-        if (page.size() > limit) {
-            page = page.subList(0, limit);
-            AuditEntry last = page.get(limit - 1);
-            nextCursor = Paging.next(last.at(), last.auditId());
-        }
-        HttpReplies.json(exchange, 200, new AuditPage(page, nextCursor));
+        List<AuditEntry> rows = auditLog.page(tenantId, action, since, Paging.cursor(exchange), limit + 1);
+        HttpReplies.json(exchange, 200, Paging.page(rows, limit, AuditEntry::at, AuditEntry::auditId));
     }
 
     private static OffsetDateTime since(String text) {
@@ -48,9 +41,5 @@ public final class AuditApi {
         } catch (DateTimeParseException e) {
             throw ApiException.validation("since", "must be an ISO-8601 timestamp with an offset, e.g. 2030-01-01T00:00:00Z");
         }
-    }
-
-    /** One page; next_cursor is written as null on the last page, not dropped. */
-    record AuditPage(List<AuditEntry> items, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
     }
 }
