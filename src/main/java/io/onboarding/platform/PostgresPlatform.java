@@ -32,7 +32,7 @@ public final class PostgresPlatform implements AutoCloseable {
             String password = setting.apply("onboarding.postgres.password");
             cluster = new PostgresCluster(setting.apply("onboarding.postgres.host"),
                     Integer.parseInt(setting.apply("onboarding.postgres.port")), user.isEmpty() ? "postgres" : user,
-                    password.isEmpty() ? null : password);
+                    password.isEmpty() ? null : password, PostgresTls.from(setting));
         }
         String platformDb = setting.apply("onboarding.platform-db");
         HikariDataSource pool = null;
