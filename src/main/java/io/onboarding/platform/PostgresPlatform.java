@@ -2,6 +2,7 @@ package io.onboarding.platform;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,7 +44,8 @@ public final class PostgresPlatform implements AutoCloseable {
             return new PostgresPlatform(embedded, cluster, pool);
         } catch (Exception e) {
             try (AutoCloseable server = embedded; AutoCloseable connections = pool) {
-                throw e;
+                throw e instanceof SQLException ? new IllegalStateException("Cannot use PostgreSQL " + cluster + " ("
+                        + cluster.tls() + "): " + Failures.innermost(e), e) : e;
             }
         }
     }

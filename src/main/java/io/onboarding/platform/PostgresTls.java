@@ -85,4 +85,14 @@ public record PostgresTls(String mode, String rootCert, String cert, String key)
             environment.put(name, value);
         }
     }
+
+    /** As start-up messages name it: the settings, never a key's content. */
+    @Override
+    public String toString() {
+        if (mode.isEmpty() && rootCert.isEmpty() && cert.isEmpty()) {
+            return "TLS: libpq's default, " + DEFAULT_MODE;
+        }
+        return "PGSSLMODE=" + effectiveMode() + (rootCert.isEmpty() ? "" : ", PGSSLROOTCERT=" + rootCert)
+                + (cert.isEmpty() ? "" : ", PGSSLCERT=" + cert + ", PGSSLKEY=" + key);
+    }
 }

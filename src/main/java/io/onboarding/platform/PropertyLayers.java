@@ -69,8 +69,8 @@ public final class PropertyLayers {
             Map.entry("PGSSLKEY", "onboarding.postgres.sslkey"),
             Map.entry("VAULT_CACERT", "onboarding.vault.cacert"),
             Map.entry("VAULT_NAMESPACE", "onboarding.vault.namespace"),
-            Map.entry("VAULT_ROLE_ID", "onboarding.vault.role-id"),
-            Map.entry("VAULT_SECRET_ID", "onboarding.vault.secret-id"));
+            Map.entry("VAULT_ROLE_ID", "onboarding.vault.approle.role-id"),
+            Map.entry("VAULT_SECRET_ID", "onboarding.vault.approle.secret"));
 
     /** Variables carrying a secret: each may instead be given as {@code NAME_FILE}, a file holding the value. */
     static final Set<String> SECRETS = Set.of("PGPASSWORD", "ONBOARDING_API_TOKEN", "VAULT_TOKEN", "JMS_PASSWORD",

@@ -19,9 +19,9 @@ public class SecretsConfiguration implements CamelConfiguration {
     private String vaultAddress;
     @PropertyInject("onboarding.vault.token")
     private String vaultToken;
-    @PropertyInject("onboarding.vault.role-id")
+    @PropertyInject("onboarding.vault.approle.role-id")
     private String vaultRoleId;
-    @PropertyInject("onboarding.vault.secret-id")
+    @PropertyInject("onboarding.vault.approle.secret")
     private String vaultSecretId;
     @PropertyInject("onboarding.vault.namespace")
     private String vaultNamespace;

@@ -88,8 +88,8 @@ public final class VaultSecretStore implements SecretStore {
         } catch (RuntimeException e) {
             String hint = Failures.causedBy(e, javax.net.ssl.SSLException.class)
                     ? " (HTTPS: set VAULT_CACERT to the PEM file of the CA that signed Vault's certificate)" : "";
-            throw new IllegalStateException("Vault at " + access.address() + " rejected " + access.credentials()
-                    + " or cannot be reached: " + Failures.innermost(e) + hint, e);
+            throw new IllegalStateException("Vault at VAULT_ADDR rejected " + access.credentials()
+                    + " or cannot be reached (" + access.address() + "): " + Failures.innermost(e) + hint, e);
         }
         if (self == null) {
             throw new IllegalStateException("Vault at VAULT_ADDR did not answer auth/token/lookup-self");

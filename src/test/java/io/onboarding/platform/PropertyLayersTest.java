@@ -94,7 +94,7 @@ class PropertyLayersTest {
             "PGPASSWORD, onboarding.postgres.password",
             "ONBOARDING_API_TOKEN, onboarding.api-token",
             "VAULT_TOKEN, onboarding.vault.token",
-            "VAULT_SECRET_ID, onboarding.vault.secret-id",
+            "VAULT_SECRET_ID, onboarding.vault.approle.secret",
             "JMS_PASSWORD, onboarding.jms.password",
             "GRAFANA_TOKEN, onboarding.grafana.token",
             "METRICS_TOKEN, onboarding.metrics.token",
@@ -127,8 +127,8 @@ class PropertyLayersTest {
         assertThat(value(properties, "onboarding.postgres.sslkey")).isEqualTo("/client.key");
         assertThat(value(properties, "onboarding.vault.cacert")).isEqualTo("/vault-ca.pem");
         assertThat(value(properties, "onboarding.vault.namespace")).isEqualTo("team-a");
-        assertThat(value(properties, "onboarding.vault.role-id")).isEqualTo("role-1");
-        assertThat(value(properties, "onboarding.vault.secret-id")).isEqualTo("secret-1");
+        assertThat(value(properties, "onboarding.vault.approle.role-id")).isEqualTo("role-1");
+        assertThat(value(properties, "onboarding.vault.approle.secret")).isEqualTo("secret-1");
         assertThat(value(layered(Map.of(), Map.of()), "onboarding.postgres.sslmode")).isEmpty();
     }
 }
