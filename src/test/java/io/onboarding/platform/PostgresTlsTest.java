@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The service on a PostgreSQL cluster of this test's own that speaks TLS only (ssl=on; pg_hba rejects
- * every connection without it), with a server certificate for localhost signed by a CA the test makes:
- * PGSSLMODE=verify-full with that CA works end to end, pg_dump included; another CA stops the start.
+ * every TCP connection without TLS and without a client certificate for the user), with certificates
+ * signed by a CA the test makes: PGSSLMODE=verify-full with that CA and PGSSLCERT/PGSSLKEY works end to
+ * end, pg_dump included; another CA stops the start.
  */
 class PostgresTlsTest {
 
@@ -50,18 +51,20 @@ class PostgresTlsTest {
                 .setServerConfig("ssl", "on")
                 .setServerConfig("ssl_cert_file", certificates.serverCert().toString())
                 .setServerConfig("ssl_key_file", certificates.serverKey().toString())
+                .setServerConfig("ssl_ca_file", certificates.caCert().toString())
                 .start();
-        // From now on TCP without TLS is refused, so whatever connects proves it used TLS.
+        // From now on TCP needs TLS and a client certificate naming the user: whatever connects proves both.
         Files.writeString(pgData.resolve("pg_hba.conf"), """
                 local     all all              trust
-                hostssl   all all 127.0.0.1/32 trust
+                hostssl   all all 127.0.0.1/32 cert
                 hostnossl all all 0.0.0.0/0    reject
                 """);
         try (var connection = server.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
             statement.execute("SELECT pg_reload_conf()");
         }
         cluster = new PostgresCluster("localhost", server.getPort(), "postgres", null,
-                new PostgresTls("verify-full", certificates.caCert().toString(), "", ""));
+                new PostgresTls("verify-full", certificates.caCert().toString(), certificates.clientCert().toString(),
+                        certificates.clientKey().toString()));
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> catalog().value("postgres",
                 "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").equals("true"));
     }
@@ -82,7 +85,9 @@ class PostgresTlsTest {
                 "onboarding.postgres.user", "postgres",
                 "onboarding.postgres.password", "",
                 "onboarding.postgres.sslmode", "verify-full",
-                "onboarding.postgres.sslrootcert", rootCert.toString()));
+                "onboarding.postgres.sslrootcert", rootCert.toString(),
+                "onboarding.postgres.sslcert", certificates.clientCert().toString(),
+                "onboarding.postgres.sslkey", certificates.clientKey().toString()));
         settings.put("onboarding.backup-dir", directory.resolve("backups").toString());
         return settings;
     }
@@ -100,12 +105,12 @@ class PostgresTlsTest {
             assertThat(database.get("sslmode").asText()).isEqualTo("verify-full");
             assertThat(database.get("host").asText()).isEqualTo("localhost");
 
-            // The service's own connections, as the server sees them: every one over TLS.
-            List<String> ssl = catalog().column("postgres", "SELECT s.ssl::text FROM pg_stat_ssl s"
+            // The service's own connections, as the server sees them: every one over TLS, with its certificate.
+            List<String> ssl = catalog().column("postgres", "SELECT s.ssl::text || ' ' || s.client_dn FROM pg_stat_ssl s"
                     + " JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'tenant-onboarding'");
-            assertThat(ssl).isNotEmpty().containsOnly("true");
+            assertThat(ssl).isNotEmpty().containsOnly("true /CN=postgres");
 
-            // pg_dump gets the same TLS settings (a dump without TLS would be refused).
+            // pg_dump gets the same TLS settings (without TLS and the client certificate it would be refused).
             ApiClient.Response backup = api.post("/api/v1/tenants/" + tenantId + "/backups", "");
             assertThat(backup.status()).isEqualTo(202);
             JsonNode operation = service.awaitOperation(backup.body().get("operation_id").asText());
@@ -120,7 +125,7 @@ class PostgresTlsTest {
         Path otherCa = TestCertificates.create(directory.resolve("other-ca")).caCert();
         assertThatThrownBy(() -> RunningService.start("platform_tls_wrong_ca", settings(otherCa)).close())
                 .hasStackTraceContaining("Cannot use PostgreSQL")
-                .hasStackTraceContaining("PGSSLMODE=verify-full, PGSSLROOTCERT=" + otherCa)
+                .hasStackTraceContaining("PGSSLMODE=verify-full, PGSSLROOTCERT=" + otherCa + ", PGSSLCERT=")
                 .hasStackTraceContaining("SSL");
         assertThat(catalog().value("postgres",
                 "SELECT count(*) FROM pg_database WHERE datname = 'platform_tls_wrong_ca'")).isEqualTo("0");

@@ -11,10 +11,12 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A test CA and a server certificate it signed for {@code localhost} (SAN DNS:localhost and
- * IP:127.0.0.1), made with the {@code openssl} command line in a directory of the test's own.
+ * A test CA, a server certificate it signed for {@code localhost} (SAN DNS:localhost and IP:127.0.0.1)
+ * and a client certificate for the user {@code postgres}, made with the {@code openssl} command line in
+ * a directory of the test's own. Keys are unencrypted PEM.
  */
-public record TestCertificates(Path caCert, Path serverCert, Path serverKey, Path serverPkcs12) {
+public record TestCertificates(Path caCert, Path serverCert, Path serverKey, Path serverPkcs12, Path clientCert,
+                               Path clientKey) {
 
     private static final String PKCS12_PASSWORD = "test-only";
 
@@ -37,9 +39,17 @@ public record TestCertificates(Path caCert, Path serverCert, Path serverKey, Pat
                 "-extfile", extensions.toString());
         openssl(directory, "pkcs12", "-export", "-in", serverCert.toString(), "-inkey", serverKey.toString(),
                 "-out", pkcs12.toString(), "-passout", "pass:" + PKCS12_PASSWORD);
-        // PostgreSQL refuses a server key readable by others.
+        Path clientKey = directory.resolve("client.key");
+        Path clientCsr = directory.resolve("client.csr");
+        Path clientCert = directory.resolve("client.crt");
+        openssl(directory, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", clientKey.toString(),
+                "-out", clientCsr.toString(), "-subj", "/CN=postgres");
+        openssl(directory, "x509", "-req", "-in", clientCsr.toString(), "-CA", caCert.toString(), "-CAkey",
+                caKey.toString(), "-CAcreateserial", "-out", clientCert.toString(), "-days", "2");
+        // PostgreSQL and libpq refuse a private key readable by others.
         Files.setPosixFilePermissions(serverKey, PosixFilePermissions.fromString("rw-------"));
-        return new TestCertificates(caCert, serverCert, serverKey, pkcs12);
+        Files.setPosixFilePermissions(clientKey, PosixFilePermissions.fromString("rw-------"));
+        return new TestCertificates(caCert, serverCert, serverKey, pkcs12, clientCert, clientKey);
     }
 
     /** The server side of TLS with this certificate (for an in-test HTTPS server). */
