@@ -42,7 +42,8 @@ class VaultConnectionsTest {
 
     private static void provisionsWithItsSecretsInVault(RunningService service, FakeVault vault) {
         UUID tenantId = service.activeTenant("standard", null);
-        assertThat(vault.latest("tenant-roles/" + tenantId + "/tenant_admin")).containsEntry("role", "tenant_admin");
+        assertThat(vault.latest("tenant-roles/" + tenantId + "/tenant_admin")).containsEntry("role", "tenant_admin")
+                .containsEntry("sslmode", "prefer"); // the test cluster has no PGSSLMODE: libpq's default
     }
 
     @Test
