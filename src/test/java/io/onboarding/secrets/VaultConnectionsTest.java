@@ -47,7 +47,7 @@ class VaultConnectionsTest {
     }
 
     @Test
-    void anAppRoleLoginInANamespaceWritesTheSecretsThereAndItsTokenIsRenewedPastItsTtl() throws Exception {
+    void anAppRoleLoginInANamespaceWritesTheSecretsThereAndItsTokenIsRenewedPastItsTtlOrReplacedWhenRefused() throws Exception {
         Duration ttl = Duration.ofSeconds(6);
         try (FakeVault vault = new FakeVault(ROOT_TOKEN, "kv").appRole(ROLE_ID, SECRET_ID, ttl, true)
                 .requireNamespace("team-a")) {
@@ -65,6 +65,11 @@ class VaultConnectionsTest {
                 provisionsWithItsSecretsInVault(service, vault);
                 assertThat(vault.namespacesSeen()).containsExactly("team-a");
                 assertThat(vault.logins()).as("renewed, not replaced").isEqualTo(1);
+
+                // A renewal Vault refuses: the next one fails with 403, and a new login takes over.
+                vault.revokeIssuedTokens();
+                await().atMost(Duration.ofSeconds(60)).until(() -> vault.logins() >= 2);
+                provisionsWithItsSecretsInVault(service, vault);
             }
         }
         assertThat(LogCapture.text()).doesNotContain(SECRET_ID);

@@ -97,6 +97,11 @@ public final class FakeVault implements AutoCloseable {
         return this;
     }
 
+    /** Every token an AppRole login issued stops working (as after a revocation or an expired max TTL). */
+    public void revokeIssuedTokens() {
+        issued.clear();
+    }
+
     public int logins() {
         return logins.get();
     }
