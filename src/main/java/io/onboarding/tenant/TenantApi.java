@@ -69,7 +69,7 @@ public final class TenantApi {
     public void get(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         TenantRecord tenant = tenants.require(tenantId);
-        HttpReplies.json(exchange, 200, TenantView.of(tenant, git.apply(tenantId).orElse(null)));
+        HttpReplies.json(exchange, 200, TenantView.of(tenant, git.apply(tenantId).orElse(null), tenants.sslMode()));
     }
 
     public void list(Exchange exchange) {
@@ -90,7 +90,7 @@ public final class TenantApi {
             TenantRecord last = page.get(limit - 1);
             nextCursor = Paging.next(last.createdAt(), last.tenantId());
         }
-        HttpReplies.json(exchange, 200, new TenantPage(page.stream().map(TenantView::of).toList(), nextCursor));
+        HttpReplies.json(exchange, 200, new TenantPage(page.stream().map(tenant -> TenantView.of(tenant, null, tenants.sslMode())).toList(), nextCursor));
     }
 
     /** One page of the listing; next_cursor is written as null on the last page, not dropped. */

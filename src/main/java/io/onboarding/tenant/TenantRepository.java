@@ -29,11 +29,14 @@ public final class TenantRepository implements TenantWarnings {
     private final JdbcTemplate jdbc;
     private final String publicHost;
     private final int publicPort;
+    private final String sslMode;
 
-    public TenantRepository(DataSource dataSource, String publicHost, int publicPort) {
+    /** {@code sslMode}: the TLS mode tenants' clients should use on the cluster (libpq's names). */
+    public TenantRepository(DataSource dataSource, String publicHost, int publicPort, String sslMode) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.publicHost = publicHost;
         this.publicPort = publicPort;
+        this.sslMode = sslMode;
     }
 
     public String publicHost() {
@@ -42,6 +45,10 @@ public final class TenantRepository implements TenantWarnings {
 
     public int publicPort() {
         return publicPort;
+    }
+
+    public String sslMode() {
+        return sslMode;
     }
 
     /** Inserts the tenant unless its id exists; true if inserted. Joins the caller's transaction. */

@@ -56,7 +56,8 @@ class VaultRetryRouteTest extends CamelMainTestSupport {
         // own VaultTemplate call is not under this policy and not tested here).
         VaultTemplate unused = VaultSecretStore.vaultTemplate("http://127.0.0.1:9", "unused");
         registry.bind("vaultTemplate", unused);
-        store = new VaultSecretStore(context.createProducerTemplate(), unused, "secret");
+        store = new VaultSecretStore(context.createProducerTemplate(), unused, "secret",
+                VaultAccess.withToken("http://127.0.0.1:9", "unused"));
         registry.bind("secretStore", store);
     }
 
