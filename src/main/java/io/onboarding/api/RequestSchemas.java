@@ -60,11 +60,31 @@ public final class RequestSchemas {
         return result;
     }
 
-    /** What the schema finds wrong with the body, one detail per field. */
+    /**
+     * The body checked against {@code #/components/schemas/NAME} alone, for handlers whose own rules
+     * act as they check (look up a backup, launch an operation): a 400 before anything happens.
+     */
+    public static void check(String name, JsonNode body) {
+        List<FieldError> problems = body == null ? List.of() : problems(name, body);
+        if (!problems.isEmpty()) {
+            throw ApiException.validation(problems);
+        }
+    }
+
+    /** What the schema finds wrong with a request body, one detail per field (a null is an absent field). */
     public static List<FieldError> problems(String name, JsonNode body) {
+        return differences(name, withoutNulls(body));
+    }
+
+    /** What the schema finds wrong with an answer of the service, nulls included (tests hold answers to the document). */
+    public static List<FieldError> answerProblems(String name, JsonNode answer) {
+        return differences(name, answer);
+    }
+
+    private static List<FieldError> differences(String name, JsonNode json) {
         Schema schema = SCHEMAS.computeIfAbsent(name, schemaName -> Registry.REGISTRY.getSchema(
                 SchemaLocation.of(DOCUMENT + ApiDocument.SCHEMA_REF + schemaName)));
-        List<Error> errors = schema.validate(Json.write(withoutNulls(body)), InputFormat.JSON);
+        List<Error> errors = schema.validate(Json.write(json), InputFormat.JSON);
         Map<String, FieldError> byField = new LinkedHashMap<>();
         for (Error error : errors) {
             FieldError detail = detail(error);
