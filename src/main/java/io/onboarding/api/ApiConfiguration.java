@@ -20,6 +20,8 @@ public class ApiConfiguration implements CamelConfiguration {
     private long maxBodyBytes;
     @PropertyInject("onboarding.metrics.token")
     private String metricsToken;
+    @PropertyInject("onboarding.public-base-url")
+    private String publicBaseUrl;
     @BeanInject("bearerTokenGuard")
     private BearerTokenGuard apiGuard;
     @BeanInject("auditLog")
@@ -28,6 +30,12 @@ public class ApiConfiguration implements CamelConfiguration {
     @BindToRegistry("apiErrorResponder")
     public ApiErrorResponder apiErrorResponder() {
         return new ApiErrorResponder();
+    }
+
+    /** {@code GET /api-doc}: the OpenAPI document, its server the PUBLIC_BASE_URL. */
+    @BindToRegistry("apiDocument")
+    public ApiDocument apiDocument() {
+        return new ApiDocument(publicBaseUrl);
     }
 
     @Override

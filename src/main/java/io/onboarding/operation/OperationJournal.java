@@ -154,8 +154,13 @@ public final class OperationJournal implements StepJournal {
     }
 
     public boolean hasUnfinished(UUID tenantId) {
-        return !jdbc.queryForList("SELECT 1 FROM operations WHERE tenant_id = ? AND status = 'running' LIMIT 1",
-                Integer.class, tenantId).isEmpty();
+        return unfinished(tenantId).isPresent();
+    }
+
+    /** The tenant's running operation, if it has one (it has at most one). */
+    public java.util.Optional<UUID> unfinished(UUID tenantId) {
+        return jdbc.queryForList("SELECT operation_id FROM operations WHERE tenant_id = ? AND status = 'running'"
+                + " ORDER BY created_at LIMIT 1", UUID.class, tenantId).stream().findFirst();
     }
 
     @Override

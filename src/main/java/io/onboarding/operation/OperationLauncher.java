@@ -67,9 +67,9 @@ public final class OperationLauncher {
         UUID operationId = UUID.randomUUID();
         transaction.executeWithoutResult(status -> {
             tenants.lockForOperation(tenantId);
-            if (journal.hasUnfinished(tenantId)) {
-                throw new TenantBusyException(tenantId);
-            }
+            journal.unfinished(tenantId).ifPresent(running -> {
+                throw new TenantBusyException(tenantId, running);
+            });
             alongside.run();
             journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);
         });

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.MDC;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import io.onboarding.monitoring.OnboardingMetrics;
@@ -66,7 +67,9 @@ public final class OperationRunner {
         }
         try {
             workers.execute(() -> {
-                try {
+                // Every line logged while the operation runs on this thread carries its id (and, from
+                // OperationExecution, its tenant's): LOG_FORMAT=json writes them as fields.
+                try (var mdc = MDC.putCloseable(OperationLog.OPERATION_ID, operationId.toString())) {
                     runLocked(operationId);
                 } catch (Exception e) {
                     LOG.error("Operation {} could not be run; it is retried later", operationId, e);

@@ -24,6 +24,7 @@ public final class UserApi {
         InviteRequest request = InviteRequest.from(Json.parse(exchange.getMessage().getBody(String.class)));
         TenantUser user = invitations.invite(tenantId, request);
         HttpReplies.json(exchange, 201, view(user));
+        exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + tenantId + "/users/" + user.userId());
     }
 
     public void list(Exchange exchange) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class ApiErrorShapeRouteTest extends CamelMainTestSupport {
 
     private static final String TOKEN = "route-test-token";
+    private static final UUID RUNNING = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
     /** What the stub's unexpected failure says: none of it may reach the caller. */
     private static final String INTERNALS = "FATAL: password authentication failed for user \"platform\" at 10.1.2.3:5432";
 
@@ -51,7 +52,7 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         }
 
         public void change(Exchange exchange) {
-            throw new TenantBusyException(UUID.fromString("00000000-0000-0000-0000-000000000001"));
+            throw new TenantBusyException(UUID.fromString("00000000-0000-0000-0000-000000000001"), RUNNING);
         }
 
         public void describeInvitation(Exchange exchange) {
@@ -128,7 +129,11 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         Exchange reply = call("api-change-tenant", "{}", true);
 
         assertThat(reply.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(409);
-        assertThat(error(reply).get("code").asText()).isEqualTo("conflict");
+        JsonNode error = error(reply);
+        assertThat(error.get("code").asText()).isEqualTo("conflict");
+        assertThat(error.at("/details/0/field").asText()).isEqualTo("tenant_id");
+        assertThat(error.at("/details/0/operation_id").asText()).isEqualTo(RUNNING.toString());
+        assertThat(error.get("message").asText()).contains(RUNNING.toString());
     }
 
     @Test
