@@ -22,7 +22,7 @@ final class OperationsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List operations, newest first (GET /api/v1/operations).")
     int list(@Option(names = "--tenant", paramLabel = "TENANT_ID") String tenantId,
-             @Option(names = "--type", description = "e.g. provision-tenant, update-tenant, backup-tenant") String type,
+             @Option(names = "--type", description = "provision, update, suspend, resume, backup, restore, destroy...") String type,
              @Option(names = "--status", description = "running, succeeded or failed") String status,
              @Option(names = "--limit") Integer limit,
              @Option(names = "--cursor", description = "the next page, as the previous page said") String cursor) {
