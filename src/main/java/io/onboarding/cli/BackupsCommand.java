@@ -12,8 +12,8 @@ import picocli.CommandLine.ParentCommand;
 final class BackupsCommand {
 
     private static final List<Column> COLUMNS = List.of(Column.of("backup_id"), Column.of("kind"), Column.of("status"),
-            Column.of("started_at"), Column.of("completed_at"), Column.of("size_bytes"), Column.of("location"),
-            Column.of("encrypted"));
+            Column.of("started_at"), Column.of("completed_at"), Column.of("size_bytes"), Column.of("encrypted"),
+            Column.of("location"));
 
     @ParentCommand
     private OnboardingCli cli;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onboarding.support.ApiClient;
+import io.onboarding.support.RefusedActivation;
 import io.onboarding.support.RunningService;
 import io.onboarding.support.TestPostgres;
 import java.io.PrintWriter;
@@ -40,6 +41,7 @@ class CliTest {
         service = RunningService.start("platform_cli_test");
         api = service.api();
         tenantId = service.activeTenant("standard", null);
+        RefusedActivation.install("platform_cli_test", "Doomed");
     }
 
     @AfterAll
@@ -84,6 +86,19 @@ class CliTest {
         assertThat(lines.get(lines.size() - 1))
                 .startsWith("operation " + operation.path("operation_id").asText() + " (provision) succeeded in");
         assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void aFailedOperationExitsOneAfterItsCompensationLines() {
+        Run run = cli("tenants", "create", "--name", "Doomed by the CLI test", "--plan", "free", "--region", "local",
+                "--wait");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+        List<String> lines = run.out().lines().toList();
+        // A step is shown in each finished status the polls see: done or failed, then compensated.
+        assertThat(lines).anyMatch(line -> line.matches("\\s+activate-tenant\\s+(failed|compensated)\\s.*"));
+        assertThat(lines).anyMatch(line -> line.matches("\\s+create-tenant-roles\\s+compensated\\s.*"));
+        assertThat(lines.get(lines.size() - 1)).contains("(provision) failed in").contains(", compensated: ");
     }
 
     @Test
