@@ -1,6 +1,5 @@
 package io.onboarding.cli;
 
-import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,9 +87,13 @@ public final class OnboardingCli {
             out.error(refused.answer());
             return refused.exitCode();
         }
-        if (failure instanceof ServiceUnreachable || failure instanceof CliUsageException) {
+        if (failure instanceof ServiceUnreachable) {
             out.error(failure.getMessage());
-            return failure instanceof ServiceUnreachable ? UNREACHABLE : BAD_USAGE;
+            return UNREACHABLE;
+        }
+        if (failure instanceof CliUsageException) {
+            out.error(failure.getMessage());
+            return BAD_USAGE;
         }
         out.error("unexpected " + failure);
         return FAILED;

@@ -3,6 +3,7 @@ package io.onboarding.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Rows printed as aligned columns, two spaces apart, the header in capitals. */
 final class Table {
@@ -11,7 +12,7 @@ final class Table {
     private final List<List<String>> rows = new ArrayList<>();
 
     Table(List<String> header) {
-        this.header = header.stream().map(name -> name.toUpperCase(java.util.Locale.ROOT)).toList();
+        this.header = header.stream().map(name -> name.toUpperCase(Locale.ROOT)).toList();
     }
 
     Table row(List<String> cells) {

@@ -4,6 +4,7 @@ import static io.onboarding.cli.OnboardingApi.segment;
 
 import io.onboarding.cli.Output.Column;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,7 +42,7 @@ final class UsersCommand {
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Close the user's sessions, drop the login role, delete the credentials.")
     int remove(@Parameters(paramLabel = "TENANT_ID") String tenantId,
                @Parameters(paramLabel = "USER_ID") String userId) {
-        cli.output().raw(cli.api().delete(users(tenantId) + "/" + segment(userId), java.util.Map.of()));
+        cli.output().raw(cli.api().delete(users(tenantId) + "/" + segment(userId), Map.of()));
         cli.output().note("removed user " + userId);
         return OnboardingCli.DONE;
     }
