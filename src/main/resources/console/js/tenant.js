@@ -14,7 +14,8 @@ export function tenantPage(view, page, tenantId) {
     actions: h('div', {class: 'actions-bar', id: 'actions'}),
     panel: h('div', {class: 'action-panel', id: 'action-panel'}),
     notice: h('div', {class: 'error-slot', id: 'action-result'}),
-    overview: h('div'), database: h('div'), roles: h('div'), warnings: h('div'),
+    overview: h('div', {id: 'overview'}), database: h('div', {id: 'database'}), roles: h('div', {id: 'roles'}),
+    warnings: h('div'),
     users: h('div', {id: 'users'}), backups: h('div', {id: 'backups'}), timeline: h('div', {id: 'timeline'}),
   };
   let tenant = null;
