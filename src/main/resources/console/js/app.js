@@ -44,7 +44,8 @@ function route() {
     fleetPage(view, page);
   } else {
     const filters = Object.fromEntries(new URLSearchParams(search || ''));
-    tenantsPage(view, page, {status: filters.status, plan: filters.plan, region: filters.region});
+    tenantsPage(view, page, {status: filters.status, plan: filters.plan, region: filters.region},
+      Number(filters.limit) || undefined);
   }
 }
 

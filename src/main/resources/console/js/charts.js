@@ -24,21 +24,22 @@ export function bars(title, items) {
 
 /** columns([{label, parts: [{value, kind}]}], legend): one stacked column per slot (an hour). */
 export function columns(title, slots, legend) {
-  const width = 720;
-  const height = 220;
+  const width = 1100;
+  const height = 230;
   const left = 34;
+  const right = 24;
   const bottom = 24;
   const plotHeight = height - bottom - 10;
   const total = slot => slot.parts.reduce((sum, part) => sum + part.value, 0);
   const max = Math.max(1, ...slots.map(total));
-  const step = (width - left) / Math.max(1, slots.length);
+  const step = (width - left - right) / Math.max(1, slots.length);
   const barWidth = Math.max(3, step * 0.7);
   const scale = value => value * plotHeight / max;
   const ticks = [0, Math.ceil(max / 2), max].filter((tick, index, all) => all.indexOf(tick) === index);
   const svg = s('svg', {class: 'chart', viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': title},
     s('title', {}, title),
     ticks.map(tick => s('g', {class: 'tick'},
-      s('line', {x1: left, x2: width, y1: 10 + plotHeight - scale(tick), y2: 10 + plotHeight - scale(tick)}),
+      s('line', {x1: left, x2: width - right, y1: 10 + plotHeight - scale(tick), y2: 10 + plotHeight - scale(tick)}),
       s('text', {x: left - 6, y: 14 + plotHeight - scale(tick), 'text-anchor': 'end', class: 'axis'}, String(tick)))),
     slots.map((slot, index) => {
       const x = left + index * step + (step - barWidth) / 2;

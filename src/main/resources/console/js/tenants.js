@@ -4,10 +4,10 @@ import {call, path, query} from './api.js';
 import {badge, h, replace, table, when} from './dom.js';
 import {PLANS, REGIONS, STATUSES, errorBox} from './ui.js';
 
-const PAGE_SIZE = 25;
+const PAGE_SIZE = 25; // rows a page unless the address says otherwise (#/tenants?limit=N)
 const MOVING = new Set(['awaiting_approval', 'provisioning', 'destroying']);
 
-export function tenantsPage(view, page, filters) {
+export function tenantsPage(view, page, filters, pageSize) {
   const cursors = [null]; // cursors[i]: where page i starts
   let index = 0;
   const body = h('div', {id: 'tenants-body'});
@@ -19,7 +19,7 @@ export function tenantsPage(view, page, filters) {
 
   async function load() {
     try {
-      const result = await call('GET', path.tenants + query({...filters, limit: PAGE_SIZE, cursor: cursors[index]}));
+      const result = await call('GET', path.tenants + query({...filters, limit: pageSize || PAGE_SIZE, cursor: cursors[index]}));
       if (!page.alive()) {
         return;
       }

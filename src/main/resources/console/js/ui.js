@@ -6,7 +6,7 @@ export function errorBox(error) {
   const details = (error.details || []).map(detail =>
     h('li', {'data-field': detail.field}, h('strong', {}, detail.field || 'request'), ': ', detail.message || ''));
   return h('div', {class: 'error', role: 'alert', 'data-code': error.code || 'error'},
-    h('div', {class: 'error-title'}, error.status ? 'Refused (' + error.status + ' ' + (error.code || '') + ')' : 'Failed'),
+    h('div', {class: 'error-title'}, error.status ? 'Refused (' + error.status + ' ' + (error.code || '') + ')' : 'Not sent'),
     h('div', {class: 'error-message'}, error.message || String(error)),
     details.length ? h('ul', {class: 'error-details'}, details) : null);
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -75,6 +76,11 @@ class ConsoleBrowserTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.body().get("error").get("code").asText()).isEqualTo("not_found");
         assertThat(anonymous.post("/", "{}").status()).isEqualTo(405);
+
+        // The table's region filter is the API's: an unknown region is a 400 naming the field.
+        ApiClient.Response badRegion = api.get("/api/v1/tenants?region=nowhere");
+        assertThat(badRegion.status()).isEqualTo(400);
+        assertThat(badRegion.body().get("error").get("details").get(0).get("field").asText()).isEqualTo("region");
     }
 
     @Test
@@ -131,17 +137,29 @@ class ConsoleBrowserTest {
         assertThat(driver.findElement(By.id("tenant-name")).getText()).isEqualTo(tenantName);
         assertThat(driver.findElement(By.id("users")).getText()).contains("owner@console.test", "tenant_admin");
         browser.screenshot("console-04-tenant-active");
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('timeline').scrollIntoView()");
+        browser.screenshot("console-05-timeline");
 
         // The table shows it active, and its filters pass it or not.
         driver.get(base + "/#/tenants?status=active&plan=free&region=local");
         WebElement row = browser.await(QUICK, d -> visible(d, By.cssSelector("tr[data-tenant-id='" + tenantId + "']")));
         assertThat(row.findElement(By.cssSelector(".tenant-status .badge")).getText()).isEqualTo("active");
         assertThat(row.getText()).contains(tenantName, "free", "local");
-        browser.screenshot("console-05-tenants-filtered");
+        browser.screenshot("console-06-tenants-filtered");
         new Select(driver.findElement(By.id("filter-plan"))).selectByValue("enterprise");
         driver.findElement(By.cssSelector(".filters button[type='submit']")).click();
         browser.await(QUICK, d -> d.getCurrentUrl().contains("plan=enterprise")
                 && d.findElements(By.cssSelector("tr[data-tenant-id='" + tenantId + "']")).isEmpty() ? true : null);
+
+        // Paging follows the API's cursor: one row a page over two free tenants, forward and back.
+        UUID other = service.activeTenant("free", null);
+        driver.get(base + "/#/tenants?plan=free&limit=1");
+        browser.await(QUICK, d -> rowIds(d).equals(List.of(tenantId)) ? true : null);
+        browser.await(QUICK, d -> enabled(d, By.id("next-page"))).click();
+        browser.await(QUICK, d -> rowIds(d).equals(List.of(other.toString())) ? true : null);
+        assertThat(driver.findElement(By.id("next-page")).isEnabled()).isFalse();
+        driver.findElement(By.id("previous-page")).click();
+        browser.await(QUICK, d -> rowIds(d).equals(List.of(tenantId)) ? true : null);
 
         // Suspend from the tenant's page: the page, the API and pg_catalog agree.
         driver.get(base + "/#/tenants/" + tenantId);
@@ -156,7 +174,7 @@ class ConsoleBrowserTest {
                     && !newest.findElements(By.cssSelector(".step[data-status='done']")).isEmpty() ? true : null;
         });
         assertThat(driver.findElement(By.id("overview")).getText()).contains("unpaid invoice");
-        browser.screenshot("console-06-tenant-suspended");
+        browser.screenshot("console-07-tenant-suspended");
         assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("status").asText()).isEqualTo("suspended");
         Catalog catalog = service.catalog();
         String rolePrefix = TenantNaming.databaseName(UUID.fromString(tenantId)) + "\\_%";
@@ -171,7 +189,7 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("destroy-form-submit")).click();
         WebElement notConfirmed = browser.await(QUICK, d -> visible(d, By.cssSelector("#destroy-form .error")));
         assertThat(notConfirmed.getText()).contains("Not destroyed", "confirm");
-        browser.screenshot("console-07-destroy-refused");
+        browser.screenshot("console-08-destroy-refused");
         assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("status").asText()).isEqualTo("suspended");
         assertThat(api.get("/api/v1/operations?tenant_id=" + tenantId + "&type=destroy").body().get("items")).isEmpty();
         assertThat(catalog.databaseExists(TenantNaming.databaseName(UUID.fromString(tenantId)))).isTrue();
@@ -184,12 +202,17 @@ class ConsoleBrowserTest {
         assertThat(Integer.parseInt(driver.findElement(By.cssSelector("#tile-operations .tile-value")).getText()))
                 .isGreaterThanOrEqualTo(2);
         assertThat(driver.findElements(By.cssSelector("#chart-hourly g.column"))).hasSize(25);
-        browser.screenshot("console-08-fleet");
+        browser.screenshot("console-09-fleet");
     }
 
     private static String sessionToken() {
-        return (String) ((org.openqa.selenium.JavascriptExecutor) driver)
+        return (String) ((JavascriptExecutor) driver)
                 .executeScript("return sessionStorage.getItem('onboarding.token')");
+    }
+
+    private static List<String> rowIds(WebDriver d) {
+        return d.findElements(By.cssSelector("tr[data-tenant-id]")).stream()
+                .map(row -> row.getAttribute("data-tenant-id")).toList();
     }
 
     private static WebElement visible(WebDriver d, By by) {
