@@ -1,11 +1,11 @@
 package io.onboarding.console;
 
+import io.onboarding.api.FrontGate;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * The operator console's static files (classpath {@code console/}) on the service's own HTTP server:
@@ -27,11 +27,7 @@ public final class ConsolePages {
 
     /** Serves the console on the server of {@code port}, behind the front gate like every other route. */
     public static void install(CamelContext camel, int port) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            throw new IllegalStateException("no HTTP server on port " + port + " for the console");
-        }
+        Router router = FrontGate.router(camel, port);
         StaticHandler files = StaticHandler.create(WEB_ROOT)
                 .setIndexPage("index.html")
                 .setDirectoryListing(false)
