@@ -61,7 +61,13 @@ export function when(iso) {
   if (Number.isNaN(date.getTime())) {
     return h('span', {}, iso);
   }
-  return h('time', {datetime: iso, title: iso}, date.toISOString().slice(0, 19).replace('T', ' ') + ' UTC');
+  return h('time', {datetime: iso, title: iso}, stamp(iso));
+}
+
+/** A timestamp from the API as plain text, "2026-01-31 14:05:09 UTC". */
+export function stamp(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? String(iso) : date.toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
 }
 
 /** Seconds between two API timestamps, as "1.2 s" or "3 min". */

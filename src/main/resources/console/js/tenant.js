@@ -1,7 +1,7 @@
 // One tenant: its facts, database, roles, users, backups and warnings, the timeline of its operations
 // (live while one runs), and the actions an operator takes on it.
 import {call, path, query} from './api.js';
-import {badge, duration, facts, h, replace, table, when} from './dom.js';
+import {badge, duration, facts, h, replace, stamp, table, when} from './dom.js';
 import {USER_ROLES, busy, errorBox, field, select, showError} from './ui.js';
 
 const TIMELINE_LENGTH = 10; // operations shown, newest first
@@ -198,7 +198,7 @@ export function tenantPage(view, page, tenantId) {
     const usable = backups.filter(backup => backup.status === 'succeeded');
     return panelForm('restore-form', 'Restore a backup',
       [field('Backup', 'backup_id', select('backup_id', usable.map(backup =>
-        [backup.backup_id, backup.kind + ' · ' + (backup.completed_at || backup.started_at) + ' · ' + size(backup.size_bytes)]))),
+        [backup.backup_id, backup.kind + ' · ' + stamp(backup.completed_at || backup.started_at) + ' · ' + size(backup.size_bytes)]))),
       h('label', {class: 'check'}, h('input', {type: 'checkbox', name: 'in_place'}),
         ' In place: replace the tenant\'s database (otherwise into a new database beside it)')],
       'Restore', (submit, form, data) => {

@@ -151,6 +151,23 @@ class ConsoleBrowserTest {
         browser.await(QUICK, d -> d.getCurrentUrl().contains("plan=enterprise")
                 && d.findElements(By.cssSelector("tr[data-tenant-id='" + tenantId + "']")).isEmpty() ? true : null);
 
+        // Invite a user and take a backup from the tenant's page; the restore form offers that backup.
+        driver.get(base + "/#/tenants/" + tenantId);
+        browser.await(QUICK, d -> enabled(d, By.id("action-invite"))).click();
+        driver.findElement(By.id("f-email")).sendKeys("dev@console.test");
+        new Select(driver.findElement(By.id("f-role"))).selectByValue("developer");
+        driver.findElement(By.id("invite-form-submit")).click();
+        browser.await(QUICK, d -> {
+            WebElement users = visible(d, By.id("users"));
+            return users != null && users.getText().contains("dev@console.test") ? true : null;
+        });
+        driver.findElement(By.id("action-backup")).click();
+        browser.await(SLOW, d -> visible(d, By.cssSelector("#backups tr[data-backup-id] .badge[data-status='succeeded']")));
+        browser.await(QUICK, d -> enabled(d, By.id("action-restore"))).click();
+        assertThat(new Select(driver.findElement(By.id("f-backup_id"))).getOptions()).hasSize(1);
+        browser.screenshot("console-07-backup-and-restore-form");
+        driver.findElement(By.cssSelector("#restore-form button.secondary")).click();
+
         // Paging follows the API's cursor: one row a page over two free tenants, forward and back.
         UUID other = service.activeTenant("free", null);
         driver.get(base + "/#/tenants?plan=free&limit=1");
@@ -174,7 +191,7 @@ class ConsoleBrowserTest {
                     && !newest.findElements(By.cssSelector(".step[data-status='done']")).isEmpty() ? true : null;
         });
         assertThat(driver.findElement(By.id("overview")).getText()).contains("unpaid invoice");
-        browser.screenshot("console-07-tenant-suspended");
+        browser.screenshot("console-08-tenant-suspended");
         assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("status").asText()).isEqualTo("suspended");
         Catalog catalog = service.catalog();
         String rolePrefix = TenantNaming.databaseName(UUID.fromString(tenantId)) + "\\_%";
@@ -189,20 +206,23 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("destroy-form-submit")).click();
         WebElement notConfirmed = browser.await(QUICK, d -> visible(d, By.cssSelector("#destroy-form .error")));
         assertThat(notConfirmed.getText()).contains("Not destroyed", "confirm");
-        browser.screenshot("console-08-destroy-refused");
+        browser.screenshot("console-09-destroy-refused");
         assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("status").asText()).isEqualTo("suspended");
         assertThat(api.get("/api/v1/operations?tenant_id=" + tenantId + "&type=destroy").body().get("items")).isEmpty();
         assertThat(catalog.databaseExists(TenantNaming.databaseName(UUID.fromString(tenantId)))).isTrue();
+        driver.findElement(By.cssSelector("#destroy-form button.secondary")).click();
+        driver.findElement(By.id("action-resume")).click();
+        browser.await(SLOW, d -> "active".equals(attribute(d, "#tenant-status .badge", "data-status")) ? true : null);
 
         // The fleet's numbers, counted from the list APIs.
         driver.findElement(By.cssSelector("#nav a[data-nav='fleet']")).click();
         WebElement statusChart = browser.await(SLOW, d -> visible(d, By.cssSelector("#chart-status svg")));
-        assertThat(statusChart.findElement(By.cssSelector("g.bar[data-label='suspended']")).getAttribute("data-value"))
-                .isEqualTo(Integer.toString(api.get("/api/v1/tenants?status=suspended&limit=200").body().get("items").size()));
+        assertThat(statusChart.findElement(By.cssSelector("g.bar[data-label='active']")).getAttribute("data-value"))
+                .isEqualTo(Integer.toString(api.get("/api/v1/tenants?status=active&limit=200").body().get("items").size()));
         assertThat(Integer.parseInt(driver.findElement(By.cssSelector("#tile-operations .tile-value")).getText()))
-                .isGreaterThanOrEqualTo(2);
+                .isGreaterThanOrEqualTo(5); // provision ×2, backup, suspend, resume
         assertThat(driver.findElements(By.cssSelector("#chart-hourly g.column"))).hasSize(25);
-        browser.screenshot("console-09-fleet");
+        browser.screenshot("console-10-fleet");
     }
 
     private static String sessionToken() {
