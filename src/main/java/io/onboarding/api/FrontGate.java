@@ -48,11 +48,7 @@ public final class FrontGate implements Handler<RoutingContext> {
 
     /** Puts the gate in front of every route of the server on {@code port}. */
     public void install(CamelContext camel, int port) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            throw new IllegalStateException("no HTTP server on port " + port + " to guard");
-        }
+        VertxPlatformHttpRouter router = router(camel, port);
         router.route().order(Integer.MIN_VALUE).handler(this);
         // Last of all: what no route took is an unknown path (404) or, if a route has the path for
         // other methods, a wrong method (405), in the error shape rather than Vert.x's HTML.
@@ -64,6 +60,16 @@ public final class FrontGate implements Handler<RoutingContext> {
                     ? new ApiException(405, "method_not_allowed", context.request().method() + " is not allowed here")
                     : new ApiException(404, "not_found", "no such path"));
         });
+    }
+
+    /** The Vert.x router of the HTTP server on {@code port} (Camel's platform-http), for handlers of our own. */
+    public static VertxPlatformHttpRouter router(CamelContext camel, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            throw new IllegalStateException("no HTTP server on port " + port);
+        }
+        return router;
     }
 
     /** Whether a route path ({@code /api/v1/tenants/:tenantId}) matches a request path, segment by segment. */

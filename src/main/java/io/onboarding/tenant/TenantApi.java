@@ -81,9 +81,13 @@ public final class TenantApi {
         if (plan != null && !catalog.planNames().contains(plan)) {
             throw ApiException.validation("plan", "must be one of " + String.join(", ", catalog.planNames()));
         }
+        String region = ApiRequests.query(exchange, "region");
+        if (region != null && !catalog.regions().contains(region)) {
+            throw ApiException.validation("region", "must be one of " + String.join(", ", catalog.regions()));
+        }
         int limit = Paging.limit(exchange, DEFAULT_LIMIT, MAX_LIMIT);
         Paging.Position after = Paging.cursor(exchange);
-        List<TenantRecord> page = tenants.page(status, plan, after.createdAt(), after.id(), limit + 1);
+        List<TenantRecord> page = tenants.page(status, plan, region, after.createdAt(), after.id(), limit + 1);
         String nextCursor = null;
         if (page.size() > limit) {
             page = page.subList(0, limit);

@@ -114,7 +114,8 @@ public final class TenantRepository implements TenantWarnings {
     }
 
     /** One page of tenants in creation order, after the given position. */
-    public List<TenantRecord> page(String status, String plan, OffsetDateTime afterCreated, UUID afterId, int limit) {
+    public List<TenantRecord> page(String status, String plan, String region, OffsetDateTime afterCreated, UUID afterId,
+                                   int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tenants WHERE true");
         List<Object> args = new ArrayList<>();
         if (status != null) {
@@ -124,6 +125,10 @@ public final class TenantRepository implements TenantWarnings {
         if (plan != null) {
             sql.append(" AND plan = ?");
             args.add(plan);
+        }
+        if (region != null) {
+            sql.append(" AND region = ?");
+            args.add(region);
         }
         if (afterCreated != null) {
             sql.append(" AND (created_at, tenant_id) > (?, ?)");
