@@ -92,11 +92,6 @@ public class TenantConfiguration implements CamelConfiguration {
         return new TenantSchemaMigrator(cluster, target, new TenantSchemaVersions(controlPlane), controlPlane);
     }
 
-    @BindToRegistry("tenantSchemaConvergence")
-    public TenantSchemaConvergence tenantSchemaConvergence(TenantRepository tenants, TenantSchemaMigrator migrator) {
-        return new TenantSchemaConvergence(tenants, migrator);
-    }
-
     @BindToRegistry("tenantPrivilegeGranter")
     public TenantPrivilegeGranter tenantPrivilegeGranter(PostgresCluster cluster) {
         return new TenantPrivilegeGranter(cluster);
