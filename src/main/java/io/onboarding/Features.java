@@ -38,7 +38,9 @@ final class Features {
                 new EventsConfiguration(), new TenantConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
                 new CloudConfiguration(), new ApiConfiguration(), new GitConfiguration(),
-                new TenantSchemaConfiguration());
+                new TenantSchemaConfiguration(),
+                // reconciliation (issue #13): orphans and missing resources
+                new io.onboarding.reconcile.ReconcileConfiguration());
     }
 
     /** Before the configuration classes are processed: every {@code @BindToRegistry} bean is lazy. */

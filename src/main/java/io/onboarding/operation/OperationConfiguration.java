@@ -27,9 +27,9 @@ public class OperationConfiguration implements CamelConfiguration {
             @PropertyInject("onboarding.operations.workers") int workers,
             @PropertyInject("onboarding.operations.max-compensation-attempts") int maxCompensationAttempts,
             OnboardingMetrics metrics, OperationPipelines pipelines, TenantRepository tenants,
-            OperationWaiters waiters) {
+            OperationWaiters waiters, OperationAdmission admission) {
         OperationRunner runner = new OperationRunner(camel, controlPlane, journal, workers, maxCompensationAttempts,
-                metrics, pipelines, tenantOf(tenants));
+                metrics, pipelines, tenantOf(tenants), admission);
         runner.addRunListener(waiters::ran);
         return runner;
     }
@@ -38,6 +38,13 @@ public class OperationConfiguration implements CamelConfiguration {
     private static java.util.function.Function<java.util.UUID, io.onboarding.tenant.TenantRecord> tenantOf(
             TenantRepository tenants) {
         return tenantId -> tenantId == null ? null : tenants.load(tenantId);
+    }
+
+    @BindToRegistry("operationAdmission")
+    public OperationAdmission operationAdmission(
+            @PropertyInject("onboarding.admission.max-queued") int maxQueued,
+            @PropertyInject("onboarding.admission.retry-after-seconds") int retryAfterSeconds) {
+        return new OperationAdmission(maxQueued, retryAfterSeconds);
     }
 
     @BindToRegistry("operationWaiters")

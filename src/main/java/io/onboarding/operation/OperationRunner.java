@@ -37,11 +37,13 @@ public final class OperationRunner {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final OperationExecution execution;
     private volatile boolean stopping;
+    private final OperationAdmission admission;
     private final List<Consumer<UUID>> runListeners = new CopyOnWriteArrayList<>();
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
                            int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
-                           Function<UUID, TenantRecord> tenants) {
+                           Function<UUID, TenantRecord> tenants, OperationAdmission admission) {
+        this.admission = admission;
         this.dataSource = dataSource;
         this.journal = journal;
         this.workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "operations", workers);
@@ -63,8 +65,10 @@ public final class OperationRunner {
         if (stopping || !inFlight.add(operationId)) {
             return;
         }
+        admission.enqueued();
         try {
             workers.execute(() -> {
+                admission.started();
                 try {
                     runLocked(operationId);
                 } catch (Exception e) {
@@ -75,6 +79,7 @@ public final class OperationRunner {
                 }
             });
         } catch (RuntimeException rejected) {
+            admission.started();
             inFlight.remove(operationId);
         }
     }
