@@ -30,9 +30,9 @@ public final class InboundRequests {
     private final OperationAdmission admission;
     private final OperationRunner runner;
 
-    public InboundRequests(CamelContext camel, OperationAdmission admission, OperationRunner runner) {
+    public InboundRequests(CamelContext camel, OperationRunner runner) {
         this.template = camel.createProducerTemplate();
-        this.admission = admission;
+        this.admission = runner.admission();
         this.runner = runner;
     }
 

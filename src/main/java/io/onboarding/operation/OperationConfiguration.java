@@ -27,9 +27,11 @@ public class OperationConfiguration implements CamelConfiguration {
             @PropertyInject("onboarding.operations.workers") int workers,
             @PropertyInject("onboarding.operations.max-compensation-attempts") int maxCompensationAttempts,
             OnboardingMetrics metrics, OperationPipelines pipelines, TenantRepository tenants,
-            OperationWaiters waiters, OperationAdmission admission) {
+            OperationWaiters waiters,
+            @PropertyInject("onboarding.admission.max-queued") int maxQueued,
+            @PropertyInject("onboarding.admission.retry-after-seconds") int retryAfterSeconds) {
         OperationRunner runner = new OperationRunner(camel, controlPlane, journal, workers, maxCompensationAttempts,
-                metrics, pipelines, tenantOf(tenants), admission);
+                metrics, pipelines, tenantOf(tenants), new OperationAdmission(maxQueued, retryAfterSeconds));
         runner.addRunListener(waiters::ran);
         return runner;
     }
@@ -38,13 +40,6 @@ public class OperationConfiguration implements CamelConfiguration {
     private static java.util.function.Function<java.util.UUID, io.onboarding.tenant.TenantRecord> tenantOf(
             TenantRepository tenants) {
         return tenantId -> tenantId == null ? null : tenants.load(tenantId);
-    }
-
-    @BindToRegistry("operationAdmission")
-    public OperationAdmission operationAdmission(
-            @PropertyInject("onboarding.admission.max-queued") int maxQueued,
-            @PropertyInject("onboarding.admission.retry-after-seconds") int retryAfterSeconds) {
-        return new OperationAdmission(maxQueued, retryAfterSeconds);
     }
 
     @BindToRegistry("operationWaiters")

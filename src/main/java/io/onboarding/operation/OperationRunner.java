@@ -51,6 +51,16 @@ public final class OperationRunner {
                 this::isStopping);
     }
 
+    /** Admission control of this instance's operations queue (REST: 429; inbox and JMS: wait). */
+    public OperationAdmission admission() {
+        return admission;
+    }
+
+    /** REST's admission check: a 429 with Retry-After when the queue is full ({@link OperationAdmission}). */
+    public void checkAdmission() {
+        admission.checkRoom();
+    }
+
     public boolean isStopping() {
         return stopping;
     }
