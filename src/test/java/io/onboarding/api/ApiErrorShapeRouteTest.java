@@ -40,6 +40,10 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         public void accepted(Exchange exchange) {
         }
 
+        /** As operationRunner: admission always has room here. */
+        public void checkAdmission() {
+        }
+
         public void get(Exchange exchange) {
             throw ApiException.validation("tenantId", "is not a UUID");
         }
@@ -61,7 +65,8 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) {
         registry.bind("bearerTokenGuard", new BearerTokenGuard(TOKEN));
         registry.bind("apiErrorResponder", new ApiErrorResponder());
-        for (String handler : new String[] {"tenantApi", "operationApi", "userApi", "authProviderApi", "backupApi"}) {
+        for (String handler : new String[] {"tenantApi", "operationApi", "userApi", "authProviderApi", "backupApi",
+                "operationRunner"}) {
             registry.bind(handler, new FailingHandlers());
         }
     }
