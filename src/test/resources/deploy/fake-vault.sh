@@ -10,6 +10,15 @@ echo "$*" >> "$S/calls"
 need_token() {
     [ -e "$S/root" ] && [ "${VAULT_TOKEN:-}" = "$(cat "$S/root")" ] || { echo "permission denied" >&2; exit 2; }
 }
+mounts() { # mounts STATE NAME BUILTIN: JSON with NAME listed once STATE exists
+    need_token
+    printf '{\n'
+    [ ! -e "$S/$1" ] || printf '  "%s": {},\n' "$2"
+    printf '  "%s": {}\n}\n' "$3"
+}
+enable() {
+    need_token; [ ! -e "$S/$1" ] || exit 2; touch "$S/$1"
+}
 arg() { # the value of name=value among the arguments
     name=$1; shift
     for a in "$@"; do case "$a" in "$name"=*) echo "${a#*=}"; return;; esac; done
@@ -49,19 +58,13 @@ JSON
     [ "$3" = "$(cat "$S/key")" ] || { echo "invalid key" >&2; exit 2; }
     touch "$S/unsealed" ;;
 "secrets list")
-    need_token
-    printf '{\n  "cubbyhole/": {},\n'
-    [ ! -e "$S/kv" ] || printf '  "secret/": {},\n'
-    printf '  "sys/": {}\n}\n' ;;
+    mounts kv secret/ sys/ ;;
 "secrets enable")
-    need_token; [ ! -e "$S/kv" ] || exit 2; touch "$S/kv" ;;
+    enable kv ;;
 "auth list")
-    need_token
-    printf '{\n'
-    [ ! -e "$S/approle" ] || printf '  "approle/": {},\n'
-    printf '  "token/": {}\n}\n' ;;
+    mounts approle approle/ token/ ;;
 "auth enable")
-    need_token; [ ! -e "$S/approle" ] || exit 2; touch "$S/approle" ;;
+    enable approle ;;
 "policy write")
     need_token; [ -s "$4" ] || exit 2; cp "$4" "$S/policy-$3" ;;
 "token revoke")

@@ -364,6 +364,13 @@ class DeploymentFilesTest {
         assertThat(check.output).contains("SUCCESS");
     }
 
+    @Test
+    void amtoolAcceptsTheAlertmanagerConfiguration() throws Exception {
+        assumeTrue(run(List.of("amtool", "--version")).exitCode == 0, "amtool is not installed");
+        Result check = run(List.of("amtool", "check-config", DOCKER.resolve("alertmanager/alertmanager.yml").toString()));
+        assertThat(check.exitCode).as(check.output).isZero();
+    }
+
     private static String volumeAt(JsonNode service, String target) {
         return ComposeFile.mounts(service).stream().filter(m -> m.target().equals(target)).map(Mount::source)
                 .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + target));
