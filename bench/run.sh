@@ -22,7 +22,8 @@ JMS_PORT=$(free_port)
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 start_service() { # $@: extra JVM options
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: extra JVM options, e.g. -Donboarding.tenant-database.template=false
-  java ${BENCH_JAVA_OPTS:-} "$@" -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$JMS_PORT" \
+  # The PG* variables below are psql's: a restarted service must not take them for an external cluster.
+  env -u PGHOST -u PGPORT -u PGUSER -u PGPASSWORD -u PGDATABASE java ${BENCH_JAVA_OPTS:-} "$@" -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$JMS_PORT" \
        -jar target/tenant-onboarding.jar >> "$DATA_DIR/service.log" 2>&1 &
   PID=$!; local t0; t0=$(now_ms)
   for _ in $(seq 1 1200); do # a restart on a large fleet may take a while: up to 10 minutes
