@@ -47,10 +47,12 @@ class OffsiteBackupTest {
     private static ApiClient api;
     private static Catalog catalog;
     private static Path backupDir;
+    private static Path storeRoot;
 
     @BeforeAll
     static void start() throws Exception {
-        store = S3MockProcess.start(Files.createTempDirectory("s3mock"), DEFAULT_BUCKET, EU_BUCKET);
+        storeRoot = Files.createTempDirectory("s3mock");
+        store = S3MockProcess.start(storeRoot, DEFAULT_BUCKET, EU_BUCKET);
         backupDir = Files.createTempDirectory("backups");
         SecretsSeen.record(S3MockProcess.SECRET_KEY);
         service = RunningService.start(PLATFORM_DB, Map.ofEntries(
@@ -189,15 +191,28 @@ class OffsiteBackupTest {
         assertFailedClearly(tenantId, "refused", MISSING_BUCKET);
         assertThat(objects(DEFAULT_BUCKET, tenantId)).isEmpty();
         assertThat(objects(EU_BUCKET, tenantId)).isEmpty();
+        assertThat(pendingObjects(tenantId)).as("the refused object needs no clean-up").isEqualTo("0");
     }
 
-    /** Last: the store is stopped for good. */
+    /** Last: the store is stopped, then started again. */
     @Test
     @Order(99)
-    void aStoreThatIsDownFailsTheBackupClearly() {
+    void aStoreThatIsDownFailsTheBackupClearlyAndItsObjectIsCleanedUpWhenItIsBack() throws Exception {
         UUID tenantId = offsiteTenant("local", "");
         store.close();
         assertFailedClearly(tenantId, "unreachable", store.endpoint());
+        // Whether the upload wrote anything is unknown: the object stays recorded until it can be deleted.
+        assertThat(pendingObjects(tenantId)).isEqualTo("1");
+
+        store = S3MockProcess.start(store.port(), storeRoot, DEFAULT_BUCKET, EU_BUCKET);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pendingObjects(tenantId).equals("0"));
+        assertThat(objects(DEFAULT_BUCKET, tenantId)).isEmpty();
+        assertThat(backups(tenantId)).extracting(b -> b.get("status").asText()).containsExactly("failed");
+    }
+
+    private static String pendingObjects(UUID tenantId) {
+        return catalog.platform("SELECT count(*) FROM backups WHERE tenant_id = ?::uuid AND pending_object IS NOT NULL",
+                tenantId.toString()).get(0);
     }
 
     /** The backup failed with a clear error, metric 0, a backup.failed event, and nothing listed as a backup. */

@@ -46,7 +46,11 @@ public final class S3MockProcess implements AutoCloseable {
 
     /** Started and answering S3 requests, with these buckets made. */
     public static S3MockProcess start(Path root, String... buckets) throws Exception {
-        int port = TestPostgres.freePort();
+        return start(TestPostgres.freePort(), root, buckets);
+    }
+
+    /** On a given port: the same port and root again after {@link #close()} is a restart of the store. */
+    public static S3MockProcess start(int port, Path root, String... buckets) throws Exception {
         Path log = Files.createDirectories(Path.of("target")).resolve("s3mock-" + port + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(),
@@ -54,6 +58,7 @@ public final class S3MockProcess implements AutoCloseable {
                 "--com.adobe.testing.s3mock.http-port=" + port,
                 "--com.adobe.testing.s3mock.store.root=" + root.toAbsolutePath(),
                 "--com.adobe.testing.s3mock.store.initial-buckets=" + String.join(",", buckets),
+                "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
                 "--logging.level.root=WARN"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         S3MockProcess mock = new S3MockProcess(process, port);
