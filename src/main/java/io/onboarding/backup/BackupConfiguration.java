@@ -75,8 +75,10 @@ public class BackupConfiguration implements CamelConfiguration {
             @PropertyInject(value = "onboarding.backup.s3.bucket", defaultValue = "") String bucket,
             @PropertyInject(value = "onboarding.backup.s3.buckets", defaultValue = "") String buckets,
             @PropertyInject(value = "onboarding.backup.s3.access-key-id", defaultValue = "") String accessKeyId,
-            @PropertyInject(value = "onboarding.backup.s3.secret-access-key", defaultValue = "") String secretAccessKey) {
-        return ObjectStoreSettings.of(endpoint, region, bucket, buckets, accessKeyId, secretAccessKey);
+            @PropertyInject(value = "onboarding.backup.s3.secret-access-key", defaultValue = "") String secretAccessKey,
+            @PropertyInject(value = "onboarding.backup.s3.part-size-mb", defaultValue = "64") int partSizeMegabytes) {
+        return ObjectStoreSettings.of(endpoint, region, bucket, buckets, accessKeyId, secretAccessKey,
+                partSizeMegabytes);
     }
 
     @BindToRegistry("backupStorage")

@@ -10,13 +10,17 @@ import java.util.regex.Pattern;
  * {@code BACKUP_S3_ENDPOINT} (empty: AWS itself), {@code BACKUP_S3_REGION} (the signing region),
  * {@code BACKUP_S3_BUCKET} (the bucket of every tenant region not mapped in
  * {@code onboarding.backup.s3.buckets}), and static credentials ({@code AWS_ACCESS_KEY_ID} /
- * {@code AWS_SECRET_ACCESS_KEY}; both empty: the SDK's default chain). With no bucket at all, the
+ * {@code AWS_SECRET_ACCESS_KEY}; both empty: the SDK's default chain), and the part size above
+ * which a dump is uploaded in parts. With no bucket at all, the
  * store is off and {@code offsite} is a directory under {@code BACKUP_DIR}.
  */
 public record ObjectStoreSettings(URI endpoint, String signingRegion, String defaultBucket,
-                                  Map<String, String> bucketsByRegion, String accessKeyId, String secretAccessKey) {
+                                  Map<String, String> bucketsByRegion, String accessKeyId, String secretAccessKey,
+                                  long partSizeBytes) {
 
     /** S3's rules for bucket names, enough to refuse a typo at start-up rather than at the first backup. */
+    /** S3's smallest part of a multipart upload (but the last). */
+    private static final long MIN_PART_SIZE = 5L * 1024 * 1024;
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     public ObjectStoreSettings {
@@ -26,6 +30,9 @@ public record ObjectStoreSettings(URI endpoint, String signingRegion, String def
         }
         bucketsByRegion.forEach((region, bucket) -> requireBucketName("onboarding.backup.s3.buckets (" + region + ")",
                 bucket));
+        if (partSizeBytes < MIN_PART_SIZE) {
+            throw new IllegalStateException("onboarding.backup.s3.part-size-mb must be at least 5 (S3's smallest part)");
+        }
         if ((accessKeyId == null || accessKeyId.isEmpty()) != (secretAccessKey == null || secretAccessKey.isEmpty())) {
             throw new IllegalStateException("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set together or not at all");
         }
@@ -33,7 +40,7 @@ public record ObjectStoreSettings(URI endpoint, String signingRegion, String def
 
     /** From the configuration's strings; blank means unset. */
     public static ObjectStoreSettings of(String endpoint, String region, String bucket, String buckets,
-                                         String accessKeyId, String secretAccessKey) {
+                                         String accessKeyId, String secretAccessKey, int partSizeMegabytes) {
         URI uri = null;
         if (!blank(endpoint)) {
             uri = URI.create(endpoint.strip());
@@ -43,7 +50,7 @@ public record ObjectStoreSettings(URI endpoint, String signingRegion, String def
         }
         return new ObjectStoreSettings(uri, blank(region) ? "us-east-1" : region.strip(),
                 blank(bucket) ? "" : bucket.strip(), parseBuckets(buckets), blank(accessKeyId) ? "" : accessKeyId.strip(),
-                blank(secretAccessKey) ? "" : secretAccessKey.strip());
+                blank(secretAccessKey) ? "" : secretAccessKey.strip(), partSizeMegabytes * 1024L * 1024);
     }
 
     /** Whether {@code offsite} is the object store: some bucket is configured. */

@@ -1,7 +1,19 @@
 package io.onboarding.backup;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.Base64;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -15,7 +27,9 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -30,9 +44,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class OffsiteObjectStore implements AutoCloseable {
 
     static final String SCHEME = "s3://";
+    private static final String CONTENT_TYPE = "application/octet-stream";
+    private static final Base64.Encoder BASE64 = Base64.getEncoder();
+    /** S3's limit on the parts of one upload. */
+    private static final long MAX_PARTS = 10_000;
 
     private final S3Client s3;
     private final String endpoint;
+    private final long partSize;
 
     public OffsiteObjectStore(ObjectStoreSettings settings) {
         AwsCredentialsProvider credentials = settings.accessKeyId().isEmpty()
@@ -51,6 +70,7 @@ public final class OffsiteObjectStore implements AutoCloseable {
             builder.crossRegionAccessEnabled(true); // AWS itself: buckets of several regions with one client
         }
         this.s3 = builder.build();
+        this.partSize = settings.partSizeBytes();
         this.endpoint = settings.endpoint() == null ? "AWS S3 (" + settings.signingRegion() + ")"
                 : settings.endpoint().toString();
     }
@@ -70,14 +90,15 @@ public final class OffsiteObjectStore implements AutoCloseable {
      */
     public String upload(String location, Path file, long size, byte[] sha256) {
         Target target = Target.of(location);
-        String checksum = Base64.getEncoder().encodeToString(sha256);
+        String checksum;
         HeadObjectResponse head;
         try {
-            s3.putObject(put -> put.bucket(target.bucket()).key(target.key()).contentLength(size)
-                    .contentType("application/octet-stream").checksumSHA256(checksum), RequestBody.fromFile(file));
+            checksum = size > partSize ? uploadInParts(target, file, size) : uploadWhole(target, file, size, sha256);
             head = s3.headObject(h -> h.bucket(target.bucket()).key(target.key()).checksumMode(ChecksumMode.ENABLED));
         } catch (SdkException e) {
             throw failure("upload of " + location, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the dump of " + location + " cannot be read", e);
         }
         String problem = null;
         if (head.contentLength() == null || head.contentLength() != size) {
@@ -91,6 +112,93 @@ public final class OffsiteObjectStore implements AutoCloseable {
                     + "; the object was deleted");
         }
         return location;
+    }
+
+    /** One PUT; the store checks the SHA-256. Returns the checksum a HEAD reports for it. */
+    private String uploadWhole(Target target, Path file, long size, byte[] sha256) {
+        String checksum = BASE64.encodeToString(sha256);
+        s3.putObject(put -> put.bucket(target.bucket()).key(target.key()).contentLength(size)
+                .contentType(CONTENT_TYPE).checksumSHA256(checksum), RequestBody.fromFile(file));
+        return checksum;
+    }
+
+    /**
+     * A multipart upload (dumps larger than one part; a single PUT stops at 5 GiB), every part with
+     * its SHA-256 checked by the store; aborted on any failure, so no parts are left behind. Returns
+     * the composite checksum a HEAD reports: SHA-256 of the parts' digests, then {@code -<parts>}.
+     */
+    private String uploadInParts(Target target, Path file, long size) throws IOException {
+        long part = Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
+        String uploadId = s3.createMultipartUpload(create -> create.bucket(target.bucket()).key(target.key())
+                .contentType(CONTENT_TYPE).checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            MessageDigest ofParts = sha256();
+            for (long offset = 0; offset < size; offset += part) {
+                long from = offset;
+                long length = Math.min(part, size - offset);
+                int number = parts.size() + 1;
+                MessageDigest digest = sha256();
+                try (InputStream in = new DigestInputStream(slice(file, from, length), digest)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+                byte[] partDigest = digest.digest();
+                ofParts.update(partDigest);
+                String checksum = BASE64.encodeToString(partDigest);
+                String etag = s3.uploadPart(upload -> upload.bucket(target.bucket()).key(target.key()).uploadId(uploadId)
+                                .partNumber(number).contentLength(length).checksumSHA256(checksum),
+                        RequestBody.fromContentProvider(() -> slice(file, from, length), length, CONTENT_TYPE)).eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).checksumSHA256(checksum).build());
+            }
+            s3.completeMultipartUpload(complete -> complete.bucket(target.bucket()).key(target.key()).uploadId(uploadId)
+                    .multipartUpload(upload -> upload.parts(parts)));
+            return BASE64.encodeToString(ofParts.digest()) + "-" + parts.size();
+        } catch (RuntimeException | IOException e) {
+            try {
+                s3.abortMultipartUpload(abort -> abort.bucket(target.bucket()).key(target.key()).uploadId(uploadId));
+            } catch (SdkException abortFailed) {
+                e.addSuppressed(abortFailed);
+            }
+            throw e;
+        }
+    }
+
+    /** {@code length} bytes of the file from {@code offset}. */
+    private static InputStream slice(Path file, long offset, long length) {
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ).position(offset);
+            return new FilterInputStream(Channels.newInputStream(channel)) {
+                private long left = length;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] buffer, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int read = super.read(buffer, off, (int) Math.min(len, left));
+                    if (read > 0) {
+                        left -= read;
+                    }
+                    return read;
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The object's bytes, as stored. */

@@ -63,7 +63,8 @@ class OffsiteBackupTest {
                 Map.entry("onboarding.backup.s3.bucket", DEFAULT_BUCKET),
                 Map.entry("onboarding.backup.s3.buckets", "eu-west-1=" + EU_BUCKET + ",us-east-1=" + MISSING_BUCKET),
                 Map.entry("onboarding.backup.s3.access-key-id", S3MockProcess.ACCESS_KEY),
-                Map.entry("onboarding.backup.s3.secret-access-key", S3MockProcess.SECRET_KEY)));
+                Map.entry("onboarding.backup.s3.secret-access-key", S3MockProcess.SECRET_KEY),
+                Map.entry("onboarding.backup.s3.part-size-mb", "5")));
         api = service.api();
         catalog = service.catalog();
     }
@@ -186,6 +187,42 @@ class OffsiteBackupTest {
 
     @Test
     @Order(4)
+    void aDumpLargerThanOnePartIsUploadedInVerifiedPartsAndRestores() throws Exception {
+        UUID tenantId = offsiteTenant("local", "");
+        String database = TenantNaming.databaseName(tenantId);
+        // About 16 MB after pg_dump's compression: hex digits of random numbers.
+        catalog.execute(database, "CREATE TABLE samples AS SELECT i, md5(random()::text) || md5(random()::text)"
+                + " || md5(random()::text) AS v FROM generate_series(1, 300000) i");
+
+        JsonNode done = backup(tenantId);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        JsonNode item = backups(tenantId).get(0);
+        String key = key(item.get("location").asText(), DEFAULT_BUCKET);
+        long size = item.get("size_bytes").asLong();
+        assertThat(size).as("more than two 5 MiB parts").isGreaterThan(10L * 1024 * 1024);
+        var head = store.client().headObject(h -> h.bucket(DEFAULT_BUCKET).key(key)
+                .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
+        assertThat(head.contentLength()).isEqualTo(size);
+        assertThat(head.checksumSHA256()).as("a composite checksum of its parts").matches(".+-[3-9]");
+        byte[] bytes = store.client().getObjectAsBytes(get -> get.bucket(DEFAULT_BUCKET).key(key)).asByteArray();
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
+                .isEqualTo(item.get("checksum_sha256").asText());
+        assertThat(store.client().listMultipartUploads(list -> list.bucket(DEFAULT_BUCKET)).uploads())
+                .as("no upload left open").isEmpty();
+
+        ApiClient.Response accepted = api.post("/api/v1/tenants/" + tenantId + "/restore",
+                "{\"backup_id\":\"" + item.get("backup_id").asText() + "\"}");
+        JsonNode restored = service.awaitOperation(accepted.body().get("operation_id").asText());
+        assertThat(restored.get("status").asText()).as(restored.toString()).isEqualTo("succeeded");
+        String target = catalog.platform("SELECT parameters->>'target_database' FROM operations"
+                + " WHERE operation_id = ?::uuid", restored.get("operation_id").asText()).get(0);
+        assertThat(catalog.value(target, "SELECT count(*) || ' ' || md5(string_agg(v, '' ORDER BY i)) FROM samples"))
+                .isEqualTo(catalog.value(database, "SELECT count(*) || ' ' || md5(string_agg(v, '' ORDER BY i))"
+                        + " FROM samples"));
+    }
+
+    @Test
+    @Order(5)
     void aStoreThatRefusesTheUploadFailsTheBackupClearly() {
         UUID tenantId = offsiteTenant("us-east-1", "");
         assertFailedClearly(tenantId, "refused", MISSING_BUCKET);
