@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The S3-compatible object store behind the storage location {@code offsite} (AWS SDK v2, path-style
- * requests so MinIO, Ceph or S3Mock work as well as AWS). Objects are only ever the encrypted
+ * The S3-compatible object store behind the storage location {@code offsite} (AWS SDK v2; with an
+ * endpoint, path-style requests, so MinIO, Ceph or S3Mock work as well as AWS). Objects are only ever the encrypted
  * dumps; each upload is checked twice: the store verifies the SHA-256 sent with it
  * ({@code x-amz-checksum-sha256}) and a HEAD afterwards must report the same size (and checksum,
  * where the store returns it). Every failure becomes an {@link IllegalStateException} saying whether
@@ -61,11 +61,10 @@ public final class OffsiteObjectStore implements AutoCloseable {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.signingRegion()))
                 .credentialsProvider(credentials)
-                .forcePathStyle(true)
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)));
         if (settings.endpoint() != null) {
-            builder.endpointOverride(settings.endpoint());
+            builder.endpointOverride(settings.endpoint()).forcePathStyle(true); // http://host/bucket/key
         } else {
             builder.crossRegionAccessEnabled(true); // AWS itself: buckets of several regions with one client
         }
