@@ -101,6 +101,17 @@ class OffsiteBackupTest {
         return items;
     }
 
+    /** The backup restored into a new database, whose name is returned. */
+    private static String restoredCopy(UUID tenantId, JsonNode backup) {
+        ApiClient.Response accepted = api.post("/api/v1/tenants/" + tenantId + "/restore",
+                "{\"backup_id\":\"" + backup.get("backup_id").asText() + "\"}");
+        assertThat(accepted.status()).isEqualTo(202);
+        JsonNode restored = service.awaitOperation(accepted.body().get("operation_id").asText());
+        assertThat(restored.get("status").asText()).as(restored.toString()).isEqualTo("succeeded");
+        return catalog.platform("SELECT parameters->>'target_database' FROM operations WHERE operation_id = ?::uuid",
+                restored.get("operation_id").asText()).get(0);
+    }
+
     /** The keys of the tenant's objects in a bucket, as the S3 API lists them. */
     private static List<String> objects(String bucket, UUID tenantId) {
         return store.client().listObjectsV2(list -> list.bucket(bucket).prefix(tenantId + "/")).contents().stream()
@@ -146,13 +157,7 @@ class OffsiteBackupTest {
         }
         assertThat(api.metric("backup_job_success{database=\"" + database + "\"}")).isEqualTo(1.0);
 
-        ApiClient.Response accepted = api.post("/api/v1/tenants/" + tenantId + "/restore",
-                "{\"backup_id\":\"" + item.get("backup_id").asText() + "\"}");
-        assertThat(accepted.status()).isEqualTo(202);
-        JsonNode restored = service.awaitOperation(accepted.body().get("operation_id").asText());
-        assertThat(restored.get("status").asText()).as(restored.toString()).isEqualTo("succeeded");
-        String target = catalog.platform("SELECT parameters->>'target_database' FROM operations"
-                + " WHERE operation_id = ?::uuid", restored.get("operation_id").asText()).get(0);
+        String target = restoredCopy(tenantId, item);
         assertThat(catalog.column(target, "SELECT name FROM applications ORDER BY name"))
                 .containsExactly("billing", "search");
     }
@@ -210,12 +215,7 @@ class OffsiteBackupTest {
         assertThat(store.client().listMultipartUploads(list -> list.bucket(DEFAULT_BUCKET)).uploads())
                 .as("no upload left open").isEmpty();
 
-        ApiClient.Response accepted = api.post("/api/v1/tenants/" + tenantId + "/restore",
-                "{\"backup_id\":\"" + item.get("backup_id").asText() + "\"}");
-        JsonNode restored = service.awaitOperation(accepted.body().get("operation_id").asText());
-        assertThat(restored.get("status").asText()).as(restored.toString()).isEqualTo("succeeded");
-        String target = catalog.platform("SELECT parameters->>'target_database' FROM operations"
-                + " WHERE operation_id = ?::uuid", restored.get("operation_id").asText()).get(0);
+        String target = restoredCopy(tenantId, item);
         assertThat(catalog.value(target, "SELECT count(*) || ' ' || md5(string_agg(v, '' ORDER BY i)) FROM samples"))
                 .isEqualTo(catalog.value(database, "SELECT count(*) || ' ' || md5(string_agg(v, '' ORDER BY i))"
                         + " FROM samples"));
