@@ -17,6 +17,7 @@ final class AlertRules {
 
     static final String TENANTS_FILE = "onboarding-tenants.yml";
     static final String BACKUPS_FILE = "onboarding-backups.yml";
+    static final String OPERATIONS_FILE = "onboarding-operations.yml";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -71,6 +72,23 @@ final class AlertRules {
         rule.putObject("labels").put("severity", "critical").put("service", "backup");
         rule.putObject("annotations").put("summary", "Backup failed for database {{ $labels.database }}")
                 .put("description", "The last backup of database {{ $labels.database }} failed.");
+        return render(root);
+    }
+
+    /**
+     * The service's own rule: a compensation given up after its attempt limit left something of a
+     * failed operation behind (the operation says {@code "compensated": false}; docs/faults.md).
+     */
+    static String operations() {
+        ObjectNode root = YAML.createObjectNode();
+        ObjectNode rule = group(root, "onboarding-operations").addObject();
+        rule.put("alert", "OperationCompensationGivenUp");
+        rule.put("expr", "sum by (job) (increase(onboarding_compensation_given_up_total[1h])) > 0");
+        rule.put("for", "0m");
+        rule.putObject("labels").put("severity", "critical").put("service", "onboarding");
+        rule.putObject("annotations").put("summary", "A failed operation could not be undone")
+                .put("description", "{{ $value | humanize }} compensation(s) given up in the last hour: see the"
+                        + " failed operations with \"compensated\": false and clean up what their steps left.");
         return render(root);
     }
 

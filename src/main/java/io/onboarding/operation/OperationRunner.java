@@ -41,12 +41,12 @@ public final class OperationRunner {
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
                            int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
-                           Function<UUID, TenantRecord> tenants) {
+                           Function<UUID, TenantRecord> tenants, FaultHolds holds) {
         this.dataSource = dataSource;
         this.journal = journal;
         this.workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "operations", workers);
         this.execution = new OperationExecution(camel, journal, pipelines, tenants, maxCompensationAttempts, metrics,
-                this::isStopping);
+                this::isStopping, holds);
     }
 
     public boolean isStopping() {

@@ -18,6 +18,10 @@ public class SecretsConfiguration implements CamelConfiguration {
     private String vaultAddress;
     @PropertyInject("onboarding.vault.token")
     private String vaultToken;
+    @PropertyInject("onboarding.vault.connect-timeout-ms")
+    private long vaultConnectTimeoutMs;
+    @PropertyInject("onboarding.vault.read-timeout-ms")
+    private long vaultReadTimeoutMs;
 
     /** With Vault, its client is bound as {@code vaultTemplate}: the vault routes call it by name. */
     @Override
@@ -26,7 +30,8 @@ public class SecretsConfiguration implements CamelConfiguration {
             if (vaultToken == null || vaultToken.isBlank()) {
                 throw new IllegalStateException("missing setting onboarding.vault.token (VAULT_TOKEN or VAULT_TOKEN_FILE)");
             }
-            camel.getRegistry().bind("vaultTemplate", VaultSecretStore.vaultTemplate(vaultAddress, vaultToken));
+            camel.getRegistry().bind("vaultTemplate", VaultSecretStore.vaultTemplate(vaultAddress, vaultToken,
+                    java.time.Duration.ofMillis(vaultConnectTimeoutMs), java.time.Duration.ofMillis(vaultReadTimeoutMs)));
         }
     }
 

@@ -2,12 +2,15 @@ package io.onboarding.secrets;
 
 import io.onboarding.platform.Failures;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.vault.authentication.SimpleSessionManager;
 import org.springframework.vault.authentication.TokenAuthentication;
 import org.springframework.vault.client.VaultEndpoint;
 import org.springframework.vault.core.VaultTemplate;
@@ -33,8 +36,18 @@ public final class VaultSecretStore implements SecretStore {
         this.mount = mount;
     }
 
-    public static VaultTemplate vaultTemplate(String address, String token) {
-        return new VaultTemplate(VaultEndpoint.from(URI.create(address)), new TokenAuthentication(token));
+    /**
+     * The Vault client, with time-outs: Spring Vault's default request factory has none, so a Vault
+     * that accepts a connection and never answers would hold the calling thread (an operation
+     * worker) for ever. A time-out is a connection error to the vault routes: retried, then failed.
+     */
+    public static VaultTemplate vaultTemplate(String address, String token, Duration connectTimeout,
+                                              Duration readTimeout) {
+        SimpleClientHttpRequestFactory http = new SimpleClientHttpRequestFactory();
+        http.setConnectTimeout(connectTimeout);
+        http.setReadTimeout(readTimeout);
+        return new VaultTemplate(VaultEndpoint.from(URI.create(address)), http,
+                new SimpleSessionManager(new TokenAuthentication(token)));
     }
 
     @Override

@@ -54,7 +54,7 @@ class VaultRetryRouteTest extends CamelMainTestSupport {
         registry.bind("vaultErrors", new VaultErrors());
         // Never called: the endpoints using it are replaced before the routes start (the delete route's
         // own VaultTemplate call is not under this policy and not tested here).
-        VaultTemplate unused = VaultSecretStore.vaultTemplate("http://127.0.0.1:9", "unused");
+        VaultTemplate unused = VaultSecretStore.vaultTemplate("http://127.0.0.1:9", "unused", java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10));
         registry.bind("vaultTemplate", unused);
         store = new VaultSecretStore(context.createProducerTemplate(), unused, "secret");
         registry.bind("secretStore", store);
