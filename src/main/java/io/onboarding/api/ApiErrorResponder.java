@@ -19,7 +19,9 @@ public final class ApiErrorResponder implements Processor {
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ApiException error = failure instanceof ApiException api ? api
-                : failure instanceof TenantBusyException busy ? new ApiException(409, "conflict", busy.getMessage())
+                : failure instanceof TenantBusyException busy ? new ApiException(409, "conflict", busy.getMessage(),
+                        java.util.List.of(new ApiException.FieldError("operation_id",
+                                busy.runningOperationId().toString())))
                 : null;
         if (error == null) {
             // The route, not the URI: a URI can carry a one-time invitation token.

@@ -148,8 +148,14 @@ public final class OperationJournal implements StepJournal {
     }
 
     public boolean hasUnfinished(UUID tenantId) {
-        return !jdbc.queryForList("SELECT 1 FROM operations WHERE tenant_id = ? AND status = 'running' LIMIT 1",
-                Integer.class, tenantId).isEmpty();
+        return unfinishedOf(tenantId).isPresent();
+    }
+
+    /** The tenant's operation still running (there is at most one), as {@code operation_id} and type. */
+    public Optional<Map.Entry<UUID, String>> unfinishedOf(UUID tenantId) {
+        return jdbc.query("SELECT operation_id, type FROM operations WHERE tenant_id = ? AND status = 'running'"
+                        + " ORDER BY created_at LIMIT 1",
+                (rs, i) -> Map.entry(rs.getObject(1, UUID.class), rs.getString(2)), tenantId).stream().findFirst();
     }
 
     @Override

@@ -67,9 +67,9 @@ public final class OperationLauncher {
         UUID operationId = UUID.randomUUID();
         transaction.executeWithoutResult(status -> {
             tenants.lockForOperation(tenantId);
-            if (journal.hasUnfinished(tenantId)) {
-                throw new TenantBusyException(tenantId);
-            }
+            journal.unfinishedOf(tenantId).ifPresent(running -> {
+                throw new TenantBusyException(tenantId, running.getKey(), running.getValue());
+            });
             alongside.run();
             journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);
         });

@@ -49,7 +49,8 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         }
 
         public void change(Exchange exchange) {
-            throw new TenantBusyException(UUID.fromString("00000000-0000-0000-0000-000000000001"));
+            throw new TenantBusyException(UUID.fromString("00000000-0000-0000-0000-000000000001"),
+                    UUID.fromString("00000000-0000-0000-0000-0000000000aa"), "provision");
         }
 
         public void describeInvitation(Exchange exchange) {
@@ -126,6 +127,9 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
 
         assertThat(reply.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(409);
         assertThat(error(reply).get("code").asText()).isEqualTo("conflict");
+        assertThat(error(reply).get("details").get(0).get("field").asText()).isEqualTo("operation_id");
+        assertThat(error(reply).get("details").get(0).get("message").asText())
+                .isEqualTo("00000000-0000-0000-0000-0000000000aa");
     }
 
     @Test

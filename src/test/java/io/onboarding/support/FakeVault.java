@@ -13,12 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small in-test server speaking the documented part of Vault's HTTP API the service uses: KV v2
  * under {@code /v1/{mount}/data/} and {@code /v1/{mount}/metadata/}, {@code auth/token/lookup-self},
- * and the {@code X-Vault-Token} header (403 without the right one). It can fail on demand with 503.
+ * and the {@code X-Vault-Token} header (403 without the right one). It can fail on demand with 503
+ * (or another status), or hang: accept requests and answer none until {@link #up()}.
  */
 public final class FakeVault implements AutoCloseable {
 
@@ -35,12 +40,16 @@ public final class FakeVault implements AutoCloseable {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile boolean down;
+    private volatile int downStatus = 503;
+    private volatile CountDownLatch hanging;
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
 
     public FakeVault(String token, String mount) throws IOException {
         this.token = token;
         this.mount = mount;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/", this::handle);
+        server.setExecutor(handlers); // a hanging request must not hold up the others
         server.start();
     }
 
@@ -55,11 +64,28 @@ public final class FakeVault implements AutoCloseable {
 
     /** Every request answered 503 until {@link #up()}. */
     public void down() {
+        down(503);
+    }
+
+    /** Every request answered with this status until {@link #up()}. */
+    public void down(int status) {
+        downStatus = status;
         down = true;
     }
 
+    /** Every request accepted and left unanswered until {@link #up()} (at most 5 minutes). */
+    public void hang() {
+        hanging = new CountDownLatch(1);
+    }
+
+    /** Answers normally again; requests left hanging are answered now (their callers may be gone). */
     public void up() {
         down = false;
+        CountDownLatch hung = hanging;
+        hanging = null;
+        if (hung != null) {
+            hung.countDown();
+        }
     }
 
     public int requests() {
@@ -86,7 +112,20 @@ public final class FakeVault implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         try (exchange) {
-            if (down || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            CountDownLatch hung = hanging;
+            if (hung != null) {
+                try {
+                    hung.await(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (down) {
+                reply(exchange, downStatus, Map.of("errors", List.of("Vault failed")));
+                return;
+            }
+            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 reply(exchange, 503, Map.of("errors", List.of("Vault is sealed")));
                 return;
             }
@@ -164,6 +203,8 @@ public final class FakeVault implements AutoCloseable {
 
     @Override
     public void close() {
+        up();
         server.stop(0);
+        handlers.shutdownNow();
     }
 }
