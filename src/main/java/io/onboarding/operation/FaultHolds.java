@@ -55,7 +55,7 @@ public final class FaultHolds {
     }
 
     /** Waits while someone holds this point; a no-op when off or for an operation without a tenant. */
-    void at(UUID tenantId, String step, Phase phase) {
+    public void at(UUID tenantId, String step, Phase phase) {
         if (controlPlane == null || tenantId == null) {
             return;
         }

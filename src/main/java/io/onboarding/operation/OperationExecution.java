@@ -122,9 +122,17 @@ final class OperationExecution {
         }
         Exception failed = notify(OperationPipelines.routeId(state.type()) + "-failed", operationId, state, Map.of());
         if (failed != null) {
-            LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId,
+            if (attempt < maxCompensationAttempts) {
+                LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId,
+                        OperationRunner.describe(failed));
+                return;
+            }
+            // e.g. provision-tenant-failed cannot discard what admission staged: given up like an undo.
+            String route = OperationPipelines.routeId(state.type()) + "-failed";
+            LOG.error("Recording the failure of operation {} failed {} times; given up: {}", operationId, attempt,
                     OperationRunner.describe(failed));
-            return;
+            cannotUndo.add(route);
+            givenUp.add(route);
         }
         if (cannotUndo.isEmpty()) {
             journal.compensated(operationId);

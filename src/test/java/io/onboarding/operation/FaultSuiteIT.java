@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import io.onboarding.users.UserInvitations;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 
@@ -52,9 +54,10 @@ class FaultSuiteIT {
     private static final List<String> UNDO_STEPS = List.of("create-tenant-git-repository",
             "store-tenant-role-secrets", "create-tenant-database", "create-tenant-roles");
 
-    private record Hold(UUID tenantId, String step, Phase phase) {
+    /** A hold point: {@code point} is a step's name, or a point inside a step ({@code journaledStep}). */
+    private record Hold(UUID tenantId, String point, Phase phase, String journaledStep) {
         int key() {
-            return FaultHolds.key(tenantId, step, phase);
+            return FaultHolds.key(tenantId, point, phase);
         }
     }
 
@@ -71,7 +74,8 @@ class FaultSuiteIT {
         String[] jvm = {"-Donboarding.jms.embedded-port=" + TestPostgres.freePort(),
                 "-Donboarding.faults.hold-points=true", "-Donboarding.operations.recovery-interval-ms=1000",
                 // every held operation keeps a worker and two connections until the kill
-                "-Donboarding.operations.workers=64", "-Donboarding.platform-db.pool-size=150"};
+                "-Donboarding.operations.workers=64", "-Donboarding.platform-db.pool-size=150",
+                "-Donboarding.users.unfinished-invitation-timeout-seconds=1"};
         TenantLeftovers leftovers = new TenantLeftovers(catalog, gitRoot, dataDir.resolve("prometheus"),
                 dataDir.resolve("grafana"));
 
@@ -83,6 +87,10 @@ class FaultSuiteIT {
             DESTROY_STEPS.forEach(step -> hold(destroying, step, phase));
         }
         UNDO_STEPS.forEach(step -> hold(compensating, step, Phase.UNDO));
+        // Inside an invitation: login role and credential made, invitation not yet recorded.
+        hold(provisioning, UserInvitations.INVITE_HOLD_POINT, Phase.AFTER, "invite-tenant-admin");
+        Map<UUID, Hold> invitingDirectly = new LinkedHashMap<>(); // POST /users, not an operation
+        hold(invitingDirectly, UserInvitations.INVITE_HOLD_POINT, Phase.AFTER, null);
         for (UUID tenantId : compensating.keySet()) { // not this tenant's: the Git step fails, compensation runs
             Git.init().setBare(true).setDirectory(gitRoot.resolve(GitNaming.repositoryName(tenantId) + ".git").toFile())
                     .call().close();
@@ -95,6 +103,7 @@ class FaultSuiteIT {
             holds.addAll(provisioning.values());
             holds.addAll(destroying.values());
             holds.addAll(compensating.values());
+            holds.addAll(invitingDirectly.values());
             for (Hold hold : holds) {
                 try (PreparedStatement lock = holder.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
                     lock.setInt(1, FaultHolds.NAMESPACE);
@@ -103,8 +112,12 @@ class FaultSuiteIT {
                 }
             }
             ApiClient api = first.api();
+            Map<UUID, String> provisionedFirst = new LinkedHashMap<>();
             for (UUID tenantId : destroying.keySet()) {
-                post(api, tenantId, null);
+                provisionedFirst.put(tenantId, post(api, tenantId, null));
+            }
+            for (UUID tenantId : invitingDirectly.keySet()) {
+                provisionedFirst.put(tenantId, post(api, tenantId, null));
             }
             for (UUID tenantId : provisioning.keySet()) {
                 operations.put(tenantId, post(api, tenantId, "admin-" + tenantId + "@example.test"));
@@ -113,26 +126,34 @@ class FaultSuiteIT {
                 operations.put(tenantId, post(api, tenantId, null));
             }
             for (UUID tenantId : destroying.keySet()) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> api.get("/api/v1/tenants/" + tenantId).body()
-                        .get("status").asText().equals("active"));
+                awaitSucceeded(api, provisionedFirst.get(tenantId));
                 ApiClient.Response accepted = api.delete("/api/v1/tenants/" + tenantId + "?confirm=" + name(tenantId));
                 assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
                 operations.put(tenantId, accepted.body().get("operation_id").asText());
+            }
+            List<CompletableFuture<ApiClient.Response>> invitations = new ArrayList<>();
+            for (UUID tenantId : invitingDirectly.keySet()) {
+                awaitSucceeded(api, provisionedFirst.get(tenantId));
+                invitations.add(CompletableFuture.supplyAsync(() -> api.post("/api/v1/tenants/" + tenantId + "/users",
+                        "{\"email\":\"dev@example.test\",\"role\":\"developer\",\"invited_by\":\"fault suite\"}")));
             }
             // Every operation waits at its hold point: inside its step (or undo), journaled as running.
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(waitingKeys(catalog)).containsAll(
                             holds.stream().map(hold -> Integer.toUnsignedLong(hold.key())).toList()));
             for (Hold hold : holds) {
+                if (hold.journaledStep() == null) {
+                    continue; // a direct invitation: no operation
+                }
                 JsonNode operation = api.get("/api/v1/operations/" + operations.get(hold.tenantId())).body();
-                assertThat(stepStatus(operation, hold.step())).as(hold.toString())
+                assertThat(stepStatus(operation, hold.journaledStep())).as(hold.toString())
                         .isIn(hold.phase() == Phase.UNDO ? List.of("done", "failed") : List.of("running"));
             }
             assertThat(provisioningStepsOf(api, operations.get(provisioning.keySet().iterator().next())))
                     .as("every onboarding step is covered").isEqualTo(PROVISION_STEPS);
 
             // A second operation on a tenant that runs one: 409 naming the running operation.
-            UUID busy = provisioning.entrySet().stream().filter(entry -> entry.getValue().step()
+            UUID busy = provisioning.entrySet().stream().filter(entry -> entry.getValue().point()
                     .equals("schedule-tenant-backups")).findFirst().orElseThrow().getKey();
             ApiClient.Response refused = api.post("/api/v1/tenants/" + busy + "/suspend", "{\"reason\":\"test\"}");
             assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
@@ -143,6 +164,7 @@ class FaultSuiteIT {
             assertThat(api.delete("/api/v1/tenants/" + busy + "?confirm=" + name(busy)).status()).isEqualTo(409);
 
             first.kill();
+            invitations.forEach(invitation -> assertThat(invitation).failsWithin(Duration.ofSeconds(30)));
         }
         assertThat(catalog.platform("SELECT count(*) FROM operations WHERE status = 'running'"))
                 .containsExactly(Integer.toString(operations.size()));
@@ -198,13 +220,34 @@ class FaultSuiteIT {
                 assertThat(gitRoot.resolve("archive")).isDirectoryContaining(
                         path -> path.getFileName().toString().startsWith(GitNaming.repositoryName(tenantId)));
             }
+            for (UUID tenantId : invitingDirectly.keySet()) {
+                // The half-made invitation is removed by the recovery pass: no user, login role or credential.
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(leftovers.of(tenantId))
+                        .noneMatch(thing -> thing.contains("_u_") || thing.startsWith("secret tenant-users/")));
+                assertThat(api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items")).isEmpty();
+                assertThat(catalog.platform("SELECT count(*) FROM tenant_users WHERE tenant_id = ?", tenantId))
+                        .containsExactly("0");
+            }
+            // No prepared invitation mail without its queued message (the half-made ones were discarded).
+            assertThat(catalog.platform("SELECT path FROM secrets s WHERE path LIKE 'platform/outbox/%' AND NOT EXISTS"
+                    + " (SELECT 1 FROM mail_outbox m WHERE s.path = 'platform/outbox/' || m.id)")).isEmpty();
             assertThat(second.terminate()).isLessThan(Duration.ofSeconds(30));
         }
     }
 
     private static void hold(Map<UUID, Hold> holds, String step, Phase phase) {
+        hold(holds, step, phase, step);
+    }
+
+    private static void hold(Map<UUID, Hold> holds, String point, Phase phase, String journaledStep) {
         UUID tenantId = UUID.randomUUID();
-        holds.put(tenantId, new Hold(tenantId, step, phase));
+        holds.put(tenantId, new Hold(tenantId, point, phase, journaledStep));
+    }
+
+    private static void awaitSucceeded(ApiClient api, String operationId) {
+        JsonNode operation = await().atMost(Duration.ofSeconds(120)).until(() -> api.get("/api/v1/operations/"
+                + operationId + "?wait=30").body(), op -> !op.get("status").asText().equals("running"));
+        assertThat(operation.get("status").asText()).as(operation.toString()).isEqualTo("succeeded");
     }
 
     private static String name(UUID tenantId) {

@@ -55,7 +55,8 @@ class PostgresRestartTest {
                 "onboarding.postgres.port", Integer.toString(pg.port()), "onboarding.postgres.user", pg.user(),
                 "onboarding.postgres.password", pg.password(), "onboarding.faults.hold-points", "true",
                 "onboarding.jms.embedded-port", Integer.toString(jmsPort), "onboarding.jms.password", JMS_PASSWORD,
-                "onboarding.jms.max-delivery-attempts", "3"));
+                "onboarding.jms.max-delivery-attempts", "3", "onboarding.platform-db.connection-timeout-ms", "2000",
+                "onboarding.operations.recovery-interval-ms", "1000"));
     }
 
     @AfterAll

@@ -109,7 +109,9 @@ class VaultFaultsTest {
 
             assertThat(operation.get("status").asText()).isEqualTo("failed");
             assertThat(operation.get("compensated").asBoolean()).as(operation.toString()).isFalse();
-            assertThat(operation.get("error").asText()).contains("not undone: store-tenant-role-secrets");
+            // Undoing the secrets step, and discarding what admission staged (provision-tenant-failed), given up.
+            assertThat(operation.get("error").asText())
+                    .contains("not undone: store-tenant-role-secrets, provision-tenant-failed");
             assertThat(service.catalog().platform("SELECT compensation_attempts FROM operations WHERE operation_id = ?",
                     UUID.fromString(operationId))).containsExactly("2");
             // The steps before it were undone all the same: no database of the tenant is left.
@@ -127,6 +129,8 @@ class VaultFaultsTest {
             assertThat(givenUp.get("tenant_id").asText()).isEqualTo(tenantId.toString());
             assertThat(givenUp.get("operation_id").asText()).isEqualTo(operationId);
             assertThat(givenUp.get("steps_not_undone").get(0).asText()).isEqualTo("store-tenant-role-secrets");
+            assertThat(service.api().get("/api/v1/tenants/" + tenantId).body().get("status").asText())
+                    .isEqualTo("failed");
 
             vault.up();
             assertThat(service.provision(request(UUID.randomUUID())).get("status").asText()).isEqualTo("succeeded");

@@ -73,7 +73,10 @@ public final class FakeVault implements AutoCloseable {
         down = true;
     }
 
-    /** Every request accepted and left unanswered until {@link #up()} (at most 5 minutes). */
+    /**
+     * Every request accepted and left unanswered until {@link #up()} (at most 5 minutes), then answered
+     * 503 without being carried out, as by a server that was stuck.
+     */
     public void hang() {
         hanging = new CountDownLatch(1);
     }
@@ -113,13 +116,14 @@ public final class FakeVault implements AutoCloseable {
         requests.incrementAndGet();
         try (exchange) {
             CountDownLatch hung = hanging;
-            if (hung != null) {
+            if (hung != null) { // a stuck server: the request is never carried out, only answered at last
                 try {
                     hung.await(5, TimeUnit.MINUTES);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
                 }
+                reply(exchange, 503, Map.of("errors", List.of("Vault was not answering")));
+                return;
             }
             if (down) {
                 reply(exchange, downStatus, Map.of("errors", List.of("Vault failed")));
