@@ -84,15 +84,19 @@ public final class UserInvitations {
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict(request.email() + " is already a user of this tenant", "email");
         }
+        Made made = Made.NOTHING;
         try {
             sql(() -> roles.createLogin(tenantId, login, request.role(), password, connectionLimit));
+            made = Made.LOGIN;
             secrets.put(credentialsPath(user), credentials(tenant, user, password));
+            made = Made.CREDENTIAL;
             holds.at(tenantId, INVITE_HOLD_POINT, FaultHolds.Phase.AFTER);
             String token = Credentials.token();
             OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
             // The mail's id is the user's: a half-made invitation's mail can be found and discarded.
             outbox.prepare(userId, user.email(), "Your access to " + tenant.tenantName(),
                     texts.invitation(tenant, user, token, expires));
+            made = Made.MAIL;
             transaction.executeWithoutResult(status -> {
                 if (!users.invited(userId)) {
                     throw new IllegalStateException("the invitation of user " + userId + " took longer than"
@@ -102,7 +106,7 @@ public final class UserInvitations {
                 outbox.enqueue(userId, user.email());
             });
         } catch (RuntimeException e) {
-            abandon(user, tenant);
+            abandon(user, tenant, made);
             throw unavailableIfSecretStore(e);
         }
         outbox.kick();
@@ -119,7 +123,7 @@ public final class UserInvitations {
         Optional<TenantUser> earlier = users.findByEmail(tenant.tenantId(), tenant.adminEmail());
         if (earlier.isPresent() && TenantUserRepository.unfinished(earlier.get())) {
             // This step's own run, cut short by a crash (the operation holds the tenant): undone, made again.
-            if (!abandon(earlier.get(), tenant)) {
+            if (!abandon(earlier.get(), tenant, Made.MAIL)) {
                 throw new IllegalStateException("the earlier, unfinished invitation of the tenant admin could not"
                         + " be undone yet");
             }
@@ -159,7 +163,7 @@ public final class UserInvitations {
     public void removeAll(UUID tenantId) {
         TenantRecord tenant = tenants.load(tenantId);
         for (TenantUser inviting : users.unfinishedOf(tenantId)) {
-            if (!abandon(inviting, tenant)) {
+            if (!abandon(inviting, tenant, Made.MAIL)) {
                 throw new IllegalStateException("an unfinished invitation of tenant " + tenantId
                         + " could not be undone yet");
             }
@@ -176,7 +180,7 @@ public final class UserInvitations {
      */
     public void abandonUnfinished() {
         for (TenantUser user : users.claimUnfinished(unfinishedAfter)) {
-            if (abandon(user, tenants.load(user.tenantId()))) {
+            if (abandon(user, tenants.load(user.tenantId()), Made.MAIL)) {
                 LOG.warn("Removed the half-made invitation of user {} of tenant {} (left by a crash)", user.userId(),
                         user.tenantId());
             }
@@ -223,22 +227,34 @@ public final class UserInvitations {
         return users.list(tenantId);
     }
 
+    /** How far an invitation got, in the order it is made; after a crash: possibly all of it. */
+    private enum Made {
+        NOTHING, LOGIN, CREDENTIAL, MAIL
+    }
+
     /**
-     * Undoes an invitation that was not made (its mail, credential and login role) and forgets it; if
-     * something could not be undone the row stays, and the recovery pass claims it and tries again.
+     * Undoes an invitation that was not made (what of its login role, credential and prepared mail it
+     * got to) and forgets it; if something could not be undone the row stays, and the recovery pass
+     * claims it and tries again.
      */
-    private boolean abandon(TenantUser user, TenantRecord tenant) {
+    private boolean abandon(TenantUser user, TenantRecord tenant, Made made) {
         boolean undone = true;
         try {
-            outbox.discard(user.userId());
-            secrets.delete(credentialsPath(user));
+            if (made.compareTo(Made.MAIL) >= 0) {
+                outbox.discard(user.userId());
+            }
+            if (made.compareTo(Made.CREDENTIAL) >= 0) {
+                secrets.delete(credentialsPath(user));
+            }
         } catch (RuntimeException e) {
             undone = false;
             LOG.warn("Could not delete the secrets of the failed invitation of user {}: {}", user.userId(),
                     e.getMessage());
         }
         try {
-            roles.dropLogin(user.tenantId(), tenant.databaseName(), user.databaseUser());
+            if (made.compareTo(Made.LOGIN) >= 0) {
+                roles.dropLogin(user.tenantId(), tenant.databaseName(), user.databaseUser());
+            }
         } catch (SQLException | RuntimeException e) {
             undone = false;
             LOG.error("Could not drop role {} of a failed invitation", user.databaseUser(), e);

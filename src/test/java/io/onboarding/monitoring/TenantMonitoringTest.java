@@ -152,7 +152,7 @@ class TenantMonitoringTest {
             List<String> health = new ArrayList<>();
             prometheusApi.get("/api/v1/rules").body().get("data").get("groups").forEach(group -> group.get("rules")
                     .forEach(rule -> health.add(rule.get("name").asText() + " " + rule.get("health").asText())));
-            assertThat(health).hasSize(4).allMatch(rule -> rule.endsWith(" ok"));
+            assertThat(health).hasSize(5).allMatch(rule -> rule.endsWith(" ok"));
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode service = null;
