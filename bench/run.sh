@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Provisioning benchmark (not run in CI): the service on an embedded cluster in a temp DATA_DIR against
-# plain psql doing the same SQL work. Usage: bash bench/run.sh [--n 20] [--m 50] [--posts 50] [--fleet 2000]
-# Needs java, curl, jq, psql, python3 (statistics only); BENCH_JAVA_OPTS adds -D settings. Writes bench/results/<timestamp>.{txt,json}.
+# plain psql doing the same SQL work. Usage: bash bench/run.sh [--n 20] [--m 50] [--posts 50] [--fleet 2000] [--rollout 500]
+# Needs java, curl, psql, python3 (bench/client.py is the HTTP client, bench/summarize.py the statistics; standard
+# library only); BENCH_JAVA_OPTS adds JVM options. Writes bench/results/<timestamp>.{txt,json}.
 set -euo pipefail
-N=20 M=50 POSTS=50 FLEET=0
+N=20 M=50 POSTS=50 FLEET=0 ROLLOUT=0
 while [ $# -gt 0 ]; do
-  case "$1" in --n) N=$2;; --m) M=$2;; --posts) POSTS=$2;; --fleet) FLEET=$2;; *) echo "unknown $1" >&2; exit 2;; esac
+  case "$1" in --n) N=$2;; --m) M=$2;; --posts) POSTS=$2;; --fleet) FLEET=$2;; --rollout) ROLLOUT=$2;;
+    *) echo "unknown $1" >&2; exit 2;; esac
   shift 2
 done
 cd "$(dirname "$0")/.."
@@ -16,32 +18,25 @@ export SERVER_PORT; SERVER_PORT=$(free_port)
 export ONBOARDING_API_TOKEN=bench-token-0123456789abcdef
 PG_PORT=$(free_port)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ); mkdir -p bench/results; OUT=bench/results/$STAMP; SAMPLES=$DATA_DIR/samples
-# shellcheck disable=SC2086 # BENCH_JAVA_OPTS: extra -D settings, e.g. -Donboarding.tenant-database.template=false
-java ${BENCH_JAVA_OPTS:-} -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$(free_port)" \
-     -jar target/tenant-onboarding.jar > "$DATA_DIR/service.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA_DIR"; exit' EXIT
-URL=http://localhost:$SERVER_PORT
-for _ in $(seq 1 240); do curl -sf "$URL/observe/health" >/dev/null && break; sleep 0.5; done
+JMS_PORT=$(free_port)
+start_service() { # $@: extra JVM options
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: extra JVM options, e.g. -Donboarding.tenant-database.template=false
+  java ${BENCH_JAVA_OPTS:-} "$@" -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$JMS_PORT" \
+       -jar target/tenant-onboarding.jar >> "$DATA_DIR/service.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 240); do curl -sf "$URL/observe/health" >/dev/null && return; sleep 0.5; done
+  echo "service did not start; see $DATA_DIR/service.log" >&2; exit 1
+}
+stop_service() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+# The status of the run, not of the stopped service (whose SIGTERM exit is 143).
+trap 'rc=$?; stop_service; rm -rf "$DATA_DIR"; exit $rc' EXIT
+URL=http://localhost:$SERVER_PORT; export BENCH_URL=$URL
+start_service
 export PGHOST=localhost PGPORT=$PG_PORT PGUSER=postgres PGDATABASE=postgres
 PGPASSWORD=$(cat "$DATA_DIR/postgres-superuser.password"); export PGPASSWORD
-AUTH=(-H "Authorization: Bearer $ONBOARDING_API_TOKEN" -H 'Content-Type: application/json')
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$PID/status; }
-post() { curl -s "${AUTH[@]}" -X POST "$URL/api/v1/tenants" \
-  -d "{\"tenant_name\":\"bench $1 $RANDOM$RANDOM\",\"plan\":\"standard\",\"region\":\"local\"}" | jq -r .operation_id; }
-await_op() { # prints "<client-irrelevant> service_ms" when the operation is no longer running
-  local body; while :; do
-    body=$(curl -s "${AUTH[@]}" "$URL/api/v1/operations/$1?wait=30")
-    [ "$(jq -r .status <<<"$body")" != running ] && break
-  done
-  [ "$(jq -r .status <<<"$body")" = succeeded ] || { echo "operation $1 failed: $body" >&2; exit 1; }
-  python3 -c 'import sys,datetime as d; p=lambda s: d.datetime.fromisoformat(s.replace("Z","+00:00"))
-print(round((p(sys.argv[2])-p(sys.argv[1])).total_seconds()*1000))' \
-    "$(jq -r .created_at <<<"$body")" "$(jq -r .finished_at <<<"$body")"
-}
-service_once() { local t0 op svc; t0=$(now_ms); op=$(post "$1"); svc=$(await_op "$op")
-  echo "service_ms $svc"; echo "client_ms $(( $(now_ms) - t0 ))"; }
+client() { python3 bench/client.py "$@"; }
 ICU="LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"
 psql -qAt -c "CREATE DATABASE bench_locale_probe TEMPLATE template0 LC_COLLATE 'en_US.UTF-8' LC_CTYPE 'en_US.UTF-8'" \
   2>/dev/null && { ICU="LC_COLLATE 'en_US.UTF-8' LC_CTYPE 'en_US.UTF-8'"; psql -qc "DROP DATABASE bench_locale_probe"; }
@@ -61,19 +56,13 @@ psql_once() { # the same SQL work as the service's database steps, by hand
     GRANT SELECT ON user_activity TO $u;"; } | psql -qv ON_ERROR_STOP=1 -d "$db" -1 -f - >/dev/null
   echo "psql_ms $(( $(now_ms) - t0 ))"
 }
-service_once warmup >/dev/null
-serial() { for i in $(seq 1 "$1"); do service_once "$2$i"; psql_once; done; }
+client once warmup >/dev/null
+serial() { for i in $(seq 1 "$1"); do client once "$2$i"; psql_once; done; }
 serial "$N" serial > "$SAMPLES.serial"
 # throughput: M at once with the default concurrency, against the serial floor
-t0=$(now_ms); ops=$(for i in $(seq 1 "$M"); do post "burst$i" & done; wait)
-for op in $ops; do await_op "$op" >/dev/null; done
-burst_ms=$(( $(now_ms) - t0 ))
-# accept latency of concurrent POSTs (not a bare wait: the service is a child too)
-CURLS=(); for i in $(seq 1 "$POSTS"); do
-  curl -s -o "$DATA_DIR/accept$i.json" -w '%{time_total}\n' "${AUTH[@]}" -X POST "$URL/api/v1/tenants" \
-    -d "{\"tenant_name\":\"accept $i $RANDOM$RANDOM\",\"plan\":\"standard\",\"region\":\"local\"}" & CURLS+=($!)
-done > "$SAMPLES.accept"; wait "${CURLS[@]}"
-for f in "$DATA_DIR"/accept*.json; do await_op "$(jq -r .operation_id "$f")" >/dev/null; done
+burst_ms=$(client burst "$M" | awk '{print $2}')
+# accept latency of concurrent POSTs, released together on open connections
+client accept "$POSTS" > "$SAMPLES.accept"
 rss=$(rss_mb)
 # strategy: clone the template both ways
 tmpl=$(psql -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'onboarding\_tenant\_template\_%' LIMIT 1")
@@ -83,12 +72,16 @@ for s in ${tmpl:+FILE_COPY WAL_LOG FILE_COPY WAL_LOG FILE_COPY WAL_LOG}; do
 done > "$SAMPLES.strategy"
 : > "$SAMPLES.fleet"
 if [ "$FLEET" -gt 0 ]; then
-  have=$(psql -qAt -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'tenant\_%'")
-  while [ "$have" -lt "$FLEET" ]; do
-    ops=$(for i in $(seq 1 20); do post "fleet$have-$i" & done; wait)
-    for op in $ops; do await_op "$op" >/dev/null; done
-    have=$((have + 20))
-  done
+  client fleet "$FLEET"
   serial 10 fleet > "$SAMPLES.fleet"; echo "rss_mb $(rss_mb)" >> "$SAMPLES.fleet"
+fi
+: > "$SAMPLES.rollout"
+if [ "$ROLLOUT" -gt 0 ]; then
+  # A fleet at tenant schema version 1, then this release (version 2) rolled across it.
+  stop_service; start_service -Donboarding.tenant-schema.target=1 -Donboarding.tenant-schema.converge-at-start=false
+  have=$(psql -qAt -d onboarding_platform -c "SELECT count(*) FROM tenants WHERE status = 'active'")
+  client fleet $((have + ROLLOUT)); stop_service
+  start_service -Donboarding.tenant-schema.converge-at-start=false # migrated by the rollout, not at start
+  client rollout > "$SAMPLES.rollout"; echo "rollout_tenants $ROLLOUT" >> "$SAMPLES.rollout"
 fi
 python3 bench/summarize.py "$SAMPLES" "$N" "$M" "$POSTS" "$FLEET" "$burst_ms" "$rss" "$OUT.json" | tee "$OUT.txt"

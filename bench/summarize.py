@@ -25,7 +25,7 @@ def stats(values):
 
 serial = read(samples + ".serial")
 svc, client, floor = (stats(serial[k]) for k in ("service_ms", "client_ms", "psql_ms"))
-accept = [float(line) * 1000 for line in open(samples + ".accept")]
+accept = [float(line) for line in open(samples + ".accept")]
 tps = m / (burst_ms / 1000)
 floor_tps = 1000 / floor["median"]
 strategy = read(samples + ".strategy")
@@ -50,6 +50,16 @@ if fleet_rows:
                         "rss_mb": fleet_rows["rss_mb"][0]}
     goals["time at fleet <= 1.2x at start"] = summary["fleet"]["service_ms"]["median"] <= 1.2 * svc["median"]
     goals["RSS at fleet <= 512 MB"] = summary["fleet"]["rss_mb"] <= 512
+rollout_path = samples + ".rollout"
+rollout_rows = {}
+if os.path.exists(rollout_path):
+    for line in open(rollout_path):
+        key, value = line.split(None, 1)
+        rollout_rows[key] = value.strip()
+if rollout_rows:
+    summary["rollout"] = {"tenants": int(rollout_rows["rollout_tenants"]), "ms": int(rollout_rows["rollout_ms"]),
+                          "service_ms": int(rollout_rows["rollout_service_ms"]),
+                          "tenants_by_version_after": json.loads(rollout_rows["rollout_by_version"])}
 summary["goals"] = goals
 json.dump(summary, open(out, "w"), indent=2)
 print(f"machine: {summary['nproc']} cores, {summary['mem_total_mb']} MB")
@@ -64,6 +74,10 @@ print(f"service RSS {rss} MB; template clone median ms {summary['clone_ms']}")
 if fleet_rows:
     print(f"at {fleet} tenants: service median {summary['fleet']['service_ms']['median']:.0f} ms,"
           f" RSS {summary['fleet']['rss_mb']:.0f} MB")
+if rollout_rows:
+    r = summary["rollout"]
+    print(f"rollout of tenant schema v1 -> current across {r['tenants']} tenants: {r['ms'] / 1000:.1f} s"
+          f" ({r['tenants'] / (r['ms'] / 1000):.1f} tenants/s); tenants by version after: {r['tenants_by_version_after']}")
 for goal, met in goals.items():
     print(f"  {'MET    ' if met else 'NOT MET'} {goal}")
 print(f"JSON: {out}")

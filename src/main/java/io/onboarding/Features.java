@@ -1,14 +1,17 @@
 package io.onboarding;
 
+import io.onboarding.access.AccessConfiguration;
 import io.onboarding.api.ApiConfiguration;
 import io.onboarding.backup.BackupConfiguration;
 import io.onboarding.cloud.CloudConfiguration;
+import io.onboarding.console.ConsoleConfiguration;
 import io.onboarding.events.EventsConfiguration;
 import io.onboarding.git.GitConfiguration;
 import io.onboarding.identity.IdentityConfiguration;
 import io.onboarding.inbound.InboundConfiguration;
 import io.onboarding.monitoring.MonitoringConfiguration;
 import io.onboarding.operation.OperationConfiguration;
+import io.onboarding.reconcile.ReconcileConfiguration;
 import io.onboarding.secrets.SecretsConfiguration;
 import io.onboarding.tenant.ApprovalConfiguration;
 import io.onboarding.tenant.TenantConfiguration;
@@ -37,8 +40,8 @@ final class Features {
         return List.of(new SecretsConfiguration(), new MonitoringConfiguration(), new OperationConfiguration(),
                 new EventsConfiguration(), new TenantConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
-                new CloudConfiguration(), new ApiConfiguration(), new GitConfiguration(),
-                new TenantSchemaConfiguration());
+                new CloudConfiguration(), new AccessConfiguration(), new ApiConfiguration(), new GitConfiguration(),
+                new TenantSchemaConfiguration(), new ConsoleConfiguration(), new ReconcileConfiguration());
     }
 
     /** Before the configuration classes are processed: every {@code @BindToRegistry} bean is lazy. */

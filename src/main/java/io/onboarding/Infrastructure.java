@@ -1,7 +1,8 @@
 package io.onboarding;
 
-import io.onboarding.api.BearerTokenGuard;
+import io.onboarding.access.BootstrapToken;
 import io.onboarding.monitoring.DependencyHealthCheck;
+import io.onboarding.platform.DataDirectoryLock;
 import io.onboarding.platform.MessageBroker;
 import io.onboarding.platform.PostgresCluster;
 import io.onboarding.platform.PostgresPlatform;
@@ -16,18 +17,22 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.CamelContextHelper;
 
 /**
- * What the service runs on: PostgreSQL with the control-plane pool, the JMS broker, and the admin
- * token (ONBOARDING_API_TOKEN, or generated once into {@code $DATA_DIR/api-token}, 0600).
+ * What the service runs on: the data directory (locked for this instance), PostgreSQL with the
+ * control-plane pool, the JMS broker, and the admin token (ONBOARDING_API_TOKEN, or generated once
+ * into {@code $DATA_DIR/api-token}, 0600).
  */
 final class Infrastructure implements AutoCloseable {
 
+    private final DataDirectoryLock dataDirLock;
     private final PostgresPlatform postgres;
     private final MessageBroker broker;
     private final String apiToken;
     private final Path apiTokenFile;
     private boolean closed;
 
-    private Infrastructure(PostgresPlatform postgres, MessageBroker broker, String apiToken, Path apiTokenFile) {
+    private Infrastructure(DataDirectoryLock dataDirLock, PostgresPlatform postgres, MessageBroker broker,
+                           String apiToken, Path apiTokenFile) {
+        this.dataDirLock = dataDirLock;
         this.postgres = postgres;
         this.broker = broker;
         this.apiToken = apiToken;
@@ -37,16 +42,25 @@ final class Infrastructure implements AutoCloseable {
     /** {@code setting} resolves an {@code onboarding.*} key through the property layers (empty when unset). */
     static Infrastructure start(UnaryOperator<String> setting) throws Exception {
         Path dataDir = Files.createDirectories(Path.of(setting.apply("onboarding.data-dir")).toAbsolutePath().normalize());
-        PostgresPlatform postgres = PostgresPlatform.open(setting, dataDir);
+        // First of all: a second instance on this DATA_DIR stops here, before touching PostgreSQL or Artemis.
+        DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+        PostgresPlatform postgres;
+        try {
+            postgres = PostgresPlatform.open(setting, dataDir);
+        } catch (Exception e) {
+            try (lock) {
+                throw e;
+            }
+        }
         try {
             String token = setting.apply("onboarding.api-token");
             Path tokenFile = token.isEmpty() ? dataDir.resolve("api-token") : null;
             if (tokenFile != null) {
                 token = SecretFiles.readOrCreate(tokenFile, () -> SecretFiles.randomToken(32));
             }
-            return new Infrastructure(postgres, MessageBroker.open(setting, dataDir), token, tokenFile);
+            return new Infrastructure(lock, postgres, MessageBroker.open(setting, dataDir), token, tokenFile);
         } catch (Exception e) {
-            try (postgres) {
+            try (lock; postgres) {
                 throw e;
             }
         }
@@ -56,7 +70,7 @@ final class Infrastructure implements AutoCloseable {
     void bindTo(CamelContext camel) {
         camel.getRegistry().bind("postgresCluster", postgres.cluster());
         camel.getRegistry().bind("controlPlane", postgres.controlPlane());
-        camel.getRegistry().bind("bearerTokenGuard", new BearerTokenGuard(apiToken));
+        camel.getRegistry().bind("bootstrapToken", new BootstrapToken(apiToken));
         camel.addComponent("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
     }
 
@@ -86,12 +100,12 @@ final class Infrastructure implements AutoCloseable {
         return apiTokenFile == null ? "from ONBOARDING_API_TOKEN" : "in " + apiTokenFile;
     }
 
-    /** The broker, then the pool and the PostgreSQL server under it; once. */
+    /** The broker, then the pool and the PostgreSQL server under it, then the data directory's lock; once. */
     @Override
     public synchronized void close() throws Exception {
         if (!closed) {
             closed = true;
-            try (postgres; broker) {
+            try (dataDirLock; postgres; broker) {
                 // closed in reverse order of declaration
             }
         }

@@ -1,12 +1,22 @@
 package io.onboarding;
 
-/** {@code java -jar target/tenant-onboarding.jar}: runs the service until SIGTERM. */
+import io.onboarding.cli.OnboardingCli;
+
+/**
+ * {@code java -jar target/tenant-onboarding.jar} (or {@code ... serve}): runs the service until
+ * SIGTERM. With any other arguments it is the command-line client ({@link OnboardingCli}), which
+ * talks to a running service over HTTP and never loads Camel.
+ */
 public final class TenantOnboardingApplication {
 
     private TenantOnboardingApplication() {
     }
 
     public static void main(String[] args) throws Exception {
-        TenantOnboardingService.runUntilStopped(System.getenv());
+        if (args.length == 0 || args.length == 1 && "serve".equals(args[0])) {
+            TenantOnboardingService.runUntilStopped(System.getenv());
+            return;
+        }
+        System.exit(OnboardingCli.execute(args));
     }
 }

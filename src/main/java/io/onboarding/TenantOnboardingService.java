@@ -93,7 +93,10 @@ public final class TenantOnboardingService extends MainListenerSupport implement
         String url = "http://localhost:" + port();
         String token = infrastructure.apiTokenSource();
         LOG.info("Tenant onboarding is listening on {} (API {}/api/v1, OpenAPI {}/api-doc); admin token {}", url, url, url, token);
-        System.out.println("Tenant onboarding listening on " + url + " ; admin token " + token);
+        if (!"json".equals(System.getenv("LOG_FORMAT"))) {
+            // LOG_FORMAT=json (log4j2.xml's switch): stdout is JSON lines only; the log line above says it.
+            System.out.println("Tenant onboarding listening on " + url + " ; admin token " + token);
+        }
     }
 
     /** In-flight operations finish or are handed back before Camel stops. */

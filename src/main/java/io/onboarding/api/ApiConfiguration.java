@@ -1,5 +1,6 @@
 package io.onboarding.api;
 
+import io.onboarding.access.AuditLog;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -8,8 +9,8 @@ import org.apache.camel.PropertyInject;
 
 /**
  * The front door: error replies in the contract's shape, and the gate in front of the HTTP server
- * (body size, bearer token before the body is read, the metrics token). The admin token's guard,
- * {@code bearerTokenGuard}, is bound by the service itself, which owns the token.
+ * (body size, bearer token before the body is read, the metrics token, X-Request-Id). The token
+ * guard, {@code bearerTokenGuard}, and the audit log are bound by {@code access.AccessConfiguration}.
  */
 public class ApiConfiguration implements CamelConfiguration {
 
@@ -19,17 +20,27 @@ public class ApiConfiguration implements CamelConfiguration {
     private long maxBodyBytes;
     @PropertyInject("onboarding.metrics.token")
     private String metricsToken;
+    @PropertyInject("onboarding.public-base-url")
+    private String publicBaseUrl;
     @BeanInject("bearerTokenGuard")
     private BearerTokenGuard apiGuard;
+    @BeanInject("auditLog")
+    private AuditLog auditLog;
 
     @BindToRegistry("apiErrorResponder")
     public ApiErrorResponder apiErrorResponder() {
         return new ApiErrorResponder();
     }
 
+    /** {@code GET /api-doc}: the OpenAPI document, its server the PUBLIC_BASE_URL. */
+    @BindToRegistry("apiDocument")
+    public ApiDocument apiDocument() {
+        return new ApiDocument(publicBaseUrl);
+    }
+
     @Override
     public void configure(CamelContext camel) throws Exception {
-        FrontGate frontGate = new FrontGate(apiGuard, maxBodyBytes, metricsToken == null ? "" : metricsToken);
+        FrontGate frontGate = new FrontGate(apiGuard, auditLog, maxBodyBytes, metricsToken == null ? "" : metricsToken);
         camel.addStartupListener((context, alreadyStarted) -> frontGate.install(context, port));
     }
 }

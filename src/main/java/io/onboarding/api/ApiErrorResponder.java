@@ -19,9 +19,7 @@ public final class ApiErrorResponder implements Processor {
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ApiException error = failure instanceof ApiException api ? api
-                : failure instanceof TenantBusyException busy ? new ApiException(409, "conflict", busy.getMessage(),
-                        java.util.List.of(new ApiException.FieldError("operation_id",
-                                busy.runningOperationId().toString())))
+                : failure instanceof TenantBusyException busy ? ApiException.busy(busy.tenantId(), busy.runningOperationId(), busy.getMessage())
                 : null;
         if (error == null) {
             // The route, not the URI: a URI can carry a one-time invitation token.
@@ -32,6 +30,9 @@ public final class ApiErrorResponder implements Processor {
         HttpReplies.json(exchange, error.status(), Map.of("error", error.toBody()));
         if (error.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        }
+        if (error instanceof io.onboarding.operation.OperationAdmission.Saturated saturated) {
+            exchange.getMessage().setHeader("Retry-After", Integer.toString(saturated.retryAfterSeconds()));
         }
     }
 }

@@ -1,11 +1,16 @@
 package io.onboarding.api;
 
 import java.util.List;
+import java.util.UUID;
 
 /** A failure the caller caused or must know about, rendered in the contract's error shape. */
 public class ApiException extends RuntimeException {
 
-    public record FieldError(String field, String message) {
+    /** One problem, named by field; a 409 for a busy tenant also names the operation in the way. */
+    public record FieldError(String field, String message, UUID operationId) {
+        public FieldError(String field, String message) {
+            this(field, message, null);
+        }
     }
 
     private final int status;
@@ -29,7 +34,7 @@ public class ApiException extends RuntimeException {
     private static FieldError bounded(FieldError detail) {
         String field = detail.field();
         return field == null || field.length() <= MAX_FIELD_CHARS ? detail
-                : new FieldError(field.substring(0, MAX_FIELD_CHARS) + "...", detail.message());
+                : new FieldError(field.substring(0, MAX_FIELD_CHARS) + "...", detail.message(), detail.operationId());
     }
 
     public ApiException(int status, String code, String message) {
@@ -57,6 +62,12 @@ public class ApiException extends RuntimeException {
     public static ApiException conflict(String message, String field) {
         return new ApiException(409, "conflict", message,
                 field == null ? List.of() : List.of(new FieldError(field, message)));
+    }
+
+    /** 409: the tenant runs another operation, named in the detail so the caller can wait for it. */
+    public static ApiException busy(UUID tenantId, UUID runningOperationId, String message) {
+        return new ApiException(409, "conflict", message, List.of(new FieldError("tenant_id",
+                "has operation " + runningOperationId + " running", runningOperationId)));
     }
 
     /** The contract's error object: {@code {"code","message","details"?}}. */

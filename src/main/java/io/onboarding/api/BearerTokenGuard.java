@@ -1,24 +1,24 @@
 package io.onboarding.api;
 
+import io.onboarding.access.ApiCall;
+import io.onboarding.access.Caller;
+import io.onboarding.access.TokenAuthority;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Lets an /api call through only with {@code Authorization: Bearer <admin token>}. The admin token
- * carries every scope, so there is no 403 yet; scoped tokens will add it here. {@link FrontGate}
- * asks the same question before a request body is read.
+ * Lets an /api call through only with a valid bearer token (401) whose scopes allow the call (403).
+ * {@link FrontGate} asks the first question before a request body is read; this step, after
+ * {@code apiCallAudit.begin}, asks both again and names the caller for the audit log.
  */
 public final class BearerTokenGuard implements Processor {
 
-    private final byte[] adminToken;
+    private final TokenAuthority authority;
 
-    public BearerTokenGuard(String adminToken) {
-        if (adminToken == null || adminToken.isBlank()) {
-            throw new IllegalArgumentException("the admin token must not be empty");
-        }
-        this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    public BearerTokenGuard(TokenAuthority authority) {
+        this.authority = authority;
     }
 
     @Override
@@ -26,21 +26,30 @@ public final class BearerTokenGuard implements Processor {
         String header = exchange.getMessage().getHeader("Authorization", String.class);
         // The header must not travel further into the routes (or their logs).
         exchange.getMessage().removeHeader("Authorization");
-        ApiException refusal = refusal(header);
-        if (refusal != null) {
-            throw refusal;
+        Caller caller = authenticate(header);
+        ApiCall call = ApiCall.of(exchange);
+        if (call != null) {
+            call.identify(caller);
+            if (!caller.permits(call.method(), call.action())) {
+                throw new ApiException(403, "forbidden",
+                        "the token " + caller.tokenName() + " may not " + call.action());
+            }
         }
     }
 
-    /** Why an Authorization header is not the admin token, or null if it is. */
+    /** The caller behind an Authorization header; a 401 {@link ApiException} if there is none. */
+    public Caller authenticate(String header) {
+        return authority.verify(header);
+    }
+
+    /** Why an Authorization header is not a valid token, or null if it is. */
     public ApiException refusal(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return new ApiException(401, "unauthorized", "a bearer token is required");
+        try {
+            authenticate(header);
+            return null;
+        } catch (ApiException refused) {
+            return refused;
         }
-        if (!matches(header, adminToken)) {
-            return new ApiException(401, "unauthorized", "the bearer token is not valid");
-        }
-        return null;
     }
 
     /** Whether the header is {@code Bearer <token>}, compared in constant time. */

@@ -1,9 +1,17 @@
 package io.onboarding.api;
 
+import io.onboarding.access.AuditEntry;
+import io.onboarding.access.AuditLog;
+import io.onboarding.access.Caller;
+import io.onboarding.access.RequestIds;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -13,20 +21,30 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * The first handler on the HTTP server, ahead of the body handler every Camel route has: a request
  * that will be refused anyway is answered before a byte of its body is read. An {@code /api} call
  * without the admin token gets its 401 here, a declared body over {@code MAX_BODY_BYTES} its 413
- * (a body without a declared length is cut off by the server's own limit, the same number), and
- * {@code /observe/metrics} wants its token when one is configured.
+ * (a body without a declared length, chunked, is read here and counted as it comes: the 413 is sent and
+ * the connection closed as soon as it goes over, so it is never buffered whole), and
+ * {@code /observe/metrics} wants its token when one is configured. Every response carries
+ * {@code X-Request-Id} (the caller's if sane, else a new one), which the routes read from the
+ * request. A mutating /api call refused here is recorded in the audit log as
+ * {@code refused-at-front-door} (its path is not: an invitation path carries a credential).
  */
 public final class FrontGate implements Handler<RoutingContext> {
 
     /** Invitation links carry their own credential: no bearer token. */
     private static final String PUBLIC_API = "/api/v1/invitations/";
 
+    /** The audit log's action for a call refused by the gate. */
+    public static final String REFUSED = "refused-at-front-door";
+    private static final String CALLER = "onboarding.caller";
+
     private final BearerTokenGuard apiGuard;
+    private final AuditLog auditLog;
     private final long maxBodyBytes;
     private final byte[] metricsToken;
 
-    public FrontGate(BearerTokenGuard apiGuard, long maxBodyBytes, String metricsToken) {
+    public FrontGate(BearerTokenGuard apiGuard, AuditLog auditLog, long maxBodyBytes, String metricsToken) {
         this.apiGuard = apiGuard;
+        this.auditLog = auditLog;
         this.maxBodyBytes = maxBodyBytes;
         this.metricsToken = metricsToken == null || metricsToken.isBlank() ? null
                 : metricsToken.getBytes(StandardCharsets.UTF_8);
@@ -34,11 +52,7 @@ public final class FrontGate implements Handler<RoutingContext> {
 
     /** Puts the gate in front of every route of the server on {@code port}. */
     public void install(CamelContext camel, int port) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            throw new IllegalStateException("no HTTP server on port " + port + " to guard");
-        }
+        VertxPlatformHttpRouter router = router(camel, port);
         router.route().order(Integer.MIN_VALUE).handler(this);
         // Last of all: what no route took is an unknown path (404) or, if a route has the path for
         // other methods, a wrong method (405), in the error shape rather than Vert.x's HTML.
@@ -50,6 +64,16 @@ public final class FrontGate implements Handler<RoutingContext> {
                     ? new ApiException(405, "method_not_allowed", context.request().method() + " is not allowed here")
                     : new ApiException(404, "not_found", "no such path"));
         });
+    }
+
+    /** The Vert.x router of the HTTP server on {@code port} (Camel's platform-http), for handlers of our own. */
+    public static VertxPlatformHttpRouter router(CamelContext camel, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            throw new IllegalStateException("no HTTP server on port " + port);
+        }
+        return router;
     }
 
     /** Whether a route path ({@code /api/v1/tenants/:tenantId}) matches a request path, segment by segment. */
@@ -69,11 +93,15 @@ public final class FrontGate implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext context) {
+        String requestId = RequestIds.acceptOrNew(context.request().getHeader(RequestIds.HEADER));
+        context.request().headers().set(RequestIds.HEADER, requestId);
+        context.addHeadersEndHandler(ended -> context.response().putHeader(RequestIds.HEADER, requestId));
         String path = context.normalizedPath();
         String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (path.startsWith("/api/") && !path.startsWith(PUBLIC_API)) {
-            ApiException refusal = apiGuard.refusal(authorization);
-            if (refusal != null) {
+            try {
+                context.put(CALLER, apiGuard.authenticate(authorization));
+            } catch (ApiException refusal) {
                 reply(context, refusal);
                 return;
             }
@@ -85,8 +113,7 @@ public final class FrontGate implements Handler<RoutingContext> {
         }
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && declaredLength(length) > maxBodyBytes) {
-            reply(context, new ApiException(413, "payload_too_large",
-                    "the request body is over " + maxBodyBytes + " bytes"));
+            reply(context, tooLarge());
             return;
         }
         if (path.startsWith("/api/") && hasBody(context, length) && !isJson(context)) {
@@ -94,7 +121,64 @@ public final class FrontGate implements Handler<RoutingContext> {
                     "the request body must be JSON (Content-Type: application/json)"));
             return;
         }
+        if (length == null && hasBody(context, null)) {
+            readCounted(context);
+            return;
+        }
         context.next();
+    }
+
+    /** A mutating /api call refused here; recorded off the event loop. */
+    private void audit(RoutingContext context, int status) {
+        HttpMethod method = context.request().method();
+        if (!context.normalizedPath().startsWith("/api/") || method == HttpMethod.GET || method == HttpMethod.HEAD
+                || method == HttpMethod.OPTIONS) {
+            return;
+        }
+        Caller caller = context.get(CALLER);
+        var remote = context.request().remoteAddress();
+        AuditEntry entry = AuditEntry.of(caller == null ? null : caller.tokenName(), REFUSED, null,
+                remote == null ? null : remote.hostAddress(), context.request().getHeader(HttpHeaders.USER_AGENT),
+                Integer.toString(status), context.request().getHeader(RequestIds.HEADER));
+        context.vertx().executeBlocking(() -> {
+            auditLog.append(entry);
+            return null;
+        }, false);
+    }
+
+    /**
+     * A body without a declared length, read here chunk by chunk up to {@code maxBodyBytes} and handed
+     * on as the request's body (the body handler behind sees it read and leaves it); one byte more and
+     * the 413 goes out and the connection is closed, the rest never read.
+     */
+    private void readCounted(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if ((long) body.length() + chunk.length() > maxBodyBytes) {
+                refused[0] = true;
+                reply(context, tooLarge());
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(failure -> refused[0] = true);
+        request.endHandler(ended -> {
+            if (!refused[0]) {
+                ((RoutingContextInternal) context).visitHandler(RoutingContextInternal.BODY_HANDLER);
+                ((RoutingContextInternal) context).setBody(body);
+                context.next();
+            }
+        });
+        request.resume();
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "payload_too_large", "the request body is over " + maxBodyBytes + " bytes");
     }
 
     private static boolean hasBody(RoutingContext context, String length) {
@@ -119,7 +203,8 @@ public final class FrontGate implements Handler<RoutingContext> {
         }
     }
 
-    private static void reply(RoutingContext context, ApiException error) {
+    private void reply(RoutingContext context, ApiException error) {
+        audit(context, error.status());
         var response = context.response().setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (error.status() == 401) {

@@ -1,5 +1,6 @@
 package io.onboarding.api;
 
+import io.onboarding.access.ApiCall;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +20,7 @@ public final class HttpReplies {
         body.put("operation_id", operationId);
         body.put("status", status);
         json(exchange, code, body);
+        ApiCall.concernsTenant(exchange, tenantId);
         exchange.getMessage().setHeader("Location", "/api/v1/operations/" + operationId);
     }
 

@@ -1,9 +1,12 @@
 package io.onboarding.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 
 /** The {@code limit} and {@code cursor} query parameters of a listing paged by (created_at, id). */
@@ -13,7 +16,24 @@ public final class Paging {
     public record Position(OffsetDateTime createdAt, UUID id) {
     }
 
+    /** One page of a listing; {@code next_cursor} is written as null on the last page, not dropped. */
+    public record Page<T>(List<T> items, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
+    }
+
     private Paging() {
+    }
+
+    /**
+     * The page from {@code rows} read with {@code limit + 1}: at most {@code limit} items, and a
+     * next cursor if there was one more row.
+     */
+    public static <T> Page<T> page(List<T> rows, int limit, Function<T, OffsetDateTime> createdAt,
+                                   Function<T, UUID> id) {
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        T last = rows.get(limit - 1);
+        return new Page<>(rows.subList(0, limit), next(createdAt.apply(last), id.apply(last)));
     }
 
     /** {@code limit}: absent gives the default; anything but a whole number from 1 to max is a 400. */

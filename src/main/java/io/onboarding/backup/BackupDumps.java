@@ -103,7 +103,7 @@ public final class BackupDumps {
         }
     }
 
-    /** A PostgreSQL client tool run against the cluster; the password goes in the environment only. */
+    /** A PostgreSQL client tool run against the cluster; the password and TLS settings go in the environment only. */
     private Process start(Path log, String... command) throws IOException {
         String[] arguments = new String[command.length + 7];
         System.arraycopy(command, 0, arguments, 0, command.length);
@@ -116,6 +116,9 @@ public final class BackupDumps {
         }
         builder.environment().put("PGPASSWORD", cluster.password() == null ? "" : cluster.password());
         builder.environment().put("PGCONNECT_TIMEOUT", "10");
+        // TLS as for the service's own connections; a PGSSL* of the service's own environment must not leak in.
+        builder.environment().keySet().removeIf(name -> name.startsWith("PGSSL"));
+        builder.environment().putAll(cluster.tls().libpqEnvironment());
         return builder.start();
     }
 

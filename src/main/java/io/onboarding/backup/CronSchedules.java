@@ -4,7 +4,9 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
@@ -23,6 +25,12 @@ public final class CronSchedules {
     private static final Pattern SHIFTABLE_DAY = Pattern.compile("^(\\d+)(?:-(\\d+))?(/\\d+)?(L|#\\d)?$");
     /** Fire times sampled when measuring a schedule's shortest interval: a year of hourly runs. */
     private static final int SAMPLES = 9000;
+    /**
+     * Measuring a schedule walks up to a year of its runs (milliseconds of CPU), on the accept path and
+     * again when scheduling: a schedule's outcome is kept, the few plan defaults and recent custom ones.
+     */
+    private static final int REMEMBERED = 1024;
+    private static final Map<String, Checked> CHECKED = new ConcurrentHashMap<>();
 
     private CronSchedules() {
     }
@@ -69,7 +77,10 @@ public final class CronSchedules {
             return Checked.invalid("must be a cron expression: 5 fields (minute hour day month weekday)"
                     + " or Quartz's 6 or 7 (seconds first, optional year last)");
         }
-        return checkRuns(quartz, minInterval);
+        if (CHECKED.size() >= REMEMBERED) {
+            CHECKED.clear();
+        }
+        return CHECKED.computeIfAbsent(quartz + "/" + minInterval.toSeconds(), key -> checkRuns(quartz, minInterval));
     }
 
     private static String checkFields(String[] fields, CronField[] grammar) {

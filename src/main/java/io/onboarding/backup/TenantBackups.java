@@ -2,6 +2,7 @@ package io.onboarding.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.api.ApiException;
+import io.onboarding.api.RequestSchemas;
 import io.onboarding.operation.OperationLauncher;
 import io.onboarding.operation.TenantBusyException;
 import io.onboarding.platform.PostgresCluster;
@@ -68,6 +69,7 @@ public final class TenantBackups {
         if (body == null || !body.isObject()) {
             throw ApiException.validation("body", "must be a JSON object");
         }
+        RequestSchemas.check("RestoreRequest", body);
         UUID backupId;
         try {
             backupId = UUID.fromString(body.path("backup_id").asText(""));

@@ -1,5 +1,8 @@
 package io.onboarding.events;
 
+import io.onboarding.access.AuditEntry;
+import io.onboarding.access.AuditLog;
+import io.onboarding.access.RequestIds;
 import io.onboarding.api.Json;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,15 +14,21 @@ import org.apache.camel.ProducerTemplate;
 
 /**
  * Lifecycle events as JSON on the topic {@code tenant.events} (through {@code direct:publish-tenant-event}):
- * {@code {"event","tenant_id","occurred_at",…}}. Publishing is best effort and never holds up the
- * change it reports.
+ * {@code {"event","tenant_id","occurred_at","request_id"?,…}}, each also appended to the audit log
+ * (action: the event, outcome {@code occurred}). {@code request_id} is the API request being served
+ * when the event happened, if any. Publishing is best effort and never holds up the change it reports.
  */
 public final class TenantEvents {
 
-    private final ProducerTemplate template;
+    /** The audit log's outcome for an event. */
+    public static final String OCCURRED = "occurred";
 
-    public TenantEvents(CamelContext camel) {
+    private final ProducerTemplate template;
+    private final AuditLog auditLog;
+
+    public TenantEvents(CamelContext camel, AuditLog auditLog) {
         this.template = camel.createProducerTemplate();
+        this.auditLog = auditLog;
     }
 
     public void publish(String event, UUID tenantId) {
@@ -31,7 +40,12 @@ public final class TenantEvents {
         body.put("event", event);
         body.put("tenant_id", tenantId);
         body.put("occurred_at", OffsetDateTime.now(ZoneOffset.UTC));
+        String requestId = RequestIds.current();
+        if (requestId != null) {
+            body.put("request_id", requestId);
+        }
         body.putAll(details);
+        auditLog.append(AuditEntry.of(null, event, tenantId, null, null, OCCURRED, requestId));
         String json = Json.write(body);
         template.asyncSend("direct:publish-tenant-event", exchange -> {
             exchange.getMessage().setHeader("event", event);

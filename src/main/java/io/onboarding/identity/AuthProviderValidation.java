@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.api.ApiException;
+import io.onboarding.api.RequestSchemas;
 import io.onboarding.api.ApiException.FieldError;
 import io.onboarding.api.Json;
 import java.net.URI;
@@ -33,6 +34,10 @@ public final class AuthProviderValidation {
     }
 
     public static ObjectNode validate(JsonNode body) {
+        return RequestSchemas.validate("AuthProviders", body, () -> rules(body));
+    }
+
+    private static ObjectNode rules(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.validation("body", "must be a JSON object");
         }

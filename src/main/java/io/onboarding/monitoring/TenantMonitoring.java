@@ -96,6 +96,27 @@ public final class TenantMonitoring {
         }
     }
 
+    /** The tenants that have a target file under {@code targets/} (reconciliation). */
+    public java.util.Set<UUID> tenantsWithTargets() throws IOException {
+        java.util.Set<UUID> found = new java.util.HashSet<>();
+        if (!Files.isDirectory(targetsDir)) {
+            return found;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(targetsDir)) {
+            files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.startsWith("tenant-") && name.endsWith(".json"))
+                    .map(name -> name.substring("tenant-".length(), name.length() - ".json".length()))
+                    .forEach(id -> {
+                        try {
+                            found.add(UUID.fromString(id));
+                        } catch (IllegalArgumentException notATenant) {
+                            // another file that only looks like ours
+                        }
+                    });
+        }
+        return found;
+    }
+
     /** Compensation and destroy: the tenant's targets and whatever rules or dashboard it had. */
     public void remove(UUID tenantId) throws IOException {
         Files.deleteIfExists(targetsDir.resolve(fileName(tenantId, ".json")));

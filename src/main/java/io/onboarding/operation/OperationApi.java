@@ -1,6 +1,5 @@
 package io.onboarding.operation;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
@@ -36,17 +35,7 @@ public final class OperationApi {
             throw ApiException.validation("type", "is at most 100 characters");
         }
         int limit = Paging.limit(exchange, DEFAULT_LIMIT, MAX_LIMIT);
-        List<OperationView> page = listing.page(tenantId, type, status, Paging.cursor(exchange), limit + 1);
-        String nextCursor = null;
-        if (page.size() > limit) {
-            page = page.subList(0, limit);
-            OperationView last = page.get(limit - 1);
-            nextCursor = Paging.next(last.createdAt(), last.operationId());
-        }
-        HttpReplies.json(exchange, 200, new OperationPage(page, nextCursor));
-    }
-
-    /** One page; next_cursor is written as null on the last page, not dropped. */
-    record OperationPage(List<OperationView> items, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
+        List<OperationView> rows = listing.page(tenantId, type, status, Paging.cursor(exchange), limit + 1);
+        HttpReplies.json(exchange, 200, Paging.page(rows, limit, OperationView::createdAt, OperationView::operationId));
     }
 }

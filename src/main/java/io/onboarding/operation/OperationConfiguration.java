@@ -27,9 +27,11 @@ public class OperationConfiguration implements CamelConfiguration {
             @PropertyInject("onboarding.operations.workers") int workers,
             @PropertyInject("onboarding.operations.max-compensation-attempts") int maxCompensationAttempts,
             OnboardingMetrics metrics, OperationPipelines pipelines, TenantRepository tenants,
-            OperationWaiters waiters, FaultHolds holds) {
+            OperationWaiters waiters, FaultHolds holds,
+            @PropertyInject("onboarding.admission.max-queued") int maxQueued,
+            @PropertyInject("onboarding.admission.retry-after-seconds") int retryAfterSeconds) {
         OperationRunner runner = new OperationRunner(camel, controlPlane, journal, workers, maxCompensationAttempts,
-                metrics, pipelines, tenantOf(tenants), holds);
+                metrics, pipelines, tenantOf(tenants), new OperationAdmission(maxQueued, retryAfterSeconds), holds);
         runner.addRunListener(waiters::ran);
         return runner;
     }

@@ -13,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One run of an operation, on the thread that calls {@link #run}: its pipeline route, then either
@@ -58,6 +59,12 @@ final class OperationExecution {
         if (state == null || !state.status().equals("running")) {
             return;
         }
+        try (var mdc = state.tenantId() == null ? null : MDC.putCloseable(OperationLog.TENANT_ID, state.tenantId().toString())) {
+            runOrCompensate(operationId, state);
+        }
+    }
+
+    private void runOrCompensate(UUID operationId, OperationJournal.State state) {
         if (!state.compensating()) {
             Exchange result = template.send("direct:" + OperationPipelines.routeId(state.type()),
                     exchange -> exchange.getMessage().setBody(context(operationId, state)));

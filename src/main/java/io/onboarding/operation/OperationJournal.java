@@ -1,6 +1,7 @@
 package io.onboarding.operation;
 
 import java.time.OffsetDateTime;
+import io.onboarding.access.RequestIds;
 import io.onboarding.api.Json;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +31,18 @@ public final class OperationJournal implements StepJournal {
         create(operationId, type, tenantId, steps, Map.of());
     }
 
-    /** Records a new operation with the parameters its pipeline runs with (e.g. restore's backup_id). */
+    /**
+     * Records a new operation with the parameters its pipeline runs with (e.g. restore's backup_id),
+     * and the id of the API request being served, if any.
+     */
     public void create(UUID operationId, String type, UUID tenantId, List<String> steps, Map<String, String> parameters) {
-        jdbc.update("INSERT INTO operations (operation_id, type, tenant_id, status, parameters)"
-                + " VALUES (?, ?, ?, 'running', ?::jsonb)", operationId, type, tenantId, Json.write(parameters));
-        for (int i = 0; i < steps.size(); i++) {
-            jdbc.update("INSERT INTO operation_steps (operation_id, position, name) VALUES (?, ?, ?)",
-                    operationId, i, steps.get(i));
-        }
+        jdbc.update("INSERT INTO operations (operation_id, type, tenant_id, status, parameters, request_id)"
+                + " VALUES (?, ?, ?, 'running', ?::jsonb, ?)", operationId, type, tenantId, Json.write(parameters),
+                RequestIds.current());
+        // One statement for all the steps: this runs while the caller waits for its 202.
+        jdbc.update("INSERT INTO operation_steps (operation_id, position, name)"
+                + " SELECT ?, step.position - 1, step.name FROM unnest(?::text[]) WITH ORDINALITY AS step(name, position)",
+                operationId, steps.toArray(String[]::new));
     }
 
     /**
@@ -45,19 +50,20 @@ public final class OperationJournal implements StepJournal {
      * status is written after its last step's).
      */
     public Optional<OperationView> find(UUID operationId) {
-        return jdbc.query(
-                "SELECT operation_id, type, tenant_id, status, compensated, error, created_at, finished_at"
-                        + " FROM operations WHERE operation_id = ?",
-                (rs, i) -> new OperationView(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
-                        rs.getString(4), (Boolean) rs.getObject(5), null, rs.getString(6),
-                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class)),
-                operationId).stream().findFirst().map(operation -> operation.withSteps(jdbc.query(
+        return jdbc.query("SELECT " + OperationView.COLUMNS + " FROM operations WHERE operation_id = ?",
+                OperationView::row, operationId).stream().findFirst().map(operation -> operation.withSteps(jdbc.query(
                         "SELECT name, status, started_at, finished_at, error FROM operation_steps"
                                 + " WHERE operation_id = ? ORDER BY position",
                         (rs, i) -> new OperationView.Step(rs.getString(1), rs.getString(2),
                                 rs.getObject(3, OffsetDateTime.class), rs.getObject(4, OffsetDateTime.class),
                                 rs.getString(5)),
                         operationId)));
+    }
+
+    /** The X-Request-Id of the API call that started the operation, or null. */
+    public String requestId(UUID operationId) {
+        return jdbc.queryForList("SELECT request_id FROM operations WHERE operation_id = ?", String.class, operationId)
+                .stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     public Optional<UUID> firstOperation(UUID tenantId, String type) {
@@ -148,14 +154,13 @@ public final class OperationJournal implements StepJournal {
     }
 
     public boolean hasUnfinished(UUID tenantId) {
-        return unfinishedOf(tenantId).isPresent();
+        return unfinished(tenantId).isPresent();
     }
 
-    /** The tenant's operation still running (there is at most one), as {@code operation_id} and type. */
-    public Optional<Map.Entry<UUID, String>> unfinishedOf(UUID tenantId) {
-        return jdbc.query("SELECT operation_id, type FROM operations WHERE tenant_id = ? AND status = 'running'"
-                        + " ORDER BY created_at LIMIT 1",
-                (rs, i) -> Map.entry(rs.getObject(1, UUID.class), rs.getString(2)), tenantId).stream().findFirst();
+    /** The tenant's running operation, if it has one (it has at most one). */
+    public java.util.Optional<UUID> unfinished(UUID tenantId) {
+        return jdbc.queryForList("SELECT operation_id FROM operations WHERE tenant_id = ? AND status = 'running'"
+                + " ORDER BY created_at LIMIT 1", UUID.class, tenantId).stream().findFirst();
     }
 
     @Override

@@ -67,8 +67,8 @@ public final class OperationLauncher {
         UUID operationId = UUID.randomUUID();
         transaction.executeWithoutResult(status -> {
             tenants.lockForOperation(tenantId);
-            journal.unfinishedOf(tenantId).ifPresent(running -> {
-                throw new TenantBusyException(tenantId, running.getKey(), running.getValue());
+            journal.unfinished(tenantId).ifPresent(running -> {
+                throw new TenantBusyException(tenantId, running);
             });
             alongside.run();
             journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);

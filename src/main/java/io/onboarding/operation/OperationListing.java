@@ -1,7 +1,6 @@
 package io.onboarding.operation;
 
 import io.onboarding.api.Paging;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -19,8 +18,7 @@ public final class OperationListing {
 
     /** Up to {@code limit} operations after {@code after} (newest first); each filter may be null. */
     public List<OperationView> page(UUID tenantId, String type, String status, Paging.Position after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT operation_id, type, tenant_id, status, compensated, error,"
-                + " created_at, finished_at FROM operations WHERE true");
+        StringBuilder sql = new StringBuilder("SELECT " + OperationView.COLUMNS + " FROM operations WHERE true");
         List<Object> args = new ArrayList<>();
         filter(sql, args, " AND tenant_id = ?", tenantId);
         filter(sql, args, " AND type = ?", type);
@@ -32,9 +30,7 @@ public final class OperationListing {
         }
         sql.append(" ORDER BY created_at DESC, operation_id DESC LIMIT ?");
         args.add(limit);
-        return jdbc.query(sql.toString(), (rs, i) -> new OperationView(rs.getObject(1, UUID.class), rs.getString(2),
-                rs.getObject(3, UUID.class), rs.getString(4), (Boolean) rs.getObject(5), null, rs.getString(6),
-                rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class)), args.toArray());
+        return jdbc.query(sql.toString(), OperationView::row, args.toArray());
     }
 
     private static void filter(StringBuilder sql, List<Object> args, String condition, Object value) {

@@ -1,5 +1,6 @@
 package io.onboarding.operation;
 
+import io.onboarding.access.RequestIds;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.MDC;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import io.onboarding.monitoring.OnboardingMetrics;
@@ -37,16 +39,28 @@ public final class OperationRunner {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final OperationExecution execution;
     private volatile boolean stopping;
+    private final OperationAdmission admission;
     private final List<Consumer<UUID>> runListeners = new CopyOnWriteArrayList<>();
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
                            int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
-                           Function<UUID, TenantRecord> tenants, FaultHolds holds) {
+                           Function<UUID, TenantRecord> tenants, OperationAdmission admission, FaultHolds holds) {
+        this.admission = admission;
         this.dataSource = dataSource;
         this.journal = journal;
         this.workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "operations", workers);
         this.execution = new OperationExecution(camel, journal, pipelines, tenants, maxCompensationAttempts, metrics,
                 this::isStopping, holds);
+    }
+
+    /** Admission control of this instance's operations queue (REST: 429; inbox and JMS: wait). */
+    public OperationAdmission admission() {
+        return admission;
+    }
+
+    /** REST's admission check: a 429 with Retry-After when the queue is full ({@link OperationAdmission}). */
+    public void checkAdmission() {
+        admission.checkRoom();
     }
 
     public boolean isStopping() {
@@ -63,9 +77,13 @@ public final class OperationRunner {
         if (stopping || !inFlight.add(operationId)) {
             return;
         }
+        admission.enqueued();
         try {
             workers.execute(() -> {
-                try {
+                admission.started();
+                // Every line logged while the operation runs on this thread carries its id (and, from
+                // OperationExecution, its tenant's): LOG_FORMAT=json writes them as fields.
+                try (var mdc = MDC.putCloseable(OperationLog.OPERATION_ID, operationId.toString())) {
                     runLocked(operationId);
                 } catch (Exception e) {
                     LOG.error("Operation {} could not be run; it is retried later", operationId, e);
@@ -75,6 +93,7 @@ public final class OperationRunner {
                 }
             });
         } catch (RuntimeException rejected) {
+            admission.started();
             inFlight.remove(operationId);
         }
     }
@@ -100,7 +119,8 @@ public final class OperationRunner {
             if (!advisoryLock(lock, "pg_try_advisory_lock", operationId)) {
                 return; // another instance runs it
             }
-            try {
+            // Events the operation publishes carry the request that started it.
+            try (var requestId = RequestIds.inMdc(journal.requestId(operationId))) {
                 execution.run(operationId);
             } finally {
                 advisoryLock(lock, "pg_advisory_unlock", operationId);

@@ -1,5 +1,7 @@
 package io.onboarding.platform;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -10,15 +12,33 @@ import java.util.Properties;
 
 /**
  * Where the PostgreSQL cluster that hosts the control plane and every tenant database is, and how to
- * open a connection to any database on it as the service's own (superuser or CREATEDB+CREATEROLE) user.
+ * open a connection to any database on it as the service's own (superuser or CREATEDB+CREATEROLE) user,
+ * with its TLS settings ({@link PostgresTls}) in every JDBC URL.
  */
-public record PostgresCluster(String host, int port, String user, String password) {
+public record PostgresCluster(String host, int port, String user, String password, PostgresTls tls) {
 
     /** Where cluster-wide statements (CREATE DATABASE, roles, catalog reads) are run. */
     public static final String MAINTENANCE_DATABASE = "postgres";
 
+    public PostgresCluster {
+        tls = tls == null ? PostgresTls.DEFAULT : tls;
+    }
+
+    /** A cluster reached with the clients' default TLS behaviour. */
+    public PostgresCluster(String host, int port, String user, String password) {
+        this(host, port, user, password, PostgresTls.DEFAULT);
+    }
+
+    /** Every pool, Flyway and DataSource is built from this URL, so each carries the TLS settings. */
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        StringBuilder url = new StringBuilder("jdbc:postgresql://" + host + ":" + port + "/" + database);
+        char separator = '?';
+        for (String name : tls.jdbcProperties().stringPropertyNames().stream().sorted().toList()) {
+            url.append(separator).append(name).append('=')
+                    .append(URLEncoder.encode(tls.jdbcProperties().getProperty(name), StandardCharsets.UTF_8));
+            separator = '&';
+        }
+        return url.toString();
     }
 
     /** A short-lived connection for administrative work (CREATE DATABASE cannot run on a pooled transaction). */

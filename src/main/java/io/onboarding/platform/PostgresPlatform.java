@@ -2,6 +2,7 @@ package io.onboarding.platform;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,7 +33,7 @@ public final class PostgresPlatform implements AutoCloseable {
             String password = setting.apply("onboarding.postgres.password");
             cluster = new PostgresCluster(setting.apply("onboarding.postgres.host"),
                     Integer.parseInt(setting.apply("onboarding.postgres.port")), user.isEmpty() ? "postgres" : user,
-                    password.isEmpty() ? null : password);
+                    password.isEmpty() ? null : password, PostgresTls.from(setting));
         }
         String platformDb = setting.apply("onboarding.platform-db");
         HikariDataSource pool = null;
@@ -44,7 +45,8 @@ public final class PostgresPlatform implements AutoCloseable {
             return new PostgresPlatform(embedded, cluster, pool);
         } catch (Exception e) {
             try (AutoCloseable server = embedded; AutoCloseable connections = pool) {
-                throw e;
+                throw e instanceof SQLException ? new IllegalStateException("Cannot use PostgreSQL " + cluster + " ("
+                        + cluster.tls() + "): " + Failures.innermost(e), e) : e;
             }
         }
     }

@@ -61,11 +61,20 @@ public final class PropertyLayers {
             Map.entry("GIT_SERVER_ORG", "onboarding.git.server-org"),
             Map.entry("CLOUD_PROVISIONER_URL", "onboarding.cloud-provisioner.url"),
             Map.entry("MAX_BODY_BYTES", "onboarding.server.max-body-bytes"),
-            Map.entry("METRICS_TOKEN", "onboarding.metrics.token"));
+            Map.entry("METRICS_TOKEN", "onboarding.metrics.token"),
+            // Hardened connections (docs/connections.md): TLS to PostgreSQL, Vault TLS, namespace and AppRole
+            Map.entry("PGSSLMODE", "onboarding.postgres.sslmode"),
+            Map.entry("PGSSLROOTCERT", "onboarding.postgres.sslrootcert"),
+            Map.entry("PGSSLCERT", "onboarding.postgres.sslcert"),
+            Map.entry("PGSSLKEY", "onboarding.postgres.sslkey"),
+            Map.entry("VAULT_CACERT", "onboarding.vault.cacert"),
+            Map.entry("VAULT_NAMESPACE", "onboarding.vault.namespace"),
+            Map.entry("VAULT_ROLE_ID", "onboarding.vault.approle.role-id"),
+            Map.entry("VAULT_SECRET_ID", "onboarding.vault.approle.secret"));
 
     /** Variables carrying a secret: each may instead be given as {@code NAME_FILE}, a file holding the value. */
     static final Set<String> SECRETS = Set.of("PGPASSWORD", "ONBOARDING_API_TOKEN", "VAULT_TOKEN", "JMS_PASSWORD",
-            "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN");
+            "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN", "VAULT_SECRET_ID");
 
     /** Switches the routes use as preconditions, and the key whose being set turns each on. */
     private static final Map<String, String> SWITCHES = Map.of(

@@ -1,18 +1,12 @@
 package io.onboarding.secrets;
 
 import io.onboarding.platform.Failures;
-import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
-import org.springframework.vault.authentication.SimpleSessionManager;
-import org.springframework.vault.authentication.TokenAuthentication;
-import org.springframework.vault.client.VaultEndpoint;
 import org.springframework.vault.core.VaultTemplate;
 import org.springframework.vault.support.VaultResponse;
 
@@ -29,25 +23,18 @@ public final class VaultSecretStore implements SecretStore {
     private final ProducerTemplate template;
     private final VaultTemplate vault;
     private final String mount;
+    private final VaultAccess access;
 
-    public VaultSecretStore(ProducerTemplate template, VaultTemplate vault, String mount) {
+    public VaultSecretStore(ProducerTemplate template, VaultTemplate vault, String mount, VaultAccess access) {
         this.template = template;
         this.vault = vault;
         this.mount = mount;
+        this.access = access;
     }
 
-    /**
-     * The Vault client, with time-outs: Spring Vault's default request factory has none, so a Vault
-     * that accepts a connection and never answers would hold the calling thread (an operation
-     * worker) for ever. A time-out is a connection error to the vault routes: retried, then failed.
-     */
-    public static VaultTemplate vaultTemplate(String address, String token, Duration connectTimeout,
-                                              Duration readTimeout) {
-        SimpleClientHttpRequestFactory http = new SimpleClientHttpRequestFactory();
-        http.setConnectTimeout(connectTimeout);
-        http.setReadTimeout(readTimeout);
-        return new VaultTemplate(VaultEndpoint.from(URI.create(address)), http,
-                new SimpleSessionManager(new TokenAuthentication(token)));
+    /** A client with a fixed token over plain HTTP (or the JVM's trust store). */
+    public static VaultTemplate vaultTemplate(String address, String token) {
+        return VaultAccess.withToken(address, token).connect().template();
     }
 
     @Override
@@ -99,8 +86,10 @@ public final class VaultSecretStore implements SecretStore {
         try {
             self = vault.read("auth/token/lookup-self");
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Vault at VAULT_ADDR rejected VAULT_TOKEN or cannot be reached: "
-                    + Failures.innermost(e), e);
+            String hint = Failures.causedBy(e, javax.net.ssl.SSLException.class)
+                    ? " (HTTPS: set VAULT_CACERT to the PEM file of the CA that signed Vault's certificate)" : "";
+            throw new IllegalStateException("Vault at VAULT_ADDR rejected " + access.credentials()
+                    + " or cannot be reached (" + access.address() + "): " + Failures.innermost(e) + hint, e);
         }
         if (self == null) {
             throw new IllegalStateException("Vault at VAULT_ADDR did not answer auth/token/lookup-self");

@@ -69,7 +69,7 @@ public final class TenantApi {
     public void get(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         TenantRecord tenant = tenants.require(tenantId);
-        HttpReplies.json(exchange, 200, TenantView.of(tenant, git.apply(tenantId).orElse(null)));
+        HttpReplies.json(exchange, 200, TenantView.of(tenant, git.apply(tenantId).orElse(null), tenants.sslMode()));
     }
 
     public void list(Exchange exchange) {
@@ -81,16 +81,20 @@ public final class TenantApi {
         if (plan != null && !catalog.planNames().contains(plan)) {
             throw ApiException.validation("plan", "must be one of " + String.join(", ", catalog.planNames()));
         }
+        String region = ApiRequests.query(exchange, "region");
+        if (region != null && !catalog.regions().contains(region)) {
+            throw ApiException.validation("region", "must be one of " + String.join(", ", catalog.regions()));
+        }
         int limit = Paging.limit(exchange, DEFAULT_LIMIT, MAX_LIMIT);
         Paging.Position after = Paging.cursor(exchange);
-        List<TenantRecord> page = tenants.page(status, plan, after.createdAt(), after.id(), limit + 1);
+        List<TenantRecord> page = tenants.page(status, plan, region, after.createdAt(), after.id(), limit + 1);
         String nextCursor = null;
         if (page.size() > limit) {
             page = page.subList(0, limit);
             TenantRecord last = page.get(limit - 1);
             nextCursor = Paging.next(last.createdAt(), last.tenantId());
         }
-        HttpReplies.json(exchange, 200, new TenantPage(page.stream().map(TenantView::of).toList(), nextCursor));
+        HttpReplies.json(exchange, 200, new TenantPage(page.stream().map(tenant -> TenantView.of(tenant, null, tenants.sslMode())).toList(), nextCursor));
     }
 
     /** One page of the listing; next_cursor is written as null on the last page, not dropped. */

@@ -2,6 +2,7 @@ package io.onboarding.tenant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.api.ApiException;
+import io.onboarding.api.RequestSchemas;
 import io.onboarding.events.TenantEvents;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationRunner;
@@ -70,12 +71,14 @@ public final class TenantApprovals {
 
     /** {@code POST /api/v1/tenants/{id}/approve {"approved_by","note"?}}: the onboarding goes on. */
     public UUID approve(UUID tenantId, JsonNode body) {
+        RequestSchemas.check("ApproveRequest", body);
         String by = text(body, "approved_by", true, 254);
         return decide(tenantId, new TenantApprovalRepository.Decision("approved", by, text(body, "note", false, 1000)));
     }
 
     /** {@code POST /api/v1/tenants/{id}/reject {"reason"}}: the onboarding ends as failed, nothing left. */
     public UUID reject(UUID tenantId, JsonNode body) {
+        RequestSchemas.check("RejectRequest", body);
         return decide(tenantId, new TenantApprovalRepository.Decision("rejected", "operator",
                 text(body, "reason", true, 1000)));
     }

@@ -25,13 +25,17 @@ public class TenantConfiguration implements CamelConfiguration {
         return PlanCatalog.fromProperties(camel.getPropertiesComponent());
     }
 
-    /** Connection info handed to tenants names the public host and port, by default the cluster's own. */
+    /**
+     * Connection info handed to tenants names the public host and port, by default the cluster's own,
+     * and the cluster's TLS mode (PGSSLMODE, libpq's default prefer when unset).
+     */
     @BindToRegistry("tenantRepository")
     public TenantRepository tenantRepository(DataSource controlPlane, PostgresCluster cluster,
             @PropertyInject("onboarding.tenant-database.public-host") String publicHost,
             @PropertyInject("onboarding.tenant-database.public-port") String publicPort) {
         return new TenantRepository(controlPlane, publicHost == null || publicHost.isEmpty() ? cluster.host() : publicHost,
-                publicPort == null || publicPort.isEmpty() ? cluster.port() : Integer.parseInt(publicPort));
+                publicPort == null || publicPort.isEmpty() ? cluster.port() : Integer.parseInt(publicPort),
+                cluster.tls().effectiveMode());
     }
 
     @BindToRegistry("tenantOnboarding")
@@ -88,11 +92,6 @@ public class TenantConfiguration implements CamelConfiguration {
         return new TenantSchemaMigrator(cluster, target, new TenantSchemaVersions(controlPlane), controlPlane);
     }
 
-    @BindToRegistry("tenantSchemaConvergence")
-    public TenantSchemaConvergence tenantSchemaConvergence(TenantRepository tenants, TenantSchemaMigrator migrator) {
-        return new TenantSchemaConvergence(tenants, migrator);
-    }
-
     @BindToRegistry("tenantPrivilegeGranter")
     public TenantPrivilegeGranter tenantPrivilegeGranter(PostgresCluster cluster) {
         return new TenantPrivilegeGranter(cluster);
@@ -100,6 +99,6 @@ public class TenantConfiguration implements CamelConfiguration {
 
     @BindToRegistry("tenantRoleSecrets")
     public TenantRoleSecrets tenantRoleSecrets(SecretStore secrets, TenantRepository tenants) {
-        return new TenantRoleSecrets(secrets, tenants.publicHost(), tenants.publicPort());
+        return new TenantRoleSecrets(secrets, tenants.publicHost(), tenants.publicPort(), tenants.sslMode());
     }
 }

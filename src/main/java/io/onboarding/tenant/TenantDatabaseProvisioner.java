@@ -40,36 +40,36 @@ public final class TenantDatabaseProvisioner {
         this.tenants = tenants;
     }
 
-    /** The tenant's database, with its plan's collation; the collation it got is recorded on the tenant. */
+    /**
+     * The tenant's database, with its plan's collation; the collation it got is recorded on the tenant.
+     * Two connections in all (the cluster's maintenance database, then the new database): each costs a
+     * backend start and a SCRAM exchange, a good part of a provisioning.
+     */
     public void create(TenantRecord tenant) throws SQLException {
         String collation = tenant.collation() != null ? tenant.collation() : plans.plan(tenant.plan()).collation();
-        createNamed(tenant, tenant.databaseName(), collation, tenant.collationProvider(),
-                templates.templateFor(collation, tenant.collationProvider()).orElse(null));
-        try (Connection connection = cluster.connect(maintenanceDatabase);
-             PreparedStatement query = connection.prepareStatement(
-                     // to_jsonb: datlocprovider is new in PostgreSQL 15; older servers have libc only.
-                     "SELECT to_jsonb(d) ->> 'datlocprovider' FROM pg_database d WHERE datname = ?")) {
-            query.setString(1, tenant.databaseName());
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                tenants.recordCollation(tenant.tenantId(), collation,
-                        "i".equals(rs.getString(1)) ? DatabaseCollation.ICU : DatabaseCollation.LIBC);
-            }
+        String template = templates.templateFor(collation, tenant.collationProvider()).orElse(null);
+        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+            createIn(connection, tenant.tenantId(), tenant.databaseName(), tenant.connectionLimit(), collation,
+                    tenant.collationProvider(), template);
+            tenants.recordCollation(tenant.tenantId(), collation, localeProvider(connection, tenant.databaseName()));
         }
+        handOver(tenant.tenantId(), tenant.databaseName(), template != null);
     }
 
     /** A database of the tenant's under another name (e.g. a restore target), same collation, locked down the same way. */
     public void createNamed(TenantRecord tenant, String name) throws SQLException {
-        createNamed(tenant, name, tenant.collation(), tenant.collationProvider(), null);
+        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+            createIn(connection, tenant.tenantId(), name, tenant.connectionLimit(), tenant.collation(),
+                    tenant.collationProvider(), null);
+        }
+        handOver(tenant.tenantId(), name, false);
     }
 
-    private void createNamed(TenantRecord tenant, String name, String collation, String provider, String template)
-            throws SQLException {
-        UUID tenantId = tenant.tenantId();
+    private void createIn(Connection connection, UUID tenantId, String name, int connectionLimit, String collation,
+                          String provider, String template) throws SQLException {
         String database = quote(name);
         String marker = TenantNaming.ownerMarker(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase);
-             Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             Optional<String> existing = OwnerMarkers.ofDatabase(connection, name);
             if (existing.isPresent() && !existing.get().isEmpty() && !existing.get().equals(marker)) {
                 throw new TenantConflictException("database " + name
@@ -77,17 +77,26 @@ public final class TenantDatabaseProvisioner {
             }
             if (existing.isEmpty()) {
                 String create = "CREATE DATABASE " + database + " OWNER " + quote(ClusterLockdown.DATABASE_OWNER)
-                        + " ENCODING 'UTF8' CONNECTION LIMIT " + tenant.connectionLimit() + " ";
+                        + " ENCODING 'UTF8' CONNECTION LIMIT " + connectionLimit + " ";
                 // A clone takes its collation from the template.
                 DatabaseCollation.create(statement, create + (template == null ? "TEMPLATE template0"
                         : templates.cloneClause(template)), template == null ? collation : null, provider);
             }
             statement.execute("COMMENT ON DATABASE " + database + " IS " + literal(marker));
             statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+            statement.execute("ALTER DATABASE " + database + " OWNER TO " + quote(ClusterLockdown.DATABASE_OWNER));
         }
-        reclaim(tenantId, name, true);
-        if (template != null) { // the clone's objects become the admin's
-            templates.adopt(tenantId, name);
+    }
+
+    private static String localeProvider(Connection connection, String database) throws SQLException {
+        // to_jsonb: datlocprovider is new in PostgreSQL 15; older servers have libc only.
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT to_jsonb(d) ->> 'datlocprovider' FROM pg_database d WHERE datname = ?")) {
+            query.setString(1, database);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return "i".equals(rs.getString(1)) ? DatabaseCollation.ICU : DatabaseCollation.LIBC;
+            }
         }
     }
 
@@ -98,19 +107,23 @@ public final class TenantDatabaseProvisioner {
      * gets its schema on resume).
      */
     public void reclaim(TenantRecord tenant) throws SQLException {
-        reclaim(tenant.tenantId(), tenant.databaseName(),
-                settings(tenant.tenantId()).map(DatabaseSettings::allowConnections).orElse(false));
-    }
-
-    private void reclaim(UUID tenantId, String name, boolean open) throws SQLException {
+        String name = tenant.databaseName();
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             statement.execute("ALTER DATABASE " + quote(name) + " OWNER TO " + quote(ClusterLockdown.DATABASE_OWNER));
         }
-        if (open) {
-            try (Connection connection = cluster.connect(name); Statement statement = connection.createStatement()) {
-                statement.execute("ALTER SCHEMA public OWNER TO "
-                        + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+        if (settings(tenant.tenantId()).map(DatabaseSettings::allowConnections).orElse(false)) {
+            handOver(tenant.tenantId(), name, false);
+        }
+    }
+
+    /** Schema {@code public} to the tenant's admin role; in a clone of a template, all the template's objects too. */
+    private void handOver(UUID tenantId, String name, boolean cloned) throws SQLException {
+        try (Connection connection = cluster.connect(name); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SCHEMA public OWNER TO "
+                    + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+            if (cloned) {
+                templates.adopt(statement, tenantId);
             }
         }
     }

@@ -86,17 +86,15 @@ public final class TenantDatabaseTemplates {
     }
 
     /** In a database cloned from a template: the placeholder's objects become the tenant admin's. Idempotent. */
-    void adopt(UUID tenantId, String database) throws SQLException {
-        try (Connection connection = cluster.connect(database); Statement statement = connection.createStatement()) {
-            statement.execute("REASSIGN OWNED BY " + quote(PLACEHOLDER) + " TO "
-                    + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
-        }
+    void adopt(Statement inClone, UUID tenantId) throws SQLException {
+        inClone.execute("REASSIGN OWNED BY " + quote(PLACEHOLDER) + " TO "
+                + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
     }
 
     private String make(String collation, String provider, String key) {
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
-            String name = PREFIX + migrator.currentVersion().replace('.', '_') + "_" + hash(key);
+            String name = PREFIX + migrator.currentVersion().replace('.', '_') + "_" + hash(key + "/" + migrator.fingerprint());
             statement.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
             try {
                 if (!isReady(connection, name)) {

@@ -58,6 +58,7 @@ public final class TenantLifecycle {
     /** {@code POST /api/v1/tenants/{id}/suspend {"reason"}}: connections blocked by a suspend operation. */
     public UUID suspend(UUID tenantId, com.fasterxml.jackson.databind.JsonNode body) {
         tenants.requireActive(tenantId);
+        io.onboarding.api.RequestSchemas.check("SuspendRequest", body);
         String reason = body != null && body.path("reason").isTextual() ? body.get("reason").asText().trim() : "";
         if (reason.isEmpty() || reason.length() > 500) {
             throw ApiException.validation("reason", "is required: why the tenant is suspended (at most 500 characters)");

@@ -50,21 +50,22 @@ public final class TenantPrivilegeGranter {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 String admin = quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));
-                statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
-                statement.execute("GRANT CONNECT ON DATABASE " + database + " TO " + allRoles);
+                statement.addBatch("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+                statement.addBatch("GRANT CONNECT ON DATABASE " + database + " TO " + allRoles);
                 // What owning the database gave the admin before, less the right to change the database.
-                statement.execute("GRANT CREATE, TEMPORARY ON DATABASE " + database + " TO " + admin);
-                statement.execute("SET LOCAL ROLE " + admin);
-                statement.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
-                statement.execute("GRANT USAGE ON SCHEMA public TO " + nonOwners);
+                statement.addBatch("GRANT CREATE, TEMPORARY ON DATABASE " + database + " TO " + admin);
+                statement.addBatch("SET LOCAL ROLE " + admin);
+                statement.addBatch("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+                statement.addBatch("GRANT USAGE ON SCHEMA public TO " + nonOwners);
                 for (Map.Entry<TenantRole, Map<String, String>> grants : TABLE_PRIVILEGES.entrySet()) {
                     String role = quote(TenantNaming.roleName(tenantId, grants.getKey()));
                     for (Map.Entry<String, String> table : grants.getValue().entrySet()) {
-                        statement.execute("REVOKE ALL ON TABLE " + quote(table.getKey()) + " FROM " + role);
-                        statement.execute("GRANT " + table.getValue() + " ON TABLE " + quote(table.getKey())
+                        statement.addBatch("REVOKE ALL ON TABLE " + quote(table.getKey()) + " FROM " + role);
+                        statement.addBatch("GRANT " + table.getValue() + " ON TABLE " + quote(table.getKey())
                                 + " TO " + role);
                     }
                 }
+                statement.executeBatch(); // one round trip
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

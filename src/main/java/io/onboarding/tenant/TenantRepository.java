@@ -29,11 +29,14 @@ public final class TenantRepository implements TenantWarnings {
     private final JdbcTemplate jdbc;
     private final String publicHost;
     private final int publicPort;
+    private final String sslMode;
 
-    public TenantRepository(DataSource dataSource, String publicHost, int publicPort) {
+    /** {@code sslMode}: the TLS mode tenants' clients should use on the cluster (libpq's names). */
+    public TenantRepository(DataSource dataSource, String publicHost, int publicPort, String sslMode) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.publicHost = publicHost;
         this.publicPort = publicPort;
+        this.sslMode = sslMode;
     }
 
     public String publicHost() {
@@ -42,6 +45,10 @@ public final class TenantRepository implements TenantWarnings {
 
     public int publicPort() {
         return publicPort;
+    }
+
+    public String sslMode() {
+        return sslMode;
     }
 
     /** Inserts the tenant unless its id exists; true if inserted. Joins the caller's transaction. */
@@ -107,7 +114,8 @@ public final class TenantRepository implements TenantWarnings {
     }
 
     /** One page of tenants in creation order, after the given position. */
-    public List<TenantRecord> page(String status, String plan, OffsetDateTime afterCreated, UUID afterId, int limit) {
+    public List<TenantRecord> page(String status, String plan, String region, OffsetDateTime afterCreated, UUID afterId,
+                                   int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tenants WHERE true");
         List<Object> args = new ArrayList<>();
         if (status != null) {
@@ -117,6 +125,10 @@ public final class TenantRepository implements TenantWarnings {
         if (plan != null) {
             sql.append(" AND plan = ?");
             args.add(plan);
+        }
+        if (region != null) {
+            sql.append(" AND region = ?");
+            args.add(region);
         }
         if (afterCreated != null) {
             sql.append(" AND (created_at, tenant_id) > (?, ?)");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiException.FieldError;
 import io.onboarding.api.ApiRequests;
+import io.onboarding.api.RequestSchemas;
 import io.onboarding.backup.BackupLimits;
 import io.onboarding.identity.AuthProviderValidation;
 import java.util.ArrayList;
@@ -37,9 +38,14 @@ public final class TenantRequestValidator {
     }
 
     public TenantRequest validate(JsonNode body) {
+        return RequestSchemas.validate("CreateTenantRequest", body, () -> rules(body));
+    }
+
+    private TenantRequest rules(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.validation("body", "must be a JSON object");
         }
+        io.onboarding.api.Json.rejectNul(body); // inbox and JMS bodies are parsed by their own readers
         List<FieldError> errors = new ArrayList<>();
         rejectUnknown(body, FIELDS, "", errors);
 
@@ -110,6 +116,10 @@ public final class TenantRequestValidator {
      * one is given, its default monitoring level; the backup policy is merged field by field.
      */
     public Change validateChange(JsonNode body, TenantRecord current) {
+        return RequestSchemas.validate("ChangeTenantRequest", body, () -> changeRules(body, current));
+    }
+
+    private Change changeRules(JsonNode body, TenantRecord current) {
         if (body == null || !body.isObject() || body.isEmpty()) {
             throw ApiException.validation("body", "must be a JSON object with plan, monitoring_level or backup_policy");
         }

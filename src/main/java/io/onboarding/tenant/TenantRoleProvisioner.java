@@ -49,15 +49,16 @@ public final class TenantRoleProvisioner {
                         }
                         continue;
                     }
-                    statement.execute("CREATE ROLE " + quote(name) + " NOLOGIN");
-                    statement.execute("COMMENT ON ROLE " + quote(name) + " IS " + literal(marker));
+                    statement.addBatch("CREATE ROLE " + quote(name) + " NOLOGIN");
+                    statement.addBatch("COMMENT ON ROLE " + quote(name) + " IS " + literal(marker));
                 }
                 // A CREATEROLE (not superuser) service user must be a member of the admin role to hand
                 // it the database and to run migrations as it.
                 if (!ClusterLockdown.isSuperuser(connection)) {
-                    statement.execute("GRANT " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN))
+                    statement.addBatch("GRANT " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN))
                             + " TO CURRENT_USER");
                 }
+                statement.executeBatch(); // one round trip
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

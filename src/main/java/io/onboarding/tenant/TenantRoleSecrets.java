@@ -15,11 +15,13 @@ public final class TenantRoleSecrets {
     private final SecretStore secrets;
     private final String host;
     private final int port;
+    private final String sslMode;
 
-    public TenantRoleSecrets(SecretStore secrets, String host, int port) {
+    public TenantRoleSecrets(SecretStore secrets, String host, int port, String sslMode) {
         this.secrets = secrets;
         this.host = host;
         this.port = port;
+        this.sslMode = sslMode;
     }
 
     /** What each role is for, as the design describes it (also in its secret). */
@@ -42,6 +44,7 @@ public final class TenantRoleSecrets {
                     "name", TenantNaming.roleName(tenant.tenantId(), role),
                     "host", host,
                     "port", Integer.toString(port),
+                    "sslmode", sslMode,
                     "login", "false"));
         }
     }
@@ -53,7 +56,8 @@ public final class TenantRoleSecrets {
         }
     }
 
-    private static String path(UUID tenantId, TenantRole role) {
+    /** Where a tenant role's connection facts are kept in the secret store. */
+    public static String path(UUID tenantId, TenantRole role) {
         return "tenant-roles/" + tenantId + "/" + role.apiName();
     }
 }

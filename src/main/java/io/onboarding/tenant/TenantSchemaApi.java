@@ -48,11 +48,20 @@ public final class TenantSchemaApi {
         HttpReplies.json(exchange, 200, new Fleet(migrator.currentVersion(), versions.tenantsByVersion(), rollout));
     }
 
+    /** 409 naming the rollout that runs (the newest one running), so a caller can wait for it. */
+    private ApiException rolloutRunning() {
+        String message = "a tenant schema rollout is already running; see GET /api/v1/tenant-schema";
+        return operations.page(null, TenantSchemaRollout.TYPE, "running", new Paging.Position(null, null), 1).stream()
+                .findFirst()
+                .map(running -> new ApiException(409, "conflict", message, java.util.List.of(new ApiException.FieldError(
+                        "operation_id", "rollout " + running.operationId() + " is running", running.operationId()))))
+                .orElseGet(() -> new ApiException(409, "conflict", message));
+    }
+
     /** 202 with the operation; 409 while another rollout runs. */
     public void rollout(Exchange exchange) {
         UUID operationId = launcher.launchAlone(TenantSchemaRollout.TYPE, Map.of("version", migrator.currentVersion()))
-                .orElseThrow(() -> new ApiException(409, "conflict",
-                        "a tenant schema rollout is already running; see GET /api/v1/tenant-schema"));
+                .orElseThrow(this::rolloutRunning);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("operation_id", operationId);
         body.put("status", "running");

@@ -16,6 +16,12 @@ public class TenantSchemaConfiguration implements CamelConfiguration {
         return new TenantSchemaVersions(controlPlane);
     }
 
+    @BindToRegistry("tenantSchemaConvergence")
+    public TenantSchemaConvergence tenantSchemaConvergence(TenantRepository tenants, TenantSchemaMigrator migrator,
+            TenantSchemaVersions versions) {
+        return new TenantSchemaConvergence(tenants, migrator, versions);
+    }
+
     @BindToRegistry("tenantSchemaRollout")
     public TenantSchemaRollout tenantSchemaRollout(TenantRepository tenants, TenantSchemaMigrator migrator,
             TenantSchemaVersions versions, OperationRunner runner,

@@ -13,9 +13,12 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
                          OffsetDateTime suspendedAt, String suspensionReason, Git git, Cloud cloud,
                          OffsetDateTime destroyedAt, UUID finalBackupId) {
 
-    /** collation: as the plan configured it (en_US.UTF-8); collation_provider: libc or icu, as the cluster had it. */
+    /**
+     * collation: as the plan configured it (en_US.UTF-8); collation_provider: libc or icu, as the cluster had it;
+     * sslmode: the TLS mode to connect with (libpq's names), the cluster's PGSSLMODE.
+     */
     public record Database(String name, String host, Integer port, int connectionLimit, String encoding,
-                           String collation, String collationProvider) {
+                           String collation, String collationProvider, String sslmode) {
     }
 
     public record Role(String role, String name) {
@@ -29,18 +32,15 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
     public record Cloud(@JsonInclude(JsonInclude.Include.ALWAYS) String resourceId) {
     }
 
-    public static TenantView of(TenantRecord tenant) {
-        return of(tenant, null);
-    }
-
-    public static TenantView of(TenantRecord tenant, Git git) {
+    public static TenantView of(TenantRecord tenant, Git git, String sslMode) {
         List<Role> roles = Arrays.stream(TenantRole.values())
                 .map(role -> new Role(role.apiName(), TenantNaming.roleName(tenant.tenantId(), role)))
                 .toList();
         return new TenantView(tenant.tenantId(), tenant.tenantName(), tenant.plan(), tenant.region(),
                 tenant.status(), tenant.monitoringLevel(), tenant.backupPolicy(),
                 new Database(tenant.databaseName(), tenant.databaseHost(), tenant.databasePort(),
-                        tenant.connectionLimit(), tenant.encoding(), tenant.collation(), tenant.collationProvider()),
+                        tenant.connectionLimit(), tenant.encoding(), tenant.collation(), tenant.collationProvider(),
+                        sslMode),
                 roles, tenant.warnings(), tenant.createdAt(), tenant.updatedAt(), tenant.suspendedAt(),
                 tenant.suspensionReason(), git, "enterprise".equals(tenant.plan()) || tenant.cloudResourceId() != null
                         ? new Cloud(tenant.cloudResourceId()) : null, tenant.destroyedAt(), tenant.finalBackupId());

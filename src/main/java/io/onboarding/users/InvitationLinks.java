@@ -8,6 +8,7 @@ import io.onboarding.tenant.TenantRepository;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The one-time links mailed to people: what a link is for, and the credentials behind it handed
@@ -40,8 +41,12 @@ public final class InvitationLinks {
         return info;
     }
 
+    /** What accepting a link hands out ({@code reply}), and for which tenant (the audit log's). */
+    public record Accepted(UUID tenantId, Map<String, Object> reply) {
+    }
+
     /** Hands out the credentials behind a one-time link, exactly once. */
-    public Map<String, Object> accept(String token) {
+    public Accepted accept(String token) {
         TenantUserRepository.Invitation invitation = usableInvitation(token);
         TenantUser user = users.findById(invitation.userId()).orElseThrow();
         TenantRecord tenant = tenants.load(user.tenantId());
@@ -60,12 +65,13 @@ public final class InvitationLinks {
         database.put("host", tenant.databaseHost());
         database.put("port", tenant.databasePort());
         database.put("name", tenant.databaseName());
+        database.put("sslmode", tenants.sslMode());
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("database", database);
         // Secrets written by an earlier release used username/password.
         response.put("username", stored.getOrDefault("database_user", stored.get("username")));
         response.put("password", stored.getOrDefault("database_password", stored.get("password")));
-        return response;
+        return new Accepted(tenant.tenantId(), response);
     }
 
     private TenantUserRepository.Invitation usableInvitation(String token) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiException.FieldError;
 import io.onboarding.api.ApiRequests;
+import io.onboarding.api.RequestSchemas;
 import io.onboarding.tenant.TenantRole;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,6 +17,10 @@ public record InviteRequest(String email, TenantRole role, List<String> teams, S
     private static final Set<String> FIELDS = Set.of("email", "role", "teams", "invited_by");
 
     public static InviteRequest from(JsonNode body) {
+        return RequestSchemas.validate("InviteUserRequest", body, () -> rules(body));
+    }
+
+    private static InviteRequest rules(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.validation("body", "must be a JSON object");
         }

@@ -1,5 +1,6 @@
 package io.onboarding.users;
 
+import io.onboarding.access.ApiCall;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
 import io.onboarding.api.Json;
@@ -23,6 +24,7 @@ public final class UserApi {
         InviteRequest request = InviteRequest.from(Json.parse(exchange.getMessage().getBody(String.class)));
         TenantUser user = invitations.invite(tenantId, request);
         HttpReplies.json(exchange, 201, view(user));
+        exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + tenantId + "/users/" + user.userId());
     }
 
     public void list(Exchange exchange) {
@@ -49,7 +51,9 @@ public final class UserApi {
     }
 
     public void acceptInvitation(Exchange exchange) {
-        HttpReplies.json(exchange, 200, links.accept(token(exchange)));
+        InvitationLinks.Accepted accepted = links.accept(token(exchange));
+        ApiCall.concernsTenant(exchange, accepted.tenantId());
+        HttpReplies.json(exchange, 200, accepted.reply());
     }
 
     private static String token(Exchange exchange) {

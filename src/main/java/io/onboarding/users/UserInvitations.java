@@ -272,12 +272,13 @@ public final class UserInvitations {
         return e;
     }
 
-    /** The design's fields (database_user, database_password, tenant_id, email, role, created_at) and where to connect. */
-    private static Map<String, String> credentials(TenantRecord tenant, TenantUser user, String password) {
+    /** The design's fields (database_user, database_password, tenant_id, email, role, created_at) and where and how to connect. */
+    private Map<String, String> credentials(TenantRecord tenant, TenantUser user, String password) {
         return Map.of("database_user", user.databaseUser(), "database_password", password,
                 "tenant_id", tenant.tenantId().toString(), "email", user.email(), "role", user.role(),
                 "created_at", OffsetDateTime.now(ZoneOffset.UTC).toString(), "database", tenant.databaseName(),
-                "host", String.valueOf(tenant.databaseHost()), "port", String.valueOf(tenant.databasePort()));
+                "host", String.valueOf(tenant.databaseHost()), "port", String.valueOf(tenant.databasePort()),
+                "sslmode", tenants.sslMode());
     }
 
     static String credentialsPath(TenantUser user) {

@@ -3,6 +3,8 @@ package io.onboarding.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.access.ApiCallAudit;
+import io.onboarding.access.TokenAuthority;
 import io.onboarding.operation.TenantBusyException;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class ApiErrorShapeRouteTest extends CamelMainTestSupport {
 
     private static final String TOKEN = "route-test-token";
+    private static final UUID RUNNING = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
     /** What the stub's unexpected failure says: none of it may reach the caller. */
     private static final String INTERNALS = "FATAL: password authentication failed for user \"platform\" at 10.1.2.3:5432";
 
@@ -40,6 +43,10 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         public void accepted(Exchange exchange) {
         }
 
+        /** As operationRunner: admission always has room here. */
+        public void checkAdmission() {
+        }
+
         public void get(Exchange exchange) {
             throw ApiException.validation("tenantId", "is not a UUID");
         }
@@ -49,8 +56,7 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         }
 
         public void change(Exchange exchange) {
-            throw new TenantBusyException(UUID.fromString("00000000-0000-0000-0000-000000000001"),
-                    UUID.fromString("00000000-0000-0000-0000-0000000000aa"), "provision");
+            throw new TenantBusyException(UUID.fromString("00000000-0000-0000-0000-000000000001"), RUNNING);
         }
 
         public void describeInvitation(Exchange exchange) {
@@ -60,9 +66,11 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("bearerTokenGuard", new BearerTokenGuard(TOKEN));
+        registry.bind("bearerTokenGuard", new BearerTokenGuard(TokenAuthority.bootstrapOnly(TOKEN)));
+        registry.bind("apiCallAudit", new ApiCallAudit(entry -> { }));
         registry.bind("apiErrorResponder", new ApiErrorResponder());
-        for (String handler : new String[] {"tenantApi", "operationApi", "userApi", "authProviderApi", "backupApi"}) {
+        for (String handler : new String[] {"tenantApi", "operationApi", "userApi", "authProviderApi", "backupApi",
+                "operationRunner"}) {
             registry.bind(handler, new FailingHandlers());
         }
     }
@@ -126,10 +134,11 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         Exchange reply = call("api-change-tenant", "{}", true);
 
         assertThat(reply.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(409);
-        assertThat(error(reply).get("code").asText()).isEqualTo("conflict");
-        assertThat(error(reply).get("details").get(0).get("field").asText()).isEqualTo("operation_id");
-        assertThat(error(reply).get("details").get(0).get("message").asText())
-                .isEqualTo("00000000-0000-0000-0000-0000000000aa");
+        JsonNode error = error(reply);
+        assertThat(error.get("code").asText()).isEqualTo("conflict");
+        assertThat(error.at("/details/0/field").asText()).isEqualTo("tenant_id");
+        assertThat(error.at("/details/0/operation_id").asText()).isEqualTo(RUNNING.toString());
+        assertThat(error.get("message").asText()).contains(RUNNING.toString());
     }
 
     @Test

@@ -10,6 +10,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Settings precedence, without PostgreSQL or a running service: env > working-dir file > packaged file. */
 class PropertyLayersTest {
@@ -84,5 +86,49 @@ class PropertyLayersTest {
                 Map.of())).hasMessageContaining("VAULT_TOKEN_FILE").hasMessageNotContaining("s3cret");
         assertThat(PropertyLayers.environmentVariables()).contains("PGPASSWORD", "PGPASSWORD_FILE",
                 "ONBOARDING_API_TOKEN_FILE", "METRICS_TOKEN_FILE");
+    }
+
+    /** Every variable that carries a secret, the key it sets, and its NAME_FILE form. */
+    @ParameterizedTest(name = "{0}_FILE sets {1}")
+    @CsvSource({
+            "PGPASSWORD, onboarding.postgres.password",
+            "ONBOARDING_API_TOKEN, onboarding.api-token",
+            "VAULT_TOKEN, onboarding.vault.token",
+            "VAULT_SECRET_ID, onboarding.vault.approle.secret",
+            "JMS_PASSWORD, onboarding.jms.password",
+            "GRAFANA_TOKEN, onboarding.grafana.token",
+            "METRICS_TOKEN, onboarding.metrics.token",
+            "GIT_SERVER_TOKEN, onboarding.git.server-token"})
+    void everySecretVariableHasAFileForm(String variable, String key) throws Exception {
+        Path file = Files.writeString(workingDirectory.resolve(variable.toLowerCase()), "from-file-" + variable + "\n");
+        assertThat(value(layered(Map.of(variable + "_FILE", file.toString()), Map.of()), key))
+                .isEqualTo("from-file-" + variable);
+        assertThat(value(layered(Map.of(variable, "direct", variable + "_FILE", file.toString()), Map.of()), key))
+                .as("the variable itself wins").isEqualTo("direct");
+        assertThatThrownBy(() -> layered(Map.of(variable + "_FILE", workingDirectory.resolve("absent").toString()),
+                Map.of())).hasMessageContaining(variable + "_FILE").hasMessageContaining("absent");
+        assertThat(PropertyLayers.environmentVariables()).contains(variable, variable + "_FILE");
+    }
+
+    @Test
+    void theSecretVariablesAreExactlyThoseOfTheTable() {
+        assertThat(PropertyLayers.SECRETS).containsExactlyInAnyOrder("PGPASSWORD", "ONBOARDING_API_TOKEN",
+                "VAULT_TOKEN", "VAULT_SECRET_ID", "JMS_PASSWORD", "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN");
+    }
+
+    @Test
+    void tlsAndVaultAuthenticationVariablesAreMapped() {
+        PropertiesComponent properties = layered(Map.of("PGSSLMODE", "verify-full", "PGSSLROOTCERT", "/ca.pem",
+                "PGSSLCERT", "/client.pem", "PGSSLKEY", "/client.key", "VAULT_CACERT", "/vault-ca.pem",
+                "VAULT_NAMESPACE", "team-a", "VAULT_ROLE_ID", "role-1", "VAULT_SECRET_ID", "secret-1"), Map.of());
+        assertThat(value(properties, "onboarding.postgres.sslmode")).isEqualTo("verify-full");
+        assertThat(value(properties, "onboarding.postgres.sslrootcert")).isEqualTo("/ca.pem");
+        assertThat(value(properties, "onboarding.postgres.sslcert")).isEqualTo("/client.pem");
+        assertThat(value(properties, "onboarding.postgres.sslkey")).isEqualTo("/client.key");
+        assertThat(value(properties, "onboarding.vault.cacert")).isEqualTo("/vault-ca.pem");
+        assertThat(value(properties, "onboarding.vault.namespace")).isEqualTo("team-a");
+        assertThat(value(properties, "onboarding.vault.approle.role-id")).isEqualTo("role-1");
+        assertThat(value(properties, "onboarding.vault.approle.secret")).isEqualTo("secret-1");
+        assertThat(value(layered(Map.of(), Map.of()), "onboarding.postgres.sslmode")).isEmpty();
     }
 }

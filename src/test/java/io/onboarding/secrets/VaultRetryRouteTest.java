@@ -54,9 +54,10 @@ class VaultRetryRouteTest extends CamelMainTestSupport {
         registry.bind("vaultErrors", new VaultErrors());
         // Never called: the endpoints using it are replaced before the routes start (the delete route's
         // own VaultTemplate call is not under this policy and not tested here).
-        VaultTemplate unused = VaultSecretStore.vaultTemplate("http://127.0.0.1:9", "unused", java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10));
+        VaultTemplate unused = VaultSecretStore.vaultTemplate("http://127.0.0.1:9", "unused");
         registry.bind("vaultTemplate", unused);
-        store = new VaultSecretStore(context.createProducerTemplate(), unused, "secret");
+        store = new VaultSecretStore(context.createProducerTemplate(), unused, "secret",
+                VaultAccess.withToken("http://127.0.0.1:9", "unused"));
         registry.bind("secretStore", store);
     }
 

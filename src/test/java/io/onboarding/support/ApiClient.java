@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Talks to the service's HTTP API as a user's script would. */
@@ -23,14 +24,28 @@ public final class ApiClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String token;
+    private final Map<String, String> headers;
 
     public ApiClient(String baseUrl, String token) {
-        this.baseUrl = baseUrl;
-        this.token = token;
+        this(baseUrl, token, Map.of());
     }
 
+    private ApiClient(String baseUrl, String token, Map<String, String> headers) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+        this.headers = headers;
+    }
+
+    /** The same client with another bearer token (null: none). */
     public ApiClient withToken(String otherToken) {
-        return new ApiClient(baseUrl, otherToken);
+        return new ApiClient(baseUrl, otherToken, headers);
+    }
+
+    /** The same client sending one more header on every request (X-Request-Id, User-Agent). */
+    public ApiClient withHeader(String name, String value) {
+        Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ApiClient(baseUrl, token, Map.copyOf(more));
     }
 
     public Response get(String path) {
@@ -94,6 +109,7 @@ public final class ApiClient {
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(builder::setHeader);
         return builder;
     }
 

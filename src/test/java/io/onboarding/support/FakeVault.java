@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,12 +21,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A small in-test server speaking the documented part of Vault's HTTP API the service uses: KV v2
  * under {@code /v1/{mount}/data/} and {@code /v1/{mount}/metadata/}, {@code auth/token/lookup-self},
  * and the {@code X-Vault-Token} header (403 without the right one). It can fail on demand with 503
  * (or another status), or hang: accept requests and answer none until {@link #up()}.
+ * Optionally: HTTPS with a test CA's certificate, a required {@code X-Vault-Namespace}, and AppRole
+ * ({@code auth/approle/login}) issuing tokens with a TTL, renewable by {@code auth/token/renew-self},
+ * refused (403) once expired.
  */
 public final class FakeVault implements AutoCloseable {
 
@@ -33,7 +40,12 @@ public final class FakeVault implements AutoCloseable {
     public record Version(Map<String, Object> data, boolean deleted) {
     }
 
+    /** A token issued by an AppRole login, valid until {@code expires}. */
+    private record Issued(Instant expires) {
+    }
+
     private final HttpServer server;
+    private final boolean https;
     private final String token;
     private final String mount;
     private final Map<String, List<Version>> secrets = new ConcurrentHashMap<>();
@@ -43,18 +55,73 @@ public final class FakeVault implements AutoCloseable {
     private volatile int downStatus = 503;
     private volatile CountDownLatch hanging;
     private final ExecutorService handlers = Executors.newCachedThreadPool();
+    private final Map<String, Issued> issued = new ConcurrentHashMap<>();
+    private final AtomicInteger logins = new AtomicInteger();
+    private final AtomicInteger renewals = new AtomicInteger();
+    private final java.util.Set<String> namespacesSeen = ConcurrentHashMap.newKeySet();
+    private volatile String roleId;
+    private volatile String secretId;
+    private volatile Duration tokenTtl;
+    private volatile boolean renewable;
+    private volatile String namespace;
 
     public FakeVault(String token, String mount) throws IOException {
+        this(token, mount, null);
+    }
+
+    /** With {@code tls}, HTTPS only (address {@code https://localhost:PORT}). */
+    public FakeVault(String token, String mount, SSLContext tls) throws IOException {
         this.token = token;
         this.mount = mount;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.https = tls != null;
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        if (tls == null) {
+            this.server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer secure = HttpsServer.create(loopback, 0);
+            secure.setHttpsConfigurator(new HttpsConfigurator(tls));
+            this.server = secure;
+        }
         server.createContext("/v1/", this::handle);
         server.setExecutor(handlers); // a hanging request must not hold up the others
         server.start();
     }
 
     public String address() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (https ? "https://localhost:" : "http://127.0.0.1:") + server.getAddress().getPort();
+    }
+
+    /** Accepts AppRole logins with these ids, issuing tokens of {@code ttl}. */
+    public FakeVault appRole(String roleId, String secretId, Duration ttl, boolean renewable) {
+        this.roleId = roleId;
+        this.secretId = secretId;
+        this.tokenTtl = ttl;
+        this.renewable = renewable;
+        return this;
+    }
+
+    /** Every request must carry {@code X-Vault-Namespace: namespace} (403 otherwise). */
+    public FakeVault requireNamespace(String namespace) {
+        this.namespace = namespace;
+        return this;
+    }
+
+    /** Every token an AppRole login issued stops working (as after a revocation or an expired max TTL). */
+    public void revokeIssuedTokens() {
+        issued.clear();
+    }
+
+    public int logins() {
+        return logins.get();
+    }
+
+    public int renewals() {
+        return renewals.get();
+    }
+
+    /** The X-Vault-Namespace values requests came with. */
+    public java.util.Set<String> namespacesSeen() {
+        return java.util.Set.copyOf(namespacesSeen);
     }
 
     /** The next {@code count} requests are answered 503. */
@@ -133,13 +200,28 @@ public final class FakeVault implements AutoCloseable {
                 reply(exchange, 503, Map.of("errors", List.of("Vault is sealed")));
                 return;
             }
-            if (!token.equals(exchange.getRequestHeaders().getFirst("X-Vault-Token"))) {
-                reply(exchange, 403, Map.of("errors", List.of("permission denied")));
+            String requestNamespace = exchange.getRequestHeaders().getFirst("X-Vault-Namespace");
+            if (requestNamespace != null) {
+                namespacesSeen.add(requestNamespace);
+            }
+            if (namespace != null && !namespace.equals(requestNamespace)) {
+                reply(exchange, 403, Map.of("errors", List.of("permission denied (no such namespace)")));
                 return;
             }
             String path = exchange.getRequestURI().getPath().substring("/v1/".length());
             String method = exchange.getRequestMethod();
-            if (path.equals("auth/token/lookup-self") && method.equals("GET")) {
+            if (path.equals("auth/approle/login") && method.equals("POST")) {
+                login(exchange);
+                return;
+            }
+            String presented = exchange.getRequestHeaders().getFirst("X-Vault-Token");
+            if (!token.equals(presented) && !valid(presented)) {
+                reply(exchange, 403, Map.of("errors", List.of("permission denied")));
+                return;
+            }
+            if (path.equals("auth/token/renew-self") && method.equals("POST")) {
+                renew(exchange, presented);
+            } else if (path.equals("auth/token/lookup-self") && method.equals("GET")) {
                 reply(exchange, 200, Map.of("data", Map.of("id", "fake", "policies", List.of("root"))));
             } else if (path.startsWith(mount + "/data/")) {
                 data(exchange, method, path.substring((mount + "/data/").length()));
@@ -150,6 +232,40 @@ public final class FakeVault implements AutoCloseable {
                 reply(exchange, 404, Map.of("errors", List.of()));
             }
         }
+    }
+
+    private boolean valid(String presented) {
+        Issued token = presented == null ? null : issued.get(presented);
+        return token != null && Instant.now().isBefore(token.expires());
+    }
+
+    private void login(HttpExchange exchange) throws IOException {
+        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        if (roleId == null || !roleId.equals(body.path("role_id").asText(null))
+                || !java.util.Objects.equals(secretId, body.path("secret_id").asText(null))) {
+            reply(exchange, 400, Map.of("errors", List.of("invalid role or secret ID")));
+            return;
+        }
+        String issuedToken = "hvs.fake-" + java.util.UUID.randomUUID();
+        issued.put(issuedToken, new Issued(Instant.now().plus(tokenTtl)));
+        logins.incrementAndGet();
+        reply(exchange, 200, Map.of("auth", auth(issuedToken)));
+    }
+
+    private void renew(HttpExchange exchange, String presented) throws IOException {
+        if (!issued.containsKey(presented) || !renewable) {
+            reply(exchange, 400, Map.of("errors", List.of("lease is not renewable")));
+            return;
+        }
+        issued.put(presented, new Issued(Instant.now().plus(tokenTtl)));
+        renewals.incrementAndGet();
+        reply(exchange, 200, Map.of("auth", auth(presented)));
+    }
+
+    private Map<String, Object> auth(String clientToken) {
+        return Map.of("client_token", clientToken, "accessor", "fake-accessor", "policies", List.of("default"),
+                "token_policies", List.of("default"), "metadata", Map.of(), "lease_duration", tokenTtl.toSeconds(),
+                "renewable", renewable, "token_type", "service", "orphan", true);
     }
 
     private void data(HttpExchange exchange, String method, String secretPath) throws IOException {

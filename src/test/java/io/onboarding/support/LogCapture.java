@@ -11,6 +11,8 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 public final class LogCapture {
 
     private static StringWriter captured;
+    /** The same events as the service's console appender writes them (its own layout). */
+    private static StringWriter console;
 
     private LogCapture() {
     }
@@ -30,7 +32,21 @@ public final class LogCapture {
         appender.start();
         configuration.addAppender(appender);
         configuration.getRootLogger().addAppender(appender, null, null);
+        console = new StringWriter();
+        WriterAppender asConsole = WriterAppender.newBuilder()
+                .setName("as-console")
+                .setTarget(console)
+                .setLayout(configuration.getAppender("console").getLayout())
+                .build();
+        asConsole.start();
+        configuration.addAppender(asConsole);
+        configuration.getRootLogger().addAppender(asConsole, null, null);
         context.updateLoggers();
+    }
+
+    /** What the service's console (stdout) showed, in its configured layout. */
+    public static synchronized String consoleText() {
+        return console == null ? "" : console.toString();
     }
 
     public static synchronized String text() {

@@ -27,19 +27,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the jar with exactly this environment (plus PATH and HOME) and waits until it is healthy. */
     public static ServiceProcess start(String name, Map<String, String> environment, String... jvmOptions)
             throws Exception {
-        String jar = System.getProperty("service.jar", "target/tenant-onboarding.jar");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-jar", jar));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(key -> !key.equals("PATH") && !key.equals("HOME"));
-        builder.environment().putAll(environment);
-        Path log = Path.of("target", "service-" + name + ".log");
-        Files.createDirectories(log.getParent());
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.directory(new File("."));
-        Process process = builder.start();
+        Path log = log(name);
+        Process process = launch(log, environment, jvmOptions);
         ApiClient api = new ApiClient("http://localhost:" + environment.get("SERVER_PORT"),
                 environment.get("ONBOARDING_API_TOKEN"));
         ServiceProcess service = new ServiceProcess(process, log, api);
@@ -54,6 +43,46 @@ public final class ServiceProcess implements AutoCloseable {
             }
         });
         return service;
+    }
+
+    /** How a start that is meant to fail ended: its exit code and everything it printed. */
+    public record Exit(int code, String output, Duration took) {
+    }
+
+    /** Starts the jar and waits (at most {@code within}) for it to exit by itself. */
+    public static Exit startExpectingExit(String name, Map<String, String> environment, Duration within,
+            String... jvmOptions) throws Exception {
+        Path log = log(name);
+        long started = System.nanoTime();
+        Process process = launch(log, environment, jvmOptions);
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the service was expected to exit within " + within + " but kept running:\n"
+                    + Files.readString(log));
+        }
+        return new Exit(process.exitValue(), Files.readString(log), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static Path log(String name) throws Exception {
+        Path log = Path.of("target", "service-" + name + ".log");
+        Files.createDirectories(log.getParent());
+        return log;
+    }
+
+    /** {@code java [jvmOptions] -jar the.jar} with exactly this environment (plus PATH and HOME), output to {@code log}. */
+    private static Process launch(Path log, Map<String, String> environment, String... jvmOptions) throws Exception {
+        String jar = System.getProperty("service.jar", "target/tenant-onboarding.jar");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-jar", jar));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(key -> !key.equals("PATH") && !key.equals("HOME"));
+        builder.environment().putAll(environment);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.directory(new File("."));
+        return builder.start();
     }
 
     public ApiClient api() {

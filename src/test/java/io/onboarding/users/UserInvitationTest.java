@@ -80,6 +80,8 @@ class UserInvitationTest {
         String local = link.replace("http://onboarding.test", "http://localhost:" + service.port());
         ApiClient.Response accepted = api.postUrl(local + "/accept");
         assertThat(accepted.status()).as(String.valueOf(accepted.body())).isEqualTo(200);
+        // How to connect: the test cluster has no PGSSLMODE, so libpq's default.
+        assertThat(accepted.body().get("database").get("sslmode").asText()).isEqualTo("prefer");
         assertThat(api.postUrl(local + "/accept").status()).as("the link works once").isEqualTo(410);
         recordSecret(accepted.body().get("password").asText());
         return accepted.body();

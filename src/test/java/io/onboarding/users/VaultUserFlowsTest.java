@@ -193,7 +193,8 @@ class VaultUserFlowsTest {
         assertThat(vault.versions("platform/backup-data-keys/" + tenantId)).hasSize(1);
         // A second writer of a first key loses, and the first key stays.
         io.onboarding.secrets.VaultSecretStore store = new io.onboarding.secrets.VaultSecretStore(null,
-                io.onboarding.secrets.VaultSecretStore.vaultTemplate(vault.address(), VAULT_TOKEN, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10)), "kv");
+                io.onboarding.secrets.VaultSecretStore.vaultTemplate(vault.address(), VAULT_TOKEN), "kv",
+                io.onboarding.secrets.VaultAccess.withToken(vault.address(), VAULT_TOKEN));
         assertThat(store.putIfAbsent("platform/backup-wrapping-key", Map.of("keyset", "another"))).isFalse();
         assertThat(store.putIfAbsent("platform/new-" + tenantId, Map.of("keyset", "first"))).isTrue();
         assertThat(vault.versions("platform/backup-wrapping-key")).hasSize(1);

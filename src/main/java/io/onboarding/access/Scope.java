@@ -1,0 +1,39 @@
+package io.onboarding.access;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a token may do. {@code admin}: everything. {@code operator}: everything but destroying a
+ * tenant and managing tokens. {@code reader}: reading (GET) only, tokens excepted. Calls are named
+ * by their action (the API route's id without {@code api-}: {@code destroy-tenant}).
+ */
+public enum Scope {
+    ADMIN, OPERATOR, READER;
+
+    /** Actions for admin tokens only. */
+    private static final Set<String> ADMIN_ONLY = Set.of("destroy-tenant", "create-token", "list-tokens", "revoke-token");
+
+    public boolean permits(String method, String action) {
+        return switch (this) {
+            case ADMIN -> true;
+            case OPERATOR -> !ADMIN_ONLY.contains(action);
+            case READER -> ("GET".equals(method) || "HEAD".equals(method)) && !ADMIN_ONLY.contains(action);
+        };
+    }
+
+    /** As the API writes it: {@code admin}, {@code operator}, {@code reader}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The scope of that wire name, or null. */
+    public static Scope fromWire(String name) {
+        for (Scope scope : values()) {
+            if (scope.wireName().equals(name)) {
+                return scope;
+            }
+        }
+        return null;
+    }
+}

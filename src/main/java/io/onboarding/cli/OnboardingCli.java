@@ -1,0 +1,123 @@
+package io.onboarding.cli;
+
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar tenant-onboarding.jar COMMAND}: a client of the service's HTTP API. It never starts
+ * Camel nor opens a database; everything it does is a call to {@code /api/v1}.
+ */
+@Command(name = "tenant-onboarding", mixinStandardHelpOptions = true, versionProvider = OnboardingCli.Version.class,
+        description = "Onboard and manage tenants through the tenant onboarding service's API.",
+        subcommands = {ServeCommand.class, TenantsCommand.class, OperationsCommand.class, UsersCommand.class,
+                BackupsCommand.class, CompletionCommand.class},
+        footerHeading = "%nEnvironment:%n",
+        footer = {"  ONBOARDING_URL        the service; default http://localhost:$SERVER_PORT",
+                "                        (SERVER_PORT default 8080)",
+                "  ONBOARDING_API_TOKEN  the bearer token; else the file named by",
+                "                        ONBOARDING_API_TOKEN_FILE, else $DATA_DIR/api-token",
+                "                        (DATA_DIR default ./data)",
+                "",
+                "Exit codes:",
+                "  0  done",
+                "  1  the operation failed (or the service answered 5xx)",
+                "  2  bad usage, or a request the API refused (4xx)",
+                "  3  cannot reach the service"})
+public final class OnboardingCli {
+
+    public static final int DONE = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_USAGE = 2;
+    public static final int UNREACHABLE = 3;
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Map<String, String> environment;
+    private GlobalOptions options;
+
+    private OnboardingCli(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** The whole command tree, reading its settings from this environment. */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        OnboardingCli cli = new OnboardingCli(environment);
+        CommandLine commandLine = new CommandLine(cli);
+        commonOptions(commandLine);
+        commandLine.setExecutionStrategy(parseResult -> {
+            cli.options = new GlobalOptions(parseResult);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExecutionExceptionHandler((failure, command, parseResult) -> failed(failure, command));
+        return commandLine;
+    }
+
+    /** Runs one command line against {@link System#getenv()}; returns the exit code. */
+    public static int execute(String... args) {
+        return commandLine(System.getenv()).execute(args);
+    }
+
+    OnboardingApi api() {
+        return new OnboardingApi(ServiceAddress.of(environment, options.url(), options.tokenFile()));
+    }
+
+    Output output() {
+        return new Output(options.output(), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** What a command that started an operation prints: the API's answer, or with {@code --wait} the operation followed. */
+    int started(ApiAnswer answer, boolean wait) {
+        Output out = output();
+        if (!wait) {
+            out.object(answer);
+            out.note("follow it: tenant-onboarding operations wait " + answer.json().path("operation_id").asText());
+            return DONE;
+        }
+        return new OperationFollower(api(), out).follow(answer.json().path("operation_id").asText());
+    }
+
+    private static int failed(Exception failure, CommandLine command) {
+        Output out = new Output(Output.Format.table, command.getOut(), command.getErr());
+        if (failure instanceof ApiRefused refused) {
+            out.error(refused.answer());
+            return refused.exitCode();
+        }
+        if (failure instanceof ServiceUnreachable) {
+            out.error(failure.getMessage());
+            return UNREACHABLE;
+        }
+        if (failure instanceof CliUsageException) {
+            out.error(failure.getMessage());
+            return BAD_USAGE;
+        }
+        out.error("unexpected " + failure);
+        return FAILED;
+    }
+
+    /**
+     * {@code --help}, {@code --version} and the {@link GlobalOptions} on every command. The help
+     * options of {@code @Command} methods are declared in their annotation: picocli expects them
+     * before the method's parameters, so they cannot be added afterwards.
+     */
+    private static void commonOptions(CommandLine commandLine) {
+        if (!commandLine.getCommandSpec().mixinStandardHelpOptions()) {
+            commandLine.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        GlobalOptions.addTo(commandLine.getCommandSpec());
+        commandLine.getSubcommands().values().forEach(OnboardingCli::commonOptions);
+    }
+
+    /** The jar's Implementation-Version (set by the build), or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = OnboardingCli.class.getPackage().getImplementationVersion();
+            return new String[] {"tenant-onboarding " + (version == null ? "development" : version)};
+        }
+    }
+}
