@@ -75,7 +75,7 @@ class FaultSuiteIT {
                 "-Donboarding.faults.hold-points=true", "-Donboarding.operations.recovery-interval-ms=1000",
                 // every held operation keeps a worker and two connections until the kill
                 "-Donboarding.operations.workers=64", "-Donboarding.platform-db.pool-size=150",
-                "-Donboarding.users.unfinished-invitation-timeout-seconds=1"};
+                "-Donboarding.users.unfinished-invitation-timeout-seconds=20"};
         TenantLeftovers leftovers = new TenantLeftovers(catalog, gitRoot, dataDir.resolve("prometheus"),
                 dataDir.resolve("grafana"));
 
