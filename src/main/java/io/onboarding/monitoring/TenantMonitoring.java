@@ -65,6 +65,7 @@ public final class TenantMonitoring {
     public void writeFleetRules() throws IOException {
         writeAtomically(rulesDir.resolve(AlertRules.TENANTS_FILE), AlertRules.tenants());
         writeAtomically(rulesDir.resolve(AlertRules.BACKUPS_FILE), AlertRules.backups());
+        writeAtomically(rulesDir.resolve(AlertRules.OPERATIONS_FILE), AlertRules.operations());
         if (grafanaApi) {
             bestEffort("Fleet dashboard not sent to Grafana (sent again with each tenant's monitoring step)",
                     () -> putDashboard(Dashboards.fleet()));

@@ -44,13 +44,13 @@ public final class OperationRunner {
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
                            int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
-                           Function<UUID, TenantRecord> tenants, OperationAdmission admission) {
+                           Function<UUID, TenantRecord> tenants, OperationAdmission admission, FaultHolds holds) {
         this.admission = admission;
         this.dataSource = dataSource;
         this.journal = journal;
         this.workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "operations", workers);
         this.execution = new OperationExecution(camel, journal, pipelines, tenants, maxCompensationAttempts, metrics,
-                this::isStopping);
+                this::isStopping, holds);
     }
 
     /** Admission control of this instance's operations queue (REST: 429; inbox and JMS: wait). */
