@@ -2,8 +2,14 @@ package io.onboarding.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +94,24 @@ class FleetAlertRulesTest {
                 .start();
         String output = new String(test.getInputStream().readAllBytes());
         assertThat(test.waitFor()).as(output).isZero();
+    }
+
+    @Test
+    void everyAlertHasARunbookSectionWhereItsRunbookUrlPoints() throws Exception {
+        String runbooks = Files.readString(Path.of(AlertRules.RUNBOOKS));
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        List<String> alerts = new ArrayList<>();
+        for (String file : List.of(AlertRules.tenants(), AlertRules.backups())) {
+            for (JsonNode rule : yaml.readTree(file).get("groups").get(0).get("rules")) {
+                String alert = rule.get("alert").asText();
+                alerts.add(alert);
+                assertThat(rule.get("labels").get("severity").asText()).isIn("info", "warning", "critical");
+                assertThat(rule.get("annotations").get("runbook_url").asText())
+                        .isEqualTo("docs/runbooks.md#" + alert.toLowerCase(Locale.ROOT));
+                assertThat(runbooks).as(alert).contains("\n## " + alert + "\n");
+            }
+        }
+        assertThat(alerts).hasSize(6);
     }
 
     private static String tenantSeries(String tenant, String level, String plan) {
