@@ -65,27 +65,14 @@ class AlertDeliveryTest {
         alertmanager = MonitoringDaemons.alertmanager(config, TestPostgres.freePort());
 
         int servicePort = TestPostgres.freePort();
-        prometheus = MonitoringDaemons.prometheus(dir, TestPostgres.freePort(), """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                rule_files:
-                  - %1$s/rules/*.yml
+        prometheus = MonitoringDaemons.prometheusForService(dir, servicePort, "", """
                 alerting:
                   alertmanagers:
                     - static_configs:
-                        - targets: ["127.0.0.1:%3$d"]
-                scrape_configs:
-                  - job_name: tenant-onboarding
-                    metrics_path: /observe/metrics
-                    static_configs:
-                      - targets: ["127.0.0.1:%2$d"]
-                """.formatted(dir, servicePort, alertmanager.port()));
-        service = RunningService.start("platform_alert_delivery_test", Map.of(
-                "onboarding.server.port", Integer.toString(servicePort),
-                "onboarding.prometheus.config-dir", dir.toString(),
-                "onboarding.prometheus.url", "http://127.0.0.1:" + prometheus.port(),
-                "onboarding.monitoring.collect-interval-ms", "300"));
+                        - targets: ["127.0.0.1:%d"]
+                """.formatted(alertmanager.port()));
+        service = RunningService.start("platform_alert_delivery_test",
+                MonitoringDaemons.watchedService(dir, servicePort, prometheus));
     }
 
     /** The documented configuration, its receivers pointed at loopback and its waits made short. */

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,27 +39,14 @@ class PostgresExporterTest {
         prometheusDir = Files.createTempDirectory("exporter-prometheus");
         exporter = MonitoringDaemons.postgresExporter(TestPostgres.freePort());
         int servicePort = TestPostgres.freePort();
-        prometheus = MonitoringDaemons.prometheus(prometheusDir, TestPostgres.freePort(), """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                rule_files:
-                  - %1$s/rules/*.yml
-                scrape_configs:
-                  - job_name: tenant-onboarding
-                    metrics_path: /observe/metrics
-                    static_configs:
-                      - targets: ["127.0.0.1:%2$d"]
+        prometheus = MonitoringDaemons.prometheusForService(prometheusDir, servicePort, """
                   - job_name: postgres-exporter
                     static_configs:
-                      - targets: ["127.0.0.1:%3$d"]
-                """.formatted(prometheusDir, servicePort, exporter.port()));
+                      - targets: ["127.0.0.1:%d"]
+                """.formatted(exporter.port()), "");
         // The service asks Prometheus to reload once it has written the rules.
-        service = RunningService.start("platform_exporter_test", Map.of(
-                "onboarding.server.port", Integer.toString(servicePort),
-                "onboarding.prometheus.config-dir", prometheusDir.toString(),
-                "onboarding.prometheus.url", "http://127.0.0.1:" + prometheus.port(),
-                "onboarding.monitoring.collect-interval-ms", "300"));
+        service = RunningService.start("platform_exporter_test",
+                MonitoringDaemons.watchedService(prometheusDir, servicePort, prometheus));
         tenantId = service.activeTenant("standard", null);
         database = TenantNaming.databaseName(tenantId);
     }

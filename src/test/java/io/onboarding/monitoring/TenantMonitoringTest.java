@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,7 +42,6 @@ class TenantMonitoringTest {
     private static final String GRAFANA_TOKEN = "glsa_test_token_0123456789";
     private static Path prometheusDir;
     private static Daemon prometheus;
-    private static int prometheusPort;
     private static WireMockServer grafana;
     private static RunningService service;
     private static ApiClient api;
@@ -51,42 +51,25 @@ class TenantMonitoringTest {
     @BeforeAll
     static void start() throws Exception {
         prometheusDir = Files.createTempDirectory("prometheus-config");
-        prometheusPort = TestPostgres.freePort();
         grafana = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         grafana.start();
         grafana.stubFor(post(urlEqualTo("/api/dashboards/db")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"status\":\"success\"}")));
         int servicePort = TestPostgres.freePort();
-        startPrometheus(servicePort);
-        service = RunningService.start("platform_monitoring_test", Map.of(
-                "onboarding.server.port", Integer.toString(servicePort),
-                "onboarding.prometheus.config-dir", prometheusDir.toString(),
-                "onboarding.prometheus.url", "http://127.0.0.1:" + prometheusPort,
-                "onboarding.grafana.url", "http://127.0.0.1:" + grafana.port(),
-                "onboarding.grafana.token", GRAFANA_TOKEN,
-                "onboarding.monitoring.collect-interval-ms", "300"));
+        prometheus = MonitoringDaemons.prometheusForService(prometheusDir, servicePort, """
+                  - job_name: tenant-databases
+                    file_sd_configs:
+                      - files: ["%s/targets/*.json"]
+                """.formatted(prometheusDir), "");
+        Map<String, String> settings = new HashMap<>(MonitoringDaemons.watchedService(prometheusDir, servicePort,
+                prometheus));
+        settings.put("onboarding.grafana.url", "http://127.0.0.1:" + grafana.port());
+        settings.put("onboarding.grafana.token", GRAFANA_TOKEN);
+        service = RunningService.start("platform_monitoring_test", settings);
         api = service.api();
         io.onboarding.support.SecretsSeen.record(GRAFANA_TOKEN);
         basic = service.activeTenant("free", null);
         enterprise = service.activeTenant("enterprise", null);
-    }
-
-    private static void startPrometheus(int servicePort) throws Exception {
-        prometheus = MonitoringDaemons.prometheus(prometheusDir, prometheusPort, """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                rule_files:
-                  - %1$s/rules/*.yml
-                scrape_configs:
-                  - job_name: tenant-onboarding
-                    metrics_path: /observe/metrics
-                    static_configs:
-                      - targets: ["127.0.0.1:%2$d"]
-                  - job_name: tenant-databases
-                    file_sd_configs:
-                      - files: ["%1$s/targets/*.json"]
-                """.formatted(prometheusDir, servicePort));
     }
 
     @AfterAll
@@ -130,7 +113,7 @@ class TenantMonitoringTest {
 
     @Test
     void prometheusLoadsTheFleetRuleGroupsAndScrapesTheService() {
-        ApiClient prometheusApi = new ApiClient("http://127.0.0.1:" + prometheusPort, null);
+        ApiClient prometheusApi = prometheus.http();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<String> groups = new ArrayList<>();
             prometheusApi.get("/api/v1/rules").body().get("data").get("groups")

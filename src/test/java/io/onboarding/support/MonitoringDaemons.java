@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +57,39 @@ public final class MonitoringDaemons {
         return start(port, "/-/ready", new ProcessBuilder("prometheus", "--config.file=" + config,
                 "--storage.tsdb.path=" + Files.createTempDirectory("prometheus-data"),
                 "--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle"), "prometheus");
+    }
+
+    /**
+     * Prometheus watching a service on {@code servicePort} whose {@code PROMETHEUS_CONFIG_DIR} is
+     * {@code dir}: the service's rules evaluated and the service scraped every second. {@code
+     * moreJobs} (scrape jobs, indented as list items) and {@code moreSections} (top-level, e.g.
+     * {@code alerting}) are added as given.
+     */
+    public static Daemon prometheusForService(Path dir, int servicePort, String moreJobs, String moreSections)
+            throws Exception {
+        return prometheus(dir, TestPostgres.freePort(), """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                rule_files:
+                  - %1$s/rules/*.yml
+                scrape_configs:
+                  - job_name: tenant-onboarding
+                    metrics_path: /observe/metrics
+                    static_configs:
+                      - targets: ["127.0.0.1:%2$d"]
+                """.formatted(dir, servicePort) + moreJobs + moreSections);
+    }
+
+    /**
+     * The settings of the service that Prometheus watches: its port, where it writes rules and
+     * targets, the Prometheus it asks to reload, and tenant figures collected every 300 ms.
+     */
+    public static Map<String, String> watchedService(Path dir, int servicePort, Daemon prometheus) {
+        return Map.of("onboarding.server.port", Integer.toString(servicePort),
+                "onboarding.prometheus.config-dir", dir.toString(),
+                "onboarding.prometheus.url", "http://127.0.0.1:" + prometheus.port(),
+                "onboarding.monitoring.collect-interval-ms", "300");
     }
 
     /** Alertmanager with the given configuration file, gossip (HA clustering) off. */
