@@ -12,17 +12,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Per-tenant connection figures read from {@code pg_stat_activity} and {@code pg_database} on a
- * schedule, so the connection alert needs no separate exporter:
- * {@code onboarding_tenant_database_connections} and {@code onboarding_tenant_database_connection_limit}
- * (labels tenant_id, database, tier), {@code onboarding_tenant_info{tenant_id,monitoring_level,tier} 1}
- * (what the fleet's alert rules select monitoring levels by), and {@code onboarding_tenants{status}}.
+ * What only the service can tell about tenants, on a schedule: {@code onboarding_tenant_info} (1 per
+ * active or suspended tenant, labels tenant_id, plan, monitoring_level, status and datname: how the
+ * fleet's rules find a tenant's level and join the postgres_exporter's per-database series to it),
+ * {@code onboarding_tenant_database_connection_limit{tenant_id,datname}} (the exporter of Debian's
+ * release does not read {@code datconnlimit}) and {@code onboarding_tenants{status}}. Connections,
+ * size, transactions and deadlocks per database come from the postgres_exporter, not from here.
  */
 public final class TenantDatabaseMetrics {
 
     private final PostgresCluster cluster;
     private final TenantRepository tenantRecords;
-    private final GaugeRows connections;
     private final GaugeRows limits;
     private final GaugeRows tenantsByStatus;
     private final GaugeRows info;
@@ -30,13 +30,11 @@ public final class TenantDatabaseMetrics {
     public TenantDatabaseMetrics(PostgresCluster cluster, TenantRepository tenantRecords, OnboardingMetrics metrics) {
         this.cluster = cluster;
         this.tenantRecords = tenantRecords;
-        this.connections = new GaugeRows(metrics.registry(), "onboarding.tenant.database.connections",
-                "Connections open to the tenant's database");
         this.limits = new GaugeRows(metrics.registry(), "onboarding.tenant.database.connection.limit",
                 "Connection limit of the tenant's database");
         this.tenantsByStatus = new GaugeRows(metrics.registry(), "onboarding.tenants", "Tenants by status");
         this.info = new GaugeRows(metrics.registry(), "onboarding.tenant.info",
-                "1 per tenant with a database, labelled with its monitoring level and tier");
+                "1 per tenant with a database, labelled with its plan, monitoring level, status and database");
     }
 
     public void collect() throws SQLException {
@@ -44,27 +42,23 @@ public final class TenantDatabaseMetrics {
         Map<Tags, Long> infoRows = new HashMap<>();
         for (TenantRecord tenant : tenantRecords.withDatabase()) {
             tenants.put(tenant.databaseName(), tenant);
-            infoRows.put(Tags.of("tenant_id", tenant.tenantId().toString(),
-                    "monitoring_level", tenant.monitoringLevel(), "tier", tenant.plan()), 1L);
+            infoRows.put(Tags.of("tenant_id", tenant.tenantId().toString(), "plan", tenant.plan(),
+                    "monitoring_level", tenant.monitoringLevel(), "status", tenant.status(),
+                    "datname", tenant.databaseName()), 1L);
         }
-        Map<Tags, Long> connectionRows = new HashMap<>();
         Map<Tags, Long> limitRows = new HashMap<>();
         try (Connection connection = cluster.connect(PostgresCluster.MAINTENANCE_DATABASE);
              Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT d.datname, d.datconnlimit, count(a.pid)"
-                     + " FROM pg_database d LEFT JOIN pg_stat_activity a ON a.datid = d.oid"
-                     + " WHERE d.datname LIKE 'tenant\\_%' GROUP BY d.datname, d.datconnlimit")) {
+             ResultSet rs = statement.executeQuery(
+                     "SELECT datname, datconnlimit FROM pg_database WHERE datname LIKE 'tenant\\_%'")) {
             while (rs.next()) {
                 TenantRecord tenant = tenants.get(rs.getString(1));
                 if (tenant != null) {
-                    Tags tags = Tags.of("tenant_id", tenant.tenantId().toString(), "database", rs.getString(1),
-                            "tier", tenant.plan());
-                    connectionRows.put(tags, rs.getLong(3));
-                    limitRows.put(tags, rs.getLong(2));
+                    limitRows.put(Tags.of("tenant_id", tenant.tenantId().toString(), "datname", rs.getString(1)),
+                            rs.getLong(2));
                 }
             }
         }
-        connections.set(connectionRows);
         limits.set(limitRows);
         info.set(infoRows);
         Map<Tags, Long> statusRows = new HashMap<>();

@@ -14,19 +14,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.onboarding.support.ApiClient;
+import io.onboarding.support.MonitoringDaemons;
+import io.onboarding.support.MonitoringDaemons.Daemon;
 import io.onboarding.support.RunningService;
 import io.onboarding.support.TestPostgres;
 import io.onboarding.tenant.TenantNaming;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +41,7 @@ class TenantMonitoringTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GRAFANA_TOKEN = "glsa_test_token_0123456789";
     private static Path prometheusDir;
-    private static Process prometheus;
-    private static int prometheusPort;
+    private static Daemon prometheus;
     private static WireMockServer grafana;
     private static RunningService service;
     private static ApiClient api;
@@ -52,57 +51,32 @@ class TenantMonitoringTest {
     @BeforeAll
     static void start() throws Exception {
         prometheusDir = Files.createTempDirectory("prometheus-config");
-        prometheusPort = TestPostgres.freePort();
         grafana = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         grafana.start();
         grafana.stubFor(post(urlEqualTo("/api/dashboards/db")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"status\":\"success\"}")));
         int servicePort = TestPostgres.freePort();
-        startPrometheus(servicePort);
-        service = RunningService.start("platform_monitoring_test", Map.of(
-                "onboarding.server.port", Integer.toString(servicePort),
-                "onboarding.prometheus.config-dir", prometheusDir.toString(),
-                "onboarding.prometheus.url", "http://127.0.0.1:" + prometheusPort,
-                "onboarding.grafana.url", "http://127.0.0.1:" + grafana.port(),
-                "onboarding.grafana.token", GRAFANA_TOKEN,
-                "onboarding.monitoring.collect-interval-ms", "300"));
+        prometheus = MonitoringDaemons.prometheusForService(prometheusDir, servicePort, """
+                  - job_name: tenant-databases
+                    file_sd_configs:
+                      - files: ["%s/targets/*.json"]
+                """.formatted(prometheusDir), "");
+        Map<String, String> settings = new HashMap<>(MonitoringDaemons.watchedService(prometheusDir, servicePort,
+                prometheus));
+        settings.put("onboarding.grafana.url", "http://127.0.0.1:" + grafana.port());
+        settings.put("onboarding.grafana.token", GRAFANA_TOKEN);
+        service = RunningService.start("platform_monitoring_test", settings);
         api = service.api();
         io.onboarding.support.SecretsSeen.record(GRAFANA_TOKEN);
         basic = service.activeTenant("free", null);
         enterprise = service.activeTenant("enterprise", null);
     }
 
-    private static void startPrometheus(int servicePort) throws Exception {
-        Path config = prometheusDir.resolve("prometheus.yml");
-        Files.writeString(config, """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                rule_files:
-                  - %1$s/rules/*.yml
-                scrape_configs:
-                  - job_name: tenant-onboarding
-                    metrics_path: /observe/metrics
-                    static_configs:
-                      - targets: ["127.0.0.1:%2$d"]
-                  - job_name: tenant-databases
-                    file_sd_configs:
-                      - files: ["%1$s/targets/*.json"]
-                """.formatted(prometheusDir, servicePort));
-        prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
-                "--storage.tsdb.path=" + Files.createTempDirectory("prometheus-data"),
-                "--web.listen-address=127.0.0.1:" + prometheusPort, "--web.enable-lifecycle")
-                .redirectErrorStream(true).redirectOutput(new File("target/prometheus.log")).start();
-        ApiClient client = new ApiClient("http://127.0.0.1:" + prometheusPort, null);
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> client.get("/-/ready").status() == 200);
-    }
-
     @AfterAll
     static void stop() throws Exception {
         service.close();
         grafana.stop();
-        prometheus.destroy();
-        prometheus.waitFor(10, TimeUnit.SECONDS);
+        prometheus.close();
     }
 
     private static Path rules(UUID tenantId) {
@@ -128,18 +102,20 @@ class TenantMonitoringTest {
         assertThat(rules(enterprise)).doesNotExist();
         assertThat(Files.readString(tenants)).doesNotContain(basic.toString(), enterprise.toString());
         // A failed backup is one rule for the whole fleet, there whatever a tenant's monitoring step did.
-        assertThat(Files.readString(backups)).contains("TenantBackupFailed", "backup_job_success == 0", "service: backup");
+        assertThat(Files.readString(backups)).contains("TenantBackupFailed", "label_replace(backup_job_success", ") == 0)",
+                "service: backup");
         JsonNode targets = JSON.readTree(prometheusDir.resolve("targets/tenant-" + enterprise + ".json").toFile());
         assertThat(targets.get(0).get("labels").get("tenant_id").asText()).isEqualTo(enterprise.toString());
         assertThat(targets.get(0).get("labels").get("tier").asText()).isEqualTo("enterprise");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.metric(
-                "onboarding_tenant_info{monitoring_level=\"basic\",tenant_id=\"" + basic + "\",tier=\"free\"}"))
+                "onboarding_tenant_info{datname=\"" + TenantNaming.databaseName(basic)
+                        + "\",monitoring_level=\"basic\",plan=\"free\",status=\"active\",tenant_id=\"" + basic + "\"}"))
                 .isEqualTo(1.0));
     }
 
     @Test
     void prometheusLoadsTheFleetRuleGroupsAndScrapesTheService() {
-        ApiClient prometheusApi = new ApiClient("http://127.0.0.1:" + prometheusPort, null);
+        ApiClient prometheusApi = prometheus.http();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<String> groups = new ArrayList<>();
             prometheusApi.get("/api/v1/rules").body().get("data").get("groups")
@@ -152,7 +128,7 @@ class TenantMonitoringTest {
             List<String> health = new ArrayList<>();
             prometheusApi.get("/api/v1/rules").body().get("data").get("groups").forEach(group -> group.get("rules")
                     .forEach(rule -> health.add(rule.get("name").asText() + " " + rule.get("health").asText())));
-            assertThat(health).hasSize(5).allMatch(rule -> rule.endsWith(" ok"));
+            assertThat(health).hasSize(7).allMatch(rule -> rule.endsWith(" ok"));
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode service = null;
@@ -194,16 +170,13 @@ class TenantMonitoringTest {
 
     @Test
     void serviceMetricsShowTheWorkDone() throws Exception {
-        String database = TenantNaming.databaseName(enterprise);
-        try (Connection open = service.catalog().login(database, TestPostgres.cluster().user(),
-                TestPostgres.cluster().password() == null ? "" : TestPostgres.cluster().password())) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.metric(
-                    "onboarding_tenant_database_connections{database=\"" + database + "\",tenant_id=\"" + enterprise
-                            + "\",tier=\"enterprise\"}")).isGreaterThanOrEqualTo(1.0));
-        }
+        // Connections per database are the postgres_exporter's (PostgresExporterTest), not the service's.
+        assertThat(api.withToken(null).get("/observe/metrics").raw().body())
+                .doesNotContain("onboarding_tenant_database_connections{");
         assertThat(api.metric("onboarding_operations_total{outcome=\"succeeded\",type=\"provision\"}")).isEqualTo(2.0);
-        assertThat(api.metric("onboarding_tenant_database_connection_limit{database=\"" + TenantNaming.databaseName(basic)
-                + "\",tenant_id=\"" + basic + "\",tier=\"free\"}")).isEqualTo(5.0);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.metric(
+                "onboarding_tenant_database_connection_limit{datname=\"" + TenantNaming.databaseName(basic)
+                        + "\",tenant_id=\"" + basic + "\"}")).isEqualTo(5.0));
         assertThat(api.metric("onboarding_tenants{status=\"active\"}")).isGreaterThanOrEqualTo(2.0);
         assertThat(api.metric("onboarding_operation_step_duration_seconds_count{status=\"done\","
                 + "step=\"create-tenant-database\"}")).isEqualTo(2.0);
