@@ -25,18 +25,19 @@ import org.postgresql.util.PasswordUtil;
  */
 public final class TenantRoleProvisioner {
 
-    private final PostgresCluster cluster;
+    private final TenantClusters clusters;
     private final String maintenanceDatabase;
 
-    public TenantRoleProvisioner(PostgresCluster cluster, String maintenanceDatabase) {
-        this.cluster = cluster;
+    public TenantRoleProvisioner(TenantClusters clusters, String maintenanceDatabase) {
+        this.clusters = clusters;
         this.maintenanceDatabase = maintenanceDatabase;
     }
 
+    /** On the cluster the record names (a move creates them on its target this way). */
     public void create(TenantRecord tenant) throws SQLException {
         UUID tenantId = tenant.tenantId();
         String marker = TenantNaming.ownerMarker(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+        try (Connection connection = clusters.of(tenant).connect(maintenanceDatabase)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 for (TenantRole role : TenantRole.values()) {
@@ -71,7 +72,7 @@ public final class TenantRoleProvisioner {
     public void createLogin(UUID tenantId, String login, TenantRole memberOf, String password, int connectionLimit)
             throws SQLException {
         String marker = TenantNaming.ownerMarker(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 Optional<String> existing = OwnerMarkers.ofRole(connection, login);
@@ -95,7 +96,7 @@ public final class TenantRoleProvisioner {
 
     /** A new password for a user's LOGIN role; sessions opened with the old one are closed. */
     public void changePassword(UUID tenantId, String login, String password) throws SQLException {
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             requireOwn(connection, tenantId, login);
             statement.execute("ALTER ROLE " + quote(login) + " PASSWORD " + literal(scramVerifier(password)));
@@ -105,6 +106,7 @@ public final class TenantRoleProvisioner {
 
     /** Ends a user's sessions and drops its LOGIN role (objects it owns go to the tenant admin); idempotent. */
     public void dropLogin(UUID tenantId, String database, String login) throws SQLException {
+        PostgresCluster cluster = clusters.of(tenantId);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             if (OwnerMarkers.ofRole(connection, login).isEmpty()) {
@@ -134,6 +136,24 @@ public final class TenantRoleProvisioner {
 
     /** Compensation: drops the tenant's own roles (never a look-alike); idempotent. */
     public void drop(UUID tenantId) throws SQLException {
+        dropOn(clusters.of(tenantId), tenantId);
+    }
+
+    /** The tenant's roles and users' logins dropped from the cluster the record names (a move's target or source). */
+    public void dropAllOn(TenantRecord tenant) throws SQLException {
+        PostgresCluster cluster = clusters.of(tenant);
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            for (String user : userLogins(connection, tenant.tenantId())) {
+                statement.execute("ALTER ROLE " + quote(user) + " NOLOGIN");
+                PostgresCluster.terminateRoleSessions(connection, user);
+                statement.execute("DROP ROLE " + quote(user));
+            }
+        }
+        dropOn(cluster, tenant.tenantId());
+    }
+
+    private void dropOn(PostgresCluster cluster, UUID tenantId) throws SQLException {
         String marker = TenantNaming.ownerMarker(tenantId);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
@@ -153,7 +173,7 @@ public final class TenantRoleProvisioner {
      * is suspended. The four group roles stay NOLOGIN.
      */
     public void setUserLogins(UUID tenantId, boolean login) throws SQLException {
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             for (String user : userLogins(connection, tenantId)) {
                 statement.execute("ALTER ROLE " + quote(user) + (login ? " LOGIN" : " NOLOGIN"));
@@ -166,7 +186,7 @@ public final class TenantRoleProvisioner {
 
     /** The tenant's user roles that can log in now, by name. */
     public List<String> loginsAllowed(UUID tenantId) throws SQLException {
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase);
              PreparedStatement query = connection.prepareStatement(
                      "SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname = ANY (?) ORDER BY rolname")) {
             query.setArray(1, connection.createArrayOf("text", userLogins(connection, tenantId).toArray()));

@@ -208,7 +208,7 @@ public final class UserInvitations {
                 "tenant_id", tenant.tenantId().toString(), "email", user.email(), "role", user.role(),
                 "created_at", OffsetDateTime.now(ZoneOffset.UTC).toString(), "database", tenant.databaseName(),
                 "host", String.valueOf(tenant.databaseHost()), "port", String.valueOf(tenant.databasePort()),
-                "sslmode", tenants.sslMode());
+                "sslmode", tenants.sslMode(tenant));
     }
 
     static String credentialsPath(TenantUser user) {

@@ -1,0 +1,38 @@
+package io.onboarding.cluster;
+
+import io.onboarding.api.HttpReplies;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.camel.Exchange;
+
+/** {@code GET /api/v1/clusters}: each cluster's settings, its tenants (control plane) and its own figures. */
+public final class ClusterApi {
+
+    /** connections and database_size_bytes are null while the cluster cannot be reached; capacity null: no limit. */
+    record ClusterView(String name, String region, String state, Integer capacity, long tenants, Long connections,
+                       Long databaseSizeBytes, boolean available) {
+    }
+
+    record ClusterList(List<ClusterView> items) {
+    }
+
+    private final ClusterDirectory clusters;
+    private final Supplier<Map<String, Long>> tenantsByCluster;
+
+    public ClusterApi(ClusterDirectory clusters, Supplier<Map<String, Long>> tenantsByCluster) {
+        this.clusters = clusters;
+        this.tenantsByCluster = tenantsByCluster;
+    }
+
+    public void list(Exchange exchange) {
+        Map<String, Long> tenants = tenantsByCluster.get();
+        List<ClusterView> items = clusters.all().stream().map(cluster -> {
+            var usage = clusters.usage(cluster.name());
+            return new ClusterView(cluster.name(), cluster.region(), cluster.state().apiName(), cluster.capacity(),
+                    tenants.getOrDefault(cluster.name(), 0L), usage.map(ClusterDirectory.Usage::connections).orElse(null),
+                    usage.map(ClusterDirectory.Usage::databaseSizeBytes).orElse(null), usage.isPresent());
+        }).toList();
+        HttpReplies.json(exchange, 200, new ClusterList(items));
+    }
+}
