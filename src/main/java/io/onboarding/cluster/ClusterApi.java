@@ -1,12 +1,18 @@
 package io.onboarding.cluster;
 
+import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
+import io.onboarding.api.Json;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 
-/** {@code GET /api/v1/clusters}: each cluster's settings, its tenants (control plane) and its own figures. */
+/**
+ * {@code GET /api/v1/clusters}: each cluster's settings, its tenants (control plane) and its own
+ * figures; {@code POST /api/v1/tenants/{id}/move}.
+ */
 public final class ClusterApi {
 
     /** connections and database_size_bytes are null while the cluster cannot be reached; capacity null: no limit. */
@@ -19,10 +25,19 @@ public final class ClusterApi {
 
     private final ClusterDirectory clusters;
     private final Supplier<Map<String, Long>> tenantsByCluster;
+    private final TenantMoves moves;
 
-    public ClusterApi(ClusterDirectory clusters, Supplier<Map<String, Long>> tenantsByCluster) {
+    public ClusterApi(ClusterDirectory clusters, Supplier<Map<String, Long>> tenantsByCluster, TenantMoves moves) {
         this.clusters = clusters;
         this.tenantsByCluster = tenantsByCluster;
+        this.moves = moves;
+    }
+
+    /** {@code POST /api/v1/tenants/{id}/move} {@code {"cluster"}}: 202 with the move operation. */
+    public void move(Exchange exchange) {
+        UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
+        HttpReplies.operationStarted(exchange, 202, tenantId, moves.launch(tenantId,
+                Json.parse(exchange.getMessage().getBody(String.class))), "active");
     }
 
     public void list(Exchange exchange) {

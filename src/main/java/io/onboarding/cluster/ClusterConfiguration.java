@@ -1,8 +1,16 @@
 package io.onboarding.cluster;
 
+import io.onboarding.backup.BackupDumps;
+import io.onboarding.monitoring.TenantMonitoring;
+import io.onboarding.operation.OperationLauncher;
 import io.onboarding.platform.PostgresCluster;
 import io.onboarding.secrets.SecretStore;
+import io.onboarding.tenant.TenantDatabaseProvisioner;
+import io.onboarding.tenant.TenantPlacement;
 import io.onboarding.tenant.TenantRepository;
+import io.onboarding.tenant.TenantRoleProvisioner;
+import io.onboarding.tenant.TenantRoleSecrets;
+import io.onboarding.users.UserInvitations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,8 +77,16 @@ public class ClusterConfiguration implements CamelConfiguration {
         return new MostHeadroom();
     }
 
+    @BindToRegistry("tenantMoves")
+    public TenantMoves tenantMoves(ClusterDirectory clusters, TenantRepository tenants, TenantPlacement placement,
+            OperationLauncher launcher, TenantRoleProvisioner roles, TenantDatabaseProvisioner databases,
+            BackupDumps dumps, TenantRoleSecrets roleSecrets, UserInvitations users, TenantMonitoring monitoring) {
+        return new TenantMoves(clusters, tenants, placement, launcher, roles, databases, dumps, roleSecrets, users,
+                monitoring);
+    }
+
     @BindToRegistry("clusterApi")
-    public ClusterApi clusterApi(ClusterDirectory clusters, TenantRepository tenants) {
-        return new ClusterApi(clusters, tenants::liveTenantsByCluster);
+    public ClusterApi clusterApi(ClusterDirectory clusters, TenantRepository tenants, TenantMoves moves) {
+        return new ClusterApi(clusters, tenants::liveTenantsByCluster, moves);
     }
 }

@@ -48,6 +48,14 @@ public final class TenantPlacement {
                 "no open, available cluster with room serves region " + request.region(), "region"));
     }
 
+    /** A move's target: 409 naming {@code cluster} unless it may take one more tenant now. */
+    public void requireRoom(ClusterSettings cluster) {
+        String refusal = refusal(cluster, tenants.liveTenantsByCluster());
+        if (refusal != null) {
+            throw ApiException.conflict("cluster " + cluster.name() + " " + refusal, "cluster");
+        }
+    }
+
     /** Why the cluster takes no new tenant now; null if it may. */
     private String refusal(ClusterSettings cluster, Map<String, Long> live) {
         if (cluster.state() != ClusterSettings.State.OPEN) {

@@ -104,6 +104,59 @@ public final class TenantRoleProvisioner {
         }
     }
 
+    /**
+     * A move: each of the tenant's users' LOGIN roles on the source record's cluster made again on the
+     * target record's, same name, membership, connection limit and password: the SCRAM verifier is
+     * read from the source's pg_authid (superuser only) and set as is, so no password is ever known
+     * here. Idempotent (an existing login of the tenant's gets the verifier again).
+     */
+    public void copyLogins(TenantRecord source, TenantRecord target) throws SQLException {
+        UUID tenantId = source.tenantId();
+        List<String> groups = new ArrayList<>();
+        for (TenantRole role : TenantRole.values()) {
+            groups.add(TenantNaming.roleName(tenantId, role));
+        }
+        List<String[]> logins = new ArrayList<>();
+        try (Connection connection = clusters.of(source).connect(maintenanceDatabase);
+             PreparedStatement query = connection.prepareStatement("SELECT a.rolname, a.rolpassword,"
+                     + " a.rolconnlimit, (SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+                     + " WHERE m.member = a.oid AND g.rolname = ANY (?) ORDER BY g.rolname LIMIT 1)"
+                     + " FROM pg_authid a WHERE a.rolname = ANY (?)")) {
+            query.setArray(1, connection.createArrayOf("text", groups.toArray()));
+            query.setArray(2, connection.createArrayOf("text", userLogins(connection, tenantId).toArray()));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    logins.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                }
+            }
+        }
+        String marker = TenantNaming.ownerMarker(tenantId);
+        try (Connection connection = clusters.of(target).connect(maintenanceDatabase)) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                for (String[] login : logins) {
+                    Optional<String> existing = OwnerMarkers.ofRole(connection, login[0]);
+                    if (existing.isPresent() && !marker.equals(existing.get())) {
+                        throw new TenantConflictException("role " + login[0] + " already exists on the target"
+                                + " and does not belong to tenant " + tenantId);
+                    }
+                    if (existing.isEmpty()) {
+                        statement.execute("CREATE ROLE " + quote(login[0]) + " LOGIN INHERIT CONNECTION LIMIT "
+                                + Integer.parseInt(login[2]) + (login[3] == null ? "" : " IN ROLE " + quote(login[3])));
+                        statement.execute("COMMENT ON ROLE " + quote(login[0]) + " IS " + literal(marker));
+                    }
+                    if (login[1] != null) {
+                        statement.execute("ALTER ROLE " + quote(login[0]) + " PASSWORD " + literal(login[1]));
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
     /** Ends a user's sessions and drops its LOGIN role (objects it owns go to the tenant admin); idempotent. */
     public void dropLogin(UUID tenantId, String database, String login) throws SQLException {
         PostgresCluster cluster = clusters.of(tenantId);
