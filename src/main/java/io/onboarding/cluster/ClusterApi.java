@@ -1,5 +1,6 @@
 package io.onboarding.cluster;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
 import io.onboarding.api.Json;
@@ -16,8 +17,9 @@ import org.apache.camel.Exchange;
 public final class ClusterApi {
 
     /** connections and database_size_bytes are null while the cluster cannot be reached; capacity null: no limit. */
-    record ClusterView(String name, String region, String state, Integer capacity, long tenants, Long connections,
-                       Long databaseSizeBytes, boolean available) {
+    record ClusterView(String name, String region, String state, @JsonInclude(JsonInclude.Include.ALWAYS) Integer capacity,
+                       long tenants, @JsonInclude(JsonInclude.Include.ALWAYS) Long connections,
+                       @JsonInclude(JsonInclude.Include.ALWAYS) Long databaseSizeBytes, boolean available) {
     }
 
     record ClusterList(List<ClusterView> items) {

@@ -99,7 +99,8 @@ public final class ClusterDirectory {
             rs.next();
             return Optional.of(new Usage(rs.getLong(1), rs.getLong(2)));
         } catch (SQLException e) {
-            LOG.warn("Cluster {}: usage not read: {}", name, Failures.innermost(e));
+            LOG.warn("Cluster {} is unavailable, it gets no new tenants: {}", name, Failures.innermost(e));
+            member.lost();
             return Optional.empty();
         }
     }
@@ -124,6 +125,12 @@ public final class ClusterDirectory {
             PostgresCluster connection = settings.connection();
             this.endpoint = publicEndpoint != null ? publicEndpoint
                     : new Endpoint(connection.host(), connection.port(), connection.tls().effectiveMode());
+        }
+
+        /** Failed to answer: unavailable until it answers again (and its lock-down is applied again). */
+        synchronized void lost() {
+            reachable = false;
+            lastAttempt = System.currentTimeMillis();
         }
 
         synchronized boolean reachable(long recheck) {
