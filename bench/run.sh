@@ -19,13 +19,18 @@ export ONBOARDING_API_TOKEN=bench-token-0123456789abcdef
 PG_PORT=$(free_port)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ); mkdir -p bench/results; OUT=bench/results/$STAMP; SAMPLES=$DATA_DIR/samples
 JMS_PORT=$(free_port)
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 start_service() { # $@: extra JVM options
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: extra JVM options, e.g. -Donboarding.tenant-database.template=false
-  java ${BENCH_JAVA_OPTS:-} "$@" -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$JMS_PORT" \
+  # The PG* variables below are psql's: a restarted service must not take them for an external cluster.
+  env -u PGHOST -u PGPORT -u PGUSER -u PGPASSWORD -u PGDATABASE java ${BENCH_JAVA_OPTS:-} "$@" -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$JMS_PORT" \
        -jar target/tenant-onboarding.jar >> "$DATA_DIR/service.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 240); do curl -sf "$URL/observe/health" >/dev/null && return; sleep 0.5; done
-  echo "service did not start; see $DATA_DIR/service.log" >&2; exit 1
+  PID=$!; local t0; t0=$(now_ms)
+  for _ in $(seq 1 1200); do # a restart on a large fleet may take a while: up to 10 minutes
+    if curl -sf "$URL/observe/health" >/dev/null; then echo "start_ms $(( $(now_ms) - t0 ))" >> "$SAMPLES.starts"; return; fi
+    kill -0 "$PID" 2>/dev/null || break; sleep 0.5
+  done
+  cp "$DATA_DIR/service.log" "$OUT.service.log"; echo "service did not start; its log: $OUT.service.log" >&2; exit 1
 }
 stop_service() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
 # The status of the run, not of the stopped service (whose SIGTERM exit is 143).
@@ -34,7 +39,6 @@ URL=http://localhost:$SERVER_PORT; export BENCH_URL=$URL
 start_service
 export PGHOST=localhost PGPORT=$PG_PORT PGUSER=postgres PGDATABASE=postgres
 PGPASSWORD=$(cat "$DATA_DIR/postgres-superuser.password"); export PGPASSWORD
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$PID/status; }
 client() { python3 bench/client.py "$@"; }
 ICU="LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"
@@ -75,6 +79,8 @@ if [ "$FLEET" -gt 0 ]; then
   client fleet "$FLEET"
   serial 10 fleet > "$SAMPLES.fleet"; echo "rss_mb $(rss_mb)" >> "$SAMPLES.fleet"
 fi
+summarize() { python3 bench/summarize.py "$SAMPLES" "$N" "$M" "$POSTS" "$FLEET" "$burst_ms" "$rss" "$OUT.json"; }
+summarize > "$OUT.txt" # kept even if the rollout part below fails
 : > "$SAMPLES.rollout"
 if [ "$ROLLOUT" -gt 0 ]; then
   # A fleet at tenant schema version 1, then this release (version 2) rolled across it.
@@ -84,4 +90,4 @@ if [ "$ROLLOUT" -gt 0 ]; then
   start_service -Donboarding.tenant-schema.converge-at-start=false # migrated by the rollout, not at start
   client rollout > "$SAMPLES.rollout"; echo "rollout_tenants $ROLLOUT" >> "$SAMPLES.rollout"
 fi
-python3 bench/summarize.py "$SAMPLES" "$N" "$M" "$POSTS" "$FLEET" "$burst_ms" "$rss" "$OUT.json" | tee "$OUT.txt"
+summarize | tee "$OUT.txt"

@@ -50,6 +50,8 @@ if fleet_rows:
                         "rss_mb": fleet_rows["rss_mb"][0]}
     goals["time at fleet <= 1.2x at start"] = summary["fleet"]["service_ms"]["median"] <= 1.2 * svc["median"]
     goals["RSS at fleet <= 512 MB"] = summary["fleet"]["rss_mb"] <= 512
+starts = read(samples + ".starts").get("start_ms", [])
+summary["start_ms"] = starts  # each start to healthy: empty cluster, then (with --rollout) on the fleet
 rollout_path = samples + ".rollout"
 rollout_rows = {}
 if os.path.exists(rollout_path):
@@ -74,6 +76,7 @@ print(f"service RSS {rss} MB; template clone median ms {summary['clone_ms']}")
 if fleet_rows:
     print(f"at {fleet} tenants: service median {summary['fleet']['service_ms']['median']:.0f} ms,"
           f" RSS {summary['fleet']['rss_mb']:.0f} MB")
+print(f"starts to healthy (ms): {[int(x) for x in starts]}")
 if rollout_rows:
     r = summary["rollout"]
     print(f"rollout of tenant schema v1 -> current across {r['tenants']} tenants: {r['ms'] / 1000:.1f} s"

@@ -12,6 +12,7 @@ import io.onboarding.identity.IdentityConfiguration;
 import io.onboarding.inbound.InboundConfiguration;
 import io.onboarding.monitoring.MonitoringConfiguration;
 import io.onboarding.operation.OperationConfiguration;
+import io.onboarding.reconcile.ReconcileConfiguration;
 import io.onboarding.secrets.SecretsConfiguration;
 import io.onboarding.tenant.ApprovalConfiguration;
 import io.onboarding.tenant.TenantConfiguration;
@@ -41,7 +42,8 @@ final class Features {
                 new EventsConfiguration(), new TenantConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
                 new CloudConfiguration(), new AccessConfiguration(), new ApiConfiguration(), new GitConfiguration(),
-                new TenantSchemaConfiguration(), new ConsoleConfiguration(), new ClusterConfiguration());
+                new TenantSchemaConfiguration(), new ConsoleConfiguration(), new ReconcileConfiguration(),
+                new ClusterConfiguration());
     }
 
     /** Before the configuration classes are processed: every {@code @BindToRegistry} bean is lazy. */

@@ -31,5 +31,8 @@ public final class ApiErrorResponder implements Processor {
         if (error.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
         }
+        if (error instanceof io.onboarding.operation.OperationAdmission.Saturated saturated) {
+            exchange.getMessage().setHeader("Retry-After", Integer.toString(saturated.retryAfterSeconds()));
+        }
     }
 }

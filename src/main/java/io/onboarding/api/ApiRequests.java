@@ -41,6 +41,9 @@ public final class ApiRequests {
     /** A query parameter, or null when absent or blank. */
     public static String query(Exchange exchange, String name) {
         String value = exchange.getMessage().getHeader(name, String.class);
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw ApiException.validation(name, "must not contain NUL characters");
+        }
         return value == null || value.isBlank() ? null : value.trim();
     }
 }

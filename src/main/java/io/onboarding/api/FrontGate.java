@@ -5,10 +5,13 @@ import io.onboarding.access.AuditLog;
 import io.onboarding.access.Caller;
 import io.onboarding.access.RequestIds;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -18,7 +21,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * The first handler on the HTTP server, ahead of the body handler every Camel route has: a request
  * that will be refused anyway is answered before a byte of its body is read. An {@code /api} call
  * without the admin token gets its 401 here, a declared body over {@code MAX_BODY_BYTES} its 413
- * (a body without a declared length is cut off by the server's own limit, the same number), and
+ * (a body without a declared length, chunked, is read here and counted as it comes: the 413 is sent and
+ * the connection closed as soon as it goes over, so it is never buffered whole), and
  * {@code /observe/metrics} wants its token when one is configured. Every response carries
  * {@code X-Request-Id} (the caller's if sane, else a new one), which the routes read from the
  * request. A mutating /api call refused here is recorded in the audit log as
@@ -109,13 +113,16 @@ public final class FrontGate implements Handler<RoutingContext> {
         }
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && declaredLength(length) > maxBodyBytes) {
-            reply(context, new ApiException(413, "payload_too_large",
-                    "the request body is over " + maxBodyBytes + " bytes"));
+            reply(context, tooLarge());
             return;
         }
         if (path.startsWith("/api/") && hasBody(context, length) && !isJson(context)) {
             reply(context, new ApiException(415, "unsupported_media_type",
                     "the request body must be JSON (Content-Type: application/json)"));
+            return;
+        }
+        if (length == null && hasBody(context, null)) {
+            readCounted(context);
             return;
         }
         context.next();
@@ -137,6 +144,41 @@ public final class FrontGate implements Handler<RoutingContext> {
             auditLog.append(entry);
             return null;
         }, false);
+    }
+
+    /**
+     * A body without a declared length, read here chunk by chunk up to {@code maxBodyBytes} and handed
+     * on as the request's body (the body handler behind sees it read and leaves it); one byte more and
+     * the 413 goes out and the connection is closed, the rest never read.
+     */
+    private void readCounted(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if ((long) body.length() + chunk.length() > maxBodyBytes) {
+                refused[0] = true;
+                reply(context, tooLarge());
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(failure -> refused[0] = true);
+        request.endHandler(ended -> {
+            if (!refused[0]) {
+                ((RoutingContextInternal) context).visitHandler(RoutingContextInternal.BODY_HANDLER);
+                ((RoutingContextInternal) context).setBody(body);
+                context.next();
+            }
+        });
+        request.resume();
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "payload_too_large", "the request body is over " + maxBodyBytes + " bytes");
     }
 
     private static boolean hasBody(RoutingContext context, String length) {

@@ -26,11 +26,51 @@ public final class Json {
         if (body == null || body.isBlank()) {
             throw ApiException.validation("body", "is empty: a JSON object is expected");
         }
+        JsonNode tree;
         try {
-            return MAPPER.readTree(body);
+            tree = MAPPER.readTree(body);
         } catch (Exception e) {
             throw ApiException.validation("body", "is not valid JSON");
         }
+        rejectNul(tree);
+        return tree;
+    }
+
+    /**
+     * A NUL character (\u0000) in any string or field name is refused with a 400 naming the field:
+     * PostgreSQL cannot store it in text or jsonb, so it would otherwise fail deep inside as our error.
+     */
+    public static void rejectNul(JsonNode tree) {
+        String field = fieldWithNul(tree, "");
+        if (field != null) {
+            throw ApiException.validation(field.isEmpty() ? "body" : field, "must not contain NUL characters");
+        }
+    }
+
+    private static String fieldWithNul(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0 ? path : null;
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                String found = fieldWithNul(item, path);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        for (var fields = node.fields(); node.isObject() && fields.hasNext(); ) {
+            var field = fields.next();
+            String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+            if (field.getKey().indexOf('\0') >= 0) {
+                return path.isEmpty() ? "body" : path;
+            }
+            String found = fieldWithNul(field.getValue(), name);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     public static String write(Object value) {

@@ -62,10 +62,30 @@ public class BackupConfiguration implements CamelConfiguration {
     @BindToRegistry("backupDumps")
     public BackupDumps backupDumps(TenantClusters clusters, BackupRepository records, BackupKeys keys,
             BackupMetrics metrics, TenantDatabaseProvisioner databases, TenantPrivilegeGranter privileges,
-            @PropertyInject("onboarding.backup.pg-bin-dir") String pgBinDir,
-            @PropertyInject("onboarding.backup-dir") String backupDir) {
+            BackupStorage storage, @PropertyInject("onboarding.backup.pg-bin-dir") String pgBinDir) {
         return new BackupDumps(clusters, records, keys, new PgTools(pgBinDir == null ? "" : pgBinDir), metrics,
-                databases, privileges, Path.of(backupDir).toAbsolutePath().normalize());
+                databases, privileges, storage);
+    }
+
+    /** The S3-compatible store behind {@code offsite}, when a bucket is configured (docs/backups-offsite.md). */
+    @BindToRegistry("objectStoreSettings")
+    public ObjectStoreSettings objectStoreSettings(
+            @PropertyInject(value = "onboarding.backup.s3.endpoint", defaultValue = "") String endpoint,
+            @PropertyInject(value = "onboarding.backup.s3.region", defaultValue = "") String region,
+            @PropertyInject(value = "onboarding.backup.s3.bucket", defaultValue = "") String bucket,
+            @PropertyInject(value = "onboarding.backup.s3.buckets", defaultValue = "") String buckets,
+            @PropertyInject(value = "onboarding.backup.s3.access-key-id", defaultValue = "") String accessKeyId,
+            @PropertyInject(value = "onboarding.backup.s3.secret-access-key", defaultValue = "") String secretAccessKey,
+            @PropertyInject(value = "onboarding.backup.s3.part-size-mb", defaultValue = "64") int partSizeMegabytes) {
+        return ObjectStoreSettings.of(endpoint, region, bucket, buckets, accessKeyId, secretAccessKey,
+                partSizeMegabytes);
+    }
+
+    @BindToRegistry("backupStorage")
+    public BackupStorage backupStorage(ObjectStoreSettings settings, BackupRepository records,
+            @PropertyInject("onboarding.backup-dir") String backupDir) {
+        return new BackupStorage(Path.of(backupDir).toAbsolutePath().normalize(),
+                settings.enabled() ? new OffsiteObjectStore(settings) : null, settings, records);
     }
 
     @BindToRegistry("backupSteps")
@@ -80,8 +100,8 @@ public class BackupConfiguration implements CamelConfiguration {
 
     @BindToRegistry("backupRetention")
     public BackupRetention backupRetention(BackupRepository records, TenantRepository tenants, BackupKeys keys,
-            BackupLimits limits) {
-        return new BackupRetention(records, tenants, keys, limits);
+            BackupLimits limits, BackupStorage storage) {
+        return new BackupRetention(records, tenants, keys, limits, storage);
     }
 
     @BindToRegistry("backupSchedules")

@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.sql.SQLException;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Logical backups of tenant databases and their restore. A backup is {@code pg_dump -Fc} streamed
  * through Tink's streaming AEAD into {@code $BACKUP_DIR/<storage_location>/<tenant_id>/}, written
- * aside and renamed when complete; it runs as an operation on the operation workers, never on a
+ * aside and then kept by {@link BackupStorage} (renamed on disk, or uploaded and verified in the
+ * offsite object store); it runs as an operation on the operation workers, never on a
  * Camel consumer thread. A restore decrypts a backup into a new database, created and locked down
  * as at provisioning, with ownership and grants as after provisioning.
  */
@@ -46,11 +46,11 @@ public final class BackupDumps {
     private final BackupMetrics metrics;
     private final TenantDatabaseProvisioner databases;
     private final TenantPrivilegeGranter privileges;
-    private final Path backupDir;
+    private final BackupStorage storage;
 
     public BackupDumps(TenantClusters clusters, BackupRepository backups, BackupKeys keys, PgTools pgTools,
                        BackupMetrics metrics, TenantDatabaseProvisioner databases, TenantPrivilegeGranter privileges,
-                       Path backupDir) {
+                       BackupStorage storage) {
         this.clusters = clusters;
         this.backups = backups;
         this.keys = keys;
@@ -58,7 +58,7 @@ public final class BackupDumps {
         this.metrics = metrics;
         this.databases = databases;
         this.privileges = privileges;
-        this.backupDir = backupDir;
+        this.storage = storage;
     }
 
     /** The backup written and recorded as succeeded (a no-op if it already was), or recorded as failed. */
@@ -72,9 +72,8 @@ public final class BackupDumps {
         backups.started(backupId, tenant.tenantId(), operationId, kind, tenant.databaseName(), location, level,
                 BackupKeys.usesDataKey(level));
         long started = System.nanoTime();
-        Path directory = Files.createDirectories(directory(location, tenant.tenantId()));
-        Path file = directory.resolve(STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-" + backupId + ".dump.enc");
-        Path partial = directory.resolve(file.getFileName() + ".partial");
+        Path partial = storage.staging(location, tenant.tenantId())
+                .resolve(STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-" + backupId + ".dump.enc.partial");
         Path log = Files.createTempFile("pg_dump", ".log");
         try {
             StreamingAead aead = keys.forEncryption(tenant.tenantId(), level);
@@ -89,13 +88,14 @@ public final class BackupDumps {
                 plain.transferTo(encrypted);
             }
             finish(dump, log, "pg_dump");
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-            long size = Files.size(file);
-            backups.succeeded(backupId, file.toString(), size, HexFormat.of().formatHex(sha256.digest()));
+            long size = Files.size(partial);
+            byte[] digest = sha256.digest();
+            String stored = storage.keep(tenant, backupId, location, partial, size, digest);
+            backups.succeeded(backupId, stored, size, HexFormat.of().formatHex(digest));
             metrics.succeeded(tenant.databaseName(), Duration.ofNanos(System.nanoTime() - started), size);
             LOG.info("Backup {} of tenant {} written: {} bytes", backupId, tenant.tenantId(), size);
         } catch (Exception e) {
-            Files.deleteIfExists(partial);
+            storage.abandon(backupId, partial);
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             backups.failed(backupId, reason);
             metrics.failed(tenant.databaseName(), Duration.ofNanos(System.nanoTime() - started));
@@ -145,10 +145,10 @@ public final class BackupDumps {
         databases.createNamed(tenant, target);
         StreamingAead aead = keys.forDecryption(backup);
         Path log = Files.createTempFile("pg_restore", ".log");
-        try {
+        // Opened before pg_restore starts: a store that cannot be reached fails here, with nothing to stop.
+        try (InputStream encrypted = storage.open(backup)) {
             Process restore = startRestore(log, tenant, target);
-            try (InputStream encrypted = Files.newInputStream(Path.of(backup.location()));
-                 InputStream plain = aead.newDecryptingStream(encrypted, associatedData(backup.backupId()));
+            try (InputStream plain = aead.newDecryptingStream(encrypted, associatedData(backup.backupId()));
                  OutputStream stdin = restore.getOutputStream()) {
                 plain.transferTo(stdin);
             } catch (IOException e) {
@@ -205,26 +205,15 @@ public final class BackupDumps {
                 source.tenantId(), source.cluster(), target.cluster());
     }
 
-    /** What an unfinished backup left on disk, removed. */
+    /** What an unfinished backup left (on disk, in the object store), removed. */
     void discard(UUID backupId) throws IOException {
         Backup backup = backups.find(backupId).orElse(null);
         if (backup != null && !"succeeded".equals(backup.status())) {
-            Path directory = directory(backup.storageLocation(), backup.tenantId());
-            if (Files.isDirectory(directory)) {
-                try (var files = Files.list(directory)) {
-                    for (Path file : files.filter(f -> f.getFileName().toString().contains(backupId.toString())).toList()) {
-                        Files.deleteIfExists(file);
-                    }
-                }
-            }
+            storage.discard(backup);
         }
     }
 
-    private Path directory(String storageLocation, UUID tenantId) {
-        return backupDir.resolve(storageLocation).resolve(tenantId.toString());
-    }
-
-        /** Binds a backup file to its id: a file renamed or swapped for another does not decrypt. */
+    /** Binds a backup file to its id: a file renamed or swapped for another does not decrypt. */
     private static byte[] associatedData(UUID backupId) {
         return ("tenant-onboarding backup " + backupId).getBytes(StandardCharsets.UTF_8);
     }

@@ -36,7 +36,29 @@ public final class BackupRepository {
 
     public void succeeded(UUID backupId, String location, long size, String checksum) {
         jdbc.update("UPDATE backups SET status = 'succeeded', location = ?, size_bytes = ?, checksum_sha256 = ?,"
-                + " completed_at = now() WHERE backup_id = ?", location, size, checksum, backupId);
+                + " pending_object = NULL, completed_at = now() WHERE backup_id = ?", location, size, checksum, backupId);
+    }
+
+    /** Before an upload: the object it writes, so a failed backup's object can still be found and deleted. */
+    public void uploading(UUID backupId, String objectLocation) {
+        jdbc.update("UPDATE backups SET pending_object = ? WHERE backup_id = ?", objectLocation, backupId);
+    }
+
+    /** The object an unfinished upload of this backup may have left, if any. */
+    public Optional<String> pendingObject(UUID backupId) {
+        return jdbc.queryForList("SELECT pending_object FROM backups WHERE backup_id = ? AND pending_object IS NOT NULL",
+                String.class, backupId).stream().findFirst();
+    }
+
+    /** The pending object is gone (deleted, or it became the backup). */
+    public void objectRemoved(UUID backupId) {
+        jdbc.update("UPDATE backups SET pending_object = NULL WHERE backup_id = ?", backupId);
+    }
+
+    /** Failed backups whose object could not be deleted when they failed. */
+    public List<UUID> withAbandonedObjects() {
+        return jdbc.queryForList("SELECT backup_id FROM backups WHERE status = 'failed' AND pending_object IS NOT NULL",
+                UUID.class);
     }
 
     public void failed(UUID backupId, String error) {

@@ -2,8 +2,6 @@ package io.onboarding.backup;
 
 import io.onboarding.tenant.TenantRepository;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +9,9 @@ import org.slf4j.LoggerFactory;
  * The retention job: backups past their tenant's retention_days or beyond the per-tenant cap are
  * deleted, never a live tenant's newest; a destroyed tenant's backups go once the final retention
  * has passed, and with the last of them its keys (crypto-shredding, so no copy of a file that
- * escaped deletion can be read either).
+ * escaped deletion can be read either). Objects in the offsite store are deleted there; a store
+ * that cannot be reached leaves the backup for the next run, and the other backups go on. Objects
+ * that failed backups could not delete at the time are deleted too.
  */
 public final class BackupRetention {
 
@@ -21,9 +21,12 @@ public final class BackupRetention {
     private final TenantRepository tenants;
     private final BackupKeys keys;
     private final BackupLimits limits;
+    private final BackupStorage storage;
 
-    public BackupRetention(BackupRepository backups, TenantRepository tenants, BackupKeys keys, BackupLimits limits) {
+    public BackupRetention(BackupRepository backups, TenantRepository tenants, BackupKeys keys, BackupLimits limits,
+                           BackupStorage storage) {
         this.backups = backups;
+        this.storage = storage;
         this.tenants = tenants;
         this.keys = keys;
         this.limits = limits;
@@ -31,8 +34,12 @@ public final class BackupRetention {
 
     public void apply() throws IOException {
         for (Backup backup : backups.pastRetention(limits.maxBackupsPerTenant(), limits.finalRetention())) {
-            if (backup.location() != null) {
-                Files.deleteIfExists(Path.of(backup.location()));
+            try {
+                storage.delete(backup);
+            } catch (IllegalStateException e) {
+                LOG.warn("Backup {} of tenant {} not expired yet (next run retries): {}", backup.backupId(),
+                        backup.tenantId(), e.getMessage());
+                continue;
             }
             boolean destroyed = tenants.find(backup.tenantId()).map(t -> "destroyed".equals(t.status())).orElse(true);
             if (destroyed && backups.othersHoldingData(backup.tenantId(), backup.backupId()) == 0) {
@@ -43,5 +50,6 @@ public final class BackupRetention {
             backups.expired(backup.backupId());
             LOG.info("Backup {} of tenant {} expired", backup.backupId(), backup.tenantId());
         }
+        storage.deleteAbandonedObjects();
     }
 }

@@ -93,6 +93,19 @@ public final class BackupSchedules {
         LOG.info("Backups of tenant {} scheduled", tenant.tenantId());
     }
 
+    /** The tenants that have a backup job in the shared job store (reconciliation). */
+    public synchronized java.util.Set<UUID> scheduledTenants() throws SchedulerException {
+        java.util.Set<UUID> scheduled = new java.util.HashSet<>();
+        for (JobKey key : scheduler().getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(GROUP))) {
+            try {
+                scheduled.add(UUID.fromString(key.getName()));
+            } catch (IllegalArgumentException notATenant) {
+                // a job of this group not named by a tenant id is none of ours to report
+            }
+        }
+        return scheduled;
+    }
+
     /** Compensation (and destroy): the tenant's trigger and job removed from the shared job store. */
     public synchronized void unschedule(UUID tenantId) throws SchedulerException {
         Scheduler scheduler = scheduler();

@@ -19,6 +19,12 @@ interface GitHost {
     /** Removes the tenant's repository if there is one and it is this tenant's. */
     void remove(UUID tenantId) throws Exception;
 
+    /**
+     * The repositories this host holds that carry our mark, by tenant id (archived ones aside), or
+     * empty if the host cannot list them (a Git server: not checked).
+     */
+    Optional<java.util.Map<UUID, String>> owned() throws Exception;
+
     /** Archives it: the URL it is then reached at, or empty if there was nothing to archive. */
     Optional<String> archive(UUID tenantId) throws Exception;
 }

@@ -82,6 +82,12 @@ final class GitServerHost implements GitHost {
         }
     }
 
+    /** Listing an organisation's repositories is not done: reconciliation does not check a Git server. */
+    @Override
+    public Optional<java.util.Map<UUID, String>> owned() {
+        return Optional.empty();
+    }
+
     @Override
     public Optional<String> archive(UUID tenantId) {
         Optional<JsonNode> repository = find(tenantId);

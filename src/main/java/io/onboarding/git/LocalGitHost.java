@@ -137,13 +137,40 @@ final class LocalGitHost implements GitHost {
         }
     }
 
+    @Override
+    public Optional<java.util.Map<UUID, String>> owned() throws IOException {
+        java.util.Map<UUID, String> owned = new java.util.HashMap<>();
+        if (!Files.isDirectory(root)) {
+            return Optional.of(owned);
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(root)) {
+            for (Path repository : entries.filter(path -> path.getFileName().toString().matches("tenant-[0-9a-f]{32}\\.git"))
+                    .toList()) {
+                String tenant = markOf(repository);
+                if (tenant != null) {
+                    try {
+                        owned.put(UUID.fromString(tenant), repository.getFileName().toString());
+                    } catch (IllegalArgumentException notOurs) {
+                        // a mark that is not a tenant id: not ours to report
+                    }
+                }
+            }
+        }
+        return Optional.of(owned);
+    }
+
     private static boolean isOurs(Path repository, UUID tenantId) throws IOException {
+        return tenantId.toString().equals(markOf(repository));
+    }
+
+    /** The {@code onboarding.tenant} of a bare repository's config, or null. */
+    private static String markOf(Path repository) throws IOException {
         File dir = repository.toFile();
         if (!Files.isRegularFile(repository.resolve("config"))) {
-            return false;
+            return null;
         }
         try (Repository repo = new FileRepositoryBuilder().setGitDir(dir).setBare().build()) {
-            return tenantId.toString().equals(repo.getConfig().getString("onboarding", null, "tenant"));
+            return repo.getConfig().getString("onboarding", null, "tenant");
         }
     }
 

@@ -60,6 +60,11 @@ public final class TenantGitRepositories {
         return StepOutcome.done();
     }
 
+    /** Our repositories by tenant id, or empty where the host cannot list them (reconciliation). */
+    public Optional<java.util.Map<UUID, String>> ownedRepositories() throws Exception {
+        return host.owned();
+    }
+
     public Optional<GitRepositoryRecords.GitRepository> find(UUID tenantId) {
         return records.find(tenantId);
     }

@@ -123,7 +123,8 @@ public final class AuthProviderSettings {
         tenants.require(tenantId);
     }
 
-    private static String path(UUID tenantId) {
+    /** Where the tenant's provider settings are kept in the secret store. */
+    public static String path(UUID tenantId) {
         return "tenant-auth/" + tenantId;
     }
 }

@@ -13,8 +13,8 @@ import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 public class InboundConfiguration implements CamelConfiguration {
 
     @BindToRegistry("inboundRequests")
-    public InboundRequests inboundRequests(CamelContext camel) {
-        return new InboundRequests(camel);
+    public InboundRequests inboundRequests(CamelContext camel, io.onboarding.operation.OperationRunner runner) {
+        return new InboundRequests(camel, runner);
     }
 
     /** The same file dropped twice is not processed twice: its digest is kept in the control plane. */

@@ -3,6 +3,8 @@ package io.onboarding.inbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.api.ApiException;
+import io.onboarding.operation.OperationAdmission;
+import io.onboarding.operation.OperationRunner;
 import io.onboarding.tenant.TenantOnboarding;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -25,9 +27,13 @@ public final class InboundRequests {
     private static final Logger LOG = LoggerFactory.getLogger(InboundRequests.class);
 
     private final ProducerTemplate template;
+    private final OperationAdmission admission;
+    private final OperationRunner runner;
 
-    public InboundRequests(CamelContext camel) {
+    public InboundRequests(CamelContext camel, OperationRunner runner) {
         this.template = camel.createProducerTemplate();
+        this.admission = runner.admission();
+        this.runner = runner;
     }
 
     /**
@@ -38,6 +44,7 @@ public final class InboundRequests {
      */
     public Map<String, Object> submit(JsonNode body, String origin) {
         Map<String, Object> outcome = new LinkedHashMap<>();
+        awaitRoom(origin);
         try {
             TenantOnboarding.Accepted accepted = template.requestBody("direct:onboard-tenant",
                     withTenantId(body, origin), TenantOnboarding.Accepted.class);
@@ -54,6 +61,22 @@ public final class InboundRequests {
             }
         }
         return outcome;
+    }
+
+    /**
+     * Back-pressure: the channel's thread waits while the operations queue is full, so the next
+     * message stays on the queue (or the next record in its file). A stop while waiting is our
+     * failure: the message is rolled back, the file left for the next start.
+     */
+    private void awaitRoom(String origin) {
+        try {
+            if (!admission.awaitRoom(runner::isStopping)) {
+                throw new IllegalStateException("the service is stopping; " + origin + " is left for later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for room for " + origin, e);
+        }
     }
 
     private static JsonNode withTenantId(JsonNode body, String origin) {

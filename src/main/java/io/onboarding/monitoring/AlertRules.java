@@ -17,6 +17,7 @@ final class AlertRules {
 
     static final String TENANTS_FILE = "onboarding-tenants.yml";
     static final String BACKUPS_FILE = "onboarding-backups.yml";
+    static final String OPERATIONS_FILE = "onboarding-operations.yml";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -63,14 +64,33 @@ final class AlertRules {
 
     /** The fleet's backup rule: the last backup of any tenant database failed. */
     static String backups() {
+        return singleRule("onboarding-backups", "TenantBackupFailed", "backup_job_success == 0", "backup",
+                "Backup failed for database {{ $labels.database }}",
+                "The last backup of database {{ $labels.database }} failed.");
+    }
+
+    /**
+     * The service's own rule: a compensation given up after its attempt limit left something of a
+     * failed operation behind (the operation says {@code "compensated": false}; docs/faults.md).
+     */
+    static String operations() {
+        return singleRule("onboarding-operations", "OperationCompensationGivenUp",
+                "sum by (job) (increase(onboarding_compensation_given_up_total[1h])) > 0", "onboarding",
+                "A failed operation could not be undone",
+                "{{ $value | humanize }} compensation(s) given up in the last hour: see the failed operations with"
+                        + " \"compensated\": false and clean up what their steps left.");
+    }
+
+    /** A group of one critical rule that fires at once, labelled with the service it is about. */
+    private static String singleRule(String groupName, String alert, String expr, String service, String summary,
+                                     String description) {
         ObjectNode root = YAML.createObjectNode();
-        ObjectNode rule = group(root, "onboarding-backups").addObject();
-        rule.put("alert", "TenantBackupFailed");
-        rule.put("expr", "backup_job_success == 0");
+        ObjectNode rule = group(root, groupName).addObject();
+        rule.put("alert", alert);
+        rule.put("expr", expr);
         rule.put("for", "0m");
-        rule.putObject("labels").put("severity", "critical").put("service", "backup");
-        rule.putObject("annotations").put("summary", "Backup failed for database {{ $labels.database }}")
-                .put("description", "The last backup of database {{ $labels.database }} failed.");
+        rule.putObject("labels").put("severity", "critical").put("service", service);
+        rule.putObject("annotations").put("summary", summary).put("description", description);
         return render(root);
     }
 

@@ -16,6 +16,7 @@ public final class OnboardingMetrics {
 
     public OnboardingMetrics(MeterRegistry registry) {
         this.registry = registry;
+        compensationsGivenUp();
     }
 
     public MeterRegistry registry() {
@@ -26,6 +27,18 @@ public final class OnboardingMetrics {
     public void operationFinished(String type, String outcome) {
         Counter.builder("onboarding.operations").description("Operations finished, by type and outcome")
                 .tag("type", type).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** A compensation given up after its attempt limit (the operation failed, "compensated": false). */
+    public void compensationGivenUp() {
+        compensationsGivenUp().increment();
+    }
+
+    /** Registered from the start at 0, so that the first give-up is an increase the alert rule sees. */
+    private Counter compensationsGivenUp() {
+        return Counter.builder("onboarding.compensation.given.up")
+                .description("Compensations given up after onboarding.operations.max-compensation-attempts")
+                .register(registry);
     }
 
     public void stepFinished(String step, String status, Duration duration) {

@@ -65,6 +65,7 @@ public final class TenantMonitoring {
     public void writeFleetRules() throws IOException {
         writeAtomically(rulesDir.resolve(AlertRules.TENANTS_FILE), AlertRules.tenants());
         writeAtomically(rulesDir.resolve(AlertRules.BACKUPS_FILE), AlertRules.backups());
+        writeAtomically(rulesDir.resolve(AlertRules.OPERATIONS_FILE), AlertRules.operations());
         if (grafanaApi) {
             bestEffort("Fleet dashboard not sent to Grafana (sent again with each tenant's monitoring step)",
                     () -> putDashboard(Dashboards.fleet()));
@@ -93,6 +94,27 @@ public final class TenantMonitoring {
                 tenants.setWarning(tenant.tenantId(), TOPIC, e.getMessage());
             }
         }
+    }
+
+    /** The tenants that have a target file under {@code targets/} (reconciliation). */
+    public java.util.Set<UUID> tenantsWithTargets() throws IOException {
+        java.util.Set<UUID> found = new java.util.HashSet<>();
+        if (!Files.isDirectory(targetsDir)) {
+            return found;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(targetsDir)) {
+            files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.startsWith("tenant-") && name.endsWith(".json"))
+                    .map(name -> name.substring("tenant-".length(), name.length() - ".json".length()))
+                    .forEach(id -> {
+                        try {
+                            found.add(UUID.fromString(id));
+                        } catch (IllegalArgumentException notATenant) {
+                            // another file that only looks like ours
+                        }
+                    });
+        }
+        return found;
     }
 
     /** Compensation and destroy: the tenant's targets and whatever rules or dashboard it had. */

@@ -32,9 +32,11 @@ public final class JournaledStepComponent extends DefaultComponent {
     private final BooleanSupplier stopping;
     private final OnboardingMetrics metrics;
     private final Function<UUID, TenantRecord> tenants;
+    private final FaultHolds holds;
 
     public JournaledStepComponent(StepJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics,
-                                  Function<UUID, TenantRecord> tenants) {
+                                  Function<UUID, TenantRecord> tenants, FaultHolds holds) {
+        this.holds = holds;
         this.metrics = metrics;
         this.tenants = tenants;
         this.journal = journal;
@@ -105,7 +107,9 @@ public final class JournaledStepComponent extends DefaultComponent {
                     context.parameters());
             exchange.setProperty(STEP_CONTEXT, fresh);
             exchange.getMessage().setBody(fresh);
+            holds.at(context.tenantId(), step, FaultHolds.Phase.BEFORE);
             route.process(exchange);
+            holds.at(context.tenantId(), step, FaultHolds.Phase.AFTER);
             Exception failure = exchange.getException();
             OperationWaiting waiting = exchange.getException(OperationWaiting.class);
             if (waiting != null) {

@@ -27,9 +27,11 @@ public class OperationConfiguration implements CamelConfiguration {
             @PropertyInject("onboarding.operations.workers") int workers,
             @PropertyInject("onboarding.operations.max-compensation-attempts") int maxCompensationAttempts,
             OnboardingMetrics metrics, OperationPipelines pipelines, TenantRepository tenants,
-            OperationWaiters waiters) {
+            OperationWaiters waiters, FaultHolds holds,
+            @PropertyInject("onboarding.admission.max-queued") int maxQueued,
+            @PropertyInject("onboarding.admission.retry-after-seconds") int retryAfterSeconds) {
         OperationRunner runner = new OperationRunner(camel, controlPlane, journal, workers, maxCompensationAttempts,
-                metrics, pipelines, tenantOf(tenants));
+                metrics, pipelines, tenantOf(tenants), new OperationAdmission(maxQueued, retryAfterSeconds), holds);
         runner.addRunListener(waiters::ran);
         return runner;
     }
@@ -38,6 +40,13 @@ public class OperationConfiguration implements CamelConfiguration {
     private static java.util.function.Function<java.util.UUID, io.onboarding.tenant.TenantRecord> tenantOf(
             TenantRepository tenants) {
         return tenantId -> tenantId == null ? null : tenants.load(tenantId);
+    }
+
+    /** The fault tests' hold points (docs/faults.md); off unless onboarding.faults.hold-points is true. */
+    @BindToRegistry("faultHolds")
+    public FaultHolds faultHolds(DataSource controlPlane,
+            @PropertyInject("onboarding.faults.hold-points") boolean enabled) {
+        return FaultHolds.of(enabled, controlPlane);
     }
 
     @BindToRegistry("operationWaiters")
@@ -97,7 +106,8 @@ public class OperationConfiguration implements CamelConfiguration {
                 CamelContextHelper.mandatoryLookup(camel, "operationJournal", OperationJournal.class),
                 runner::isStopping,
                 CamelContextHelper.mandatoryLookup(camel, "onboardingMetrics", OnboardingMetrics.class),
-                tenantOf(tenants)));
+                tenantOf(tenants),
+                CamelContextHelper.mandatoryLookup(camel, "faultHolds", FaultHolds.class)));
         StepContextConverters.register(camel);
         OperationPipelines pipelines = CamelContextHelper.mandatoryLookup(camel, "operationPipelines",
                 OperationPipelines.class);

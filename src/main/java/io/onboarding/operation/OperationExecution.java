@@ -4,6 +4,7 @@ import io.onboarding.monitoring.OnboardingMetrics;
 import io.onboarding.tenant.TenantRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -24,6 +25,9 @@ import org.slf4j.MDC;
 final class OperationExecution {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperationExecution.class);
+    /** routes/operations.yaml: a compensation given up, published with these details (a header). */
+    static final String GIVEN_UP_ROUTE = "operation-compensation-given-up";
+    static final String GIVEN_UP_DETAILS = "onboardingGivenUp";
 
     private final CamelContext camel;
     private final ProducerTemplate template;
@@ -33,10 +37,12 @@ final class OperationExecution {
     private final int maxCompensationAttempts;
     private final OnboardingMetrics metrics;
     private final BooleanSupplier stopping;
+    private final FaultHolds holds;
 
     OperationExecution(CamelContext camel, StepJournal journal, OperationPipelines pipelines,
                        Function<UUID, TenantRecord> tenants, int maxCompensationAttempts, OnboardingMetrics metrics,
-                       BooleanSupplier stopping) {
+                       BooleanSupplier stopping, FaultHolds holds) {
+        this.holds = holds;
         this.camel = camel;
         this.template = camel.createProducerTemplate();
         this.journal = journal;
@@ -67,7 +73,7 @@ final class OperationExecution {
                 journal.succeeded(operationId);
                 metrics.operationFinished(state.type(), "succeeded");
                 LOG.info("Operation {} ({}) of tenant {} succeeded", operationId, state.type(), state.tenantId());
-                notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state);
+                notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state, Map.of());
                 return;
             }
             if (result.getException(OperationWaiting.class) != null) {
@@ -90,6 +96,7 @@ final class OperationExecution {
     private void compensate(UUID operationId, OperationJournal.State state) {
         int attempt = journal.compensationAttempt(operationId);
         List<String> cannotUndo = new ArrayList<>();
+        List<String> givenUp = new ArrayList<>();
         for (String step : journal.stepsToUndo(operationId)) {
             if (stopping.getAsBoolean()) {
                 return; // compensation resumes on the next start
@@ -104,6 +111,7 @@ final class OperationExecution {
                 continue;
             }
             String uri = ((StepUndo.Endpoint) undo).uri();
+            holds.at(state.tenantId(), step, FaultHolds.Phase.UNDO);
             Exchange result = template.send(uri, exchange -> exchange.getMessage().setBody(context(operationId, state)));
             if (result.getException() != null) {
                 if (attempt < maxCompensationAttempts) {
@@ -114,15 +122,24 @@ final class OperationExecution {
                 LOG.error("Compensating step {} of operation {} failed {} times; given up: {}", step, operationId,
                         attempt, OperationRunner.describe(result.getException()));
                 cannotUndo.add(step);
+                givenUp.add(step);
                 continue;
             }
             journal.stepFinished(operationId, step, "compensated", null);
         }
-        Exception failed = notify(OperationPipelines.routeId(state.type()) + "-failed", operationId, state);
+        Exception failed = notify(OperationPipelines.routeId(state.type()) + "-failed", operationId, state, Map.of());
         if (failed != null) {
-            LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId,
+            if (attempt < maxCompensationAttempts) {
+                LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId,
+                        OperationRunner.describe(failed));
+                return;
+            }
+            // e.g. provision-tenant-failed cannot discard what admission staged: given up like an undo.
+            String route = OperationPipelines.routeId(state.type()) + "-failed";
+            LOG.error("Recording the failure of operation {} failed {} times; given up: {}", operationId, attempt,
                     OperationRunner.describe(failed));
-            return;
+            cannotUndo.add(route);
+            givenUp.add(route);
         }
         if (cannotUndo.isEmpty()) {
             journal.compensated(operationId);
@@ -130,8 +147,26 @@ final class OperationExecution {
             journal.notCompensated(operationId, "not undone: " + String.join(", ", cannotUndo));
         }
         metrics.operationFinished(state.type(), "failed");
+        if (!givenUp.isEmpty()) {
+            reportGivenUp(operationId, state, givenUp);
+        }
         LOG.info("Operation {} ({}) of tenant {} failed and was compensated", operationId, state.type(),
                 state.tenantId());
+    }
+
+    /**
+     * A compensation given up after its attempt limit leaves something behind that an operator must
+     * clean up: counted ({@code onboarding_compensation_given_up_total}, alerted by the fleet rule
+     * OperationCompensationGivenUp) and published ({@code operation.compensation_given_up}).
+     */
+    private void reportGivenUp(UUID operationId, OperationJournal.State state, List<String> steps) {
+        metrics.compensationGivenUp();
+        Exception failed = notify(GIVEN_UP_ROUTE, operationId, state, Map.of(GIVEN_UP_DETAILS, Map.of(
+                "operation_id", operationId.toString(), "type", state.type(), "steps_not_undone", steps)));
+        if (failed != null) {
+            LOG.error("Could not publish that the compensation of operation {} was given up: {}", operationId,
+                    OperationRunner.describe(failed));
+        }
     }
 
     /** What every pipeline, undo and outcome route gets: the operation, its tenant as it is now, its parameters. */
@@ -139,12 +174,14 @@ final class OperationExecution {
         return new StepContext(operationId, state.type(), tenants.apply(state.tenantId()), state.parameters());
     }
 
-    /** Runs the pipeline's {@code -succeeded}/{@code -failed} route, if it has one. */
-    private Exception notify(String route, UUID operationId, OperationJournal.State state) {
+    /** Runs an outcome route (the pipeline's {@code -succeeded}/{@code -failed}, ...), if there is one. */
+    private Exception notify(String route, UUID operationId, OperationJournal.State state, Map<String, Object> headers) {
         if (camel.getRoute(route) == null) {
             return null;
         }
-        return template.send("direct:" + route, exchange -> exchange.getMessage().setBody(context(operationId, state)))
-                .getException();
+        return template.send("direct:" + route, exchange -> {
+            exchange.getMessage().setHeaders(new java.util.HashMap<>(headers));
+            exchange.getMessage().setBody(context(operationId, state));
+        }).getException();
     }
 }

@@ -39,16 +39,28 @@ public final class OperationRunner {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final OperationExecution execution;
     private volatile boolean stopping;
+    private final OperationAdmission admission;
     private final List<Consumer<UUID>> runListeners = new CopyOnWriteArrayList<>();
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
                            int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
-                           Function<UUID, TenantRecord> tenants) {
+                           Function<UUID, TenantRecord> tenants, OperationAdmission admission, FaultHolds holds) {
+        this.admission = admission;
         this.dataSource = dataSource;
         this.journal = journal;
         this.workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "operations", workers);
         this.execution = new OperationExecution(camel, journal, pipelines, tenants, maxCompensationAttempts, metrics,
-                this::isStopping);
+                this::isStopping, holds);
+    }
+
+    /** Admission control of this instance's operations queue (REST: 429; inbox and JMS: wait). */
+    public OperationAdmission admission() {
+        return admission;
+    }
+
+    /** REST's admission check: a 429 with Retry-After when the queue is full ({@link OperationAdmission}). */
+    public void checkAdmission() {
+        admission.checkRoom();
     }
 
     public boolean isStopping() {
@@ -65,8 +77,10 @@ public final class OperationRunner {
         if (stopping || !inFlight.add(operationId)) {
             return;
         }
+        admission.enqueued();
         try {
             workers.execute(() -> {
+                admission.started();
                 // Every line logged while the operation runs on this thread carries its id (and, from
                 // OperationExecution, its tenant's): LOG_FORMAT=json writes them as fields.
                 try (var mdc = MDC.putCloseable(OperationLog.OPERATION_ID, operationId.toString())) {
@@ -79,6 +93,7 @@ public final class OperationRunner {
                 }
             });
         } catch (RuntimeException rejected) {
+            admission.started();
             inFlight.remove(operationId);
         }
     }

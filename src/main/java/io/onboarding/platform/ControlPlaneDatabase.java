@@ -18,9 +18,12 @@ public final class ControlPlaneDatabase {
     private ControlPlaneDatabase() {
     }
 
-    public static HikariDataSource open(PostgresCluster cluster, String database, int poolSize) throws SQLException {
+    /** {@code connectionTimeout}: how long a caller waits for a connection (a PostgreSQL outage fails calls after it). */
+    public static HikariDataSource open(PostgresCluster cluster, String database, int poolSize,
+                                        java.time.Duration connectionTimeout) throws SQLException {
         createIfMissing(cluster, database);
         HikariConfig config = new HikariConfig();
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setJdbcUrl(cluster.jdbcUrl(database));
         config.setUsername(cluster.user());
         config.setPassword(cluster.password());

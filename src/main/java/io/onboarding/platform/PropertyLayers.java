@@ -71,12 +71,20 @@ public final class PropertyLayers {
             Map.entry("VAULT_NAMESPACE", "onboarding.vault.namespace"),
             Map.entry("VAULT_ROLE_ID", "onboarding.vault.approle.role-id"),
             Map.entry("VAULT_SECRET_ID", "onboarding.vault.approle.secret"),
+            // Offsite backups in an S3-compatible object store (docs/backups-offsite.md)
+            Map.entry("BACKUP_S3_ENDPOINT", "onboarding.backup.s3.endpoint"),
+            Map.entry("BACKUP_S3_BUCKET", "onboarding.backup.s3.bucket"),
+            Map.entry("BACKUP_S3_REGION", "onboarding.backup.s3.region"),
+            Map.entry("AWS_ACCESS_KEY_ID", "onboarding.backup.s3.access-key-id"),
+            Map.entry("AWS_SECRET_ACCESS_KEY", "onboarding.backup.s3.secret-access-key"),
             // Clusters tenants are placed on (docs/clusters.md)
             Map.entry("CLUSTERS_FILE", "onboarding.clusters-file"));
 
+
     /** Variables carrying a secret: each may instead be given as {@code NAME_FILE}, a file holding the value. */
     static final Set<String> SECRETS = Set.of("PGPASSWORD", "ONBOARDING_API_TOKEN", "VAULT_TOKEN", "JMS_PASSWORD",
-            "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN", "VAULT_SECRET_ID");
+            "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN", "VAULT_SECRET_ID", "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY");
 
     /** Switches the routes use as preconditions, and the key whose being set turns each on. */
     private static final Map<String, String> SWITCHES = Map.of(

@@ -29,6 +29,10 @@ public class SecretsConfiguration implements CamelConfiguration {
     private String vaultCaCert;
     @PropertyInject("onboarding.vault.renewal-fraction")
     private double vaultRenewalFraction;
+    @PropertyInject("onboarding.vault.connect-timeout-ms")
+    private long vaultConnectTimeoutMs;
+    @PropertyInject("onboarding.vault.read-timeout-ms")
+    private long vaultReadTimeoutMs;
 
     /**
      * With Vault, its client is bound as {@code vaultTemplate} (the vault routes call it by name), and
@@ -38,7 +42,8 @@ public class SecretsConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         if (vault) {
             VaultAccess access = new VaultAccess(vaultAddress, vaultToken, vaultRoleId, vaultSecretId, vaultNamespace,
-                    vaultCaCert, vaultRenewalFraction);
+                    vaultCaCert, vaultRenewalFraction, java.time.Duration.ofMillis(vaultConnectTimeoutMs),
+                    java.time.Duration.ofMillis(vaultReadTimeoutMs));
             VaultAccess.Client client = access.connect();
             camel.getRegistry().bind("vaultAccess", access);
             camel.getRegistry().bind("vaultTemplate", client.template());

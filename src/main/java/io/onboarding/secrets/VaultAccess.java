@@ -1,6 +1,7 @@
 package io.onboarding.secrets;
 
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import org.springframework.vault.support.SslConfiguration;
  * token {@link AppRoleSession} keeps valid.
  */
 public record VaultAccess(String address, String token, String roleId, String secretId, String namespace,
-                          String caCert, double renewalFraction) {
+                          String caCert, double renewalFraction, Duration connectTimeout, Duration readTimeout) {
 
     public VaultAccess {
         address = blankToEmpty(address);
@@ -48,7 +49,7 @@ public record VaultAccess(String address, String token, String roleId, String se
 
     /** A fixed token, nothing else: Vault over plain HTTP or the JVM's trust store. */
     public static VaultAccess withToken(String address, String token) {
-        return new VaultAccess(address, token, "", "", "", "", 0.66);
+        return new VaultAccess(address, token, "", "", "", "", 0.66, Duration.ofSeconds(5), Duration.ofSeconds(10));
     }
 
     public boolean appRole() {
@@ -70,7 +71,10 @@ public record VaultAccess(String address, String token, String roleId, String se
                         .of(new FileSystemResource(caCert)).withStoreType(SslConfiguration.PEM_KEYSTORE_TYPE));
         RestTemplateBuilder http = RestTemplateBuilder.builder()
                 .endpoint(VaultEndpoint.from(URI.create(address)))
-                .requestFactory(ClientHttpRequestFactoryFactory.create(new ClientOptions(), tls));
+                // Time-outs (onboarding.vault.connect-timeout-ms, read-timeout-ms): a Vault that accepts a connection
+                // and never answers must not hold the calling thread (an operation worker) for ever; a time-out
+                // is a connection error to the vault routes, retried and then failed (docs/faults.md).
+                .requestFactory(ClientHttpRequestFactoryFactory.create(new ClientOptions(connectTimeout, readTimeout), tls));
         if (!namespace.isEmpty()) {
             http.defaultHeader(VaultHttpHeaders.VAULT_NAMESPACE, namespace);
         }

@@ -30,7 +30,22 @@ public final class TenantNaming {
      * own objects from look-alikes it must never adopt or drop.
      */
     public static String ownerMarker(UUID tenantId) {
-        return "tenant-onboarding tenant " + tenantId;
+        return MARKER_PREFIX + tenantId;
+    }
+
+    private static final String MARKER_PREFIX = "tenant-onboarding tenant ";
+
+    /** The tenant an owner marker names, or empty for any other comment (someone else's object). */
+    public static java.util.Optional<UUID> markedTenant(String comment) {
+        if (comment == null || !comment.startsWith(MARKER_PREFIX)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            UUID tenantId = UUID.fromString(comment.substring(MARKER_PREFIX.length()));
+            return comment.equals(ownerMarker(tenantId)) ? java.util.Optional.of(tenantId) : java.util.Optional.empty();
+        } catch (IllegalArgumentException notAnId) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static String hex(UUID tenantId) {

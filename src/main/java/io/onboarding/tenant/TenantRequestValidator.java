@@ -50,6 +50,7 @@ public final class TenantRequestValidator {
         if (body == null || !body.isObject()) {
             throw ApiException.validation("body", "must be a JSON object");
         }
+        io.onboarding.api.Json.rejectNul(body); // inbox and JMS bodies are parsed by their own readers
         List<FieldError> errors = new ArrayList<>();
         rejectUnknown(body, FIELDS, "", errors);
 

@@ -55,7 +55,8 @@ public final class TenantRoleSecrets {
         }
     }
 
-    private static String path(UUID tenantId, TenantRole role) {
+    /** Where a tenant role's connection facts are kept in the secret store. */
+    public static String path(UUID tenantId, TenantRole role) {
         return "tenant-roles/" + tenantId + "/" + role.apiName();
     }
 }

@@ -45,7 +45,11 @@ public final class InvitationOutbox {
 
     /** Stores the message text in the secret store; call {@link #enqueue} in the same unit of work. */
     public UUID prepare(String recipient, String subject, String text) {
-        UUID id = UUID.randomUUID();
+        return prepare(UUID.randomUUID(), recipient, subject, text);
+    }
+
+    /** As above, under an id the caller knows (to discard it after a crash). */
+    public UUID prepare(UUID id, String recipient, String subject, String text) {
         secrets.put(secretPath(id), Map.of("to", recipient, "subject", subject, "text", text));
         return id;
     }

@@ -2,6 +2,7 @@ package io.onboarding.users;
 
 import io.onboarding.api.ApiException;
 import io.onboarding.events.TenantEvents;
+import io.onboarding.operation.FaultHolds;
 import io.onboarding.operation.StepOutcome;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.secrets.SecretStoreUnavailable;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -43,10 +45,17 @@ public final class UserInvitations {
     private final int connectionLimit;
     private final Duration linkLifetime;
     private final TenantEvents events;
+    private final Duration unfinishedAfter;
+    private final FaultHolds holds;
+    /** The fault tests' hold point (docs/faults.md): login role and credential made, invitation not recorded. */
+    public static final String INVITE_HOLD_POINT = "invite-user";
 
     public UserInvitations(DataSource dataSource, TenantRepository tenants, TenantUserRepository users,
                            TenantRoleProvisioner roles, SecretStore secrets, InvitationOutbox outbox,
-                           String publicBaseUrl, int connectionLimit, Duration linkLifetime, TenantEvents events) {
+                           String publicBaseUrl, int connectionLimit, Duration linkLifetime, TenantEvents events,
+                           Duration unfinishedAfter, FaultHolds holds) {
+        this.unfinishedAfter = unfinishedAfter;
+        this.holds = holds;
         this.events = events;
         this.tenants = tenants;
         this.users = users;
@@ -68,26 +77,36 @@ public final class UserInvitations {
         String login = TenantNaming.userRoleName(tenantId, userId);
         String password = Credentials.password();
         TenantUser user = new TenantUser(userId, tenantId, request.email(), request.role().apiName(), request.teams(),
-                request.invitedBy(), login, "invited", null, null, null);
-        sql(() -> roles.createLogin(tenantId, login, request.role(), password, connectionLimit));
-        UUID mail = null;
+                request.invitedBy(), login, "inviting", null, null, null);
+        // Recorded first: a crash from here on leaves a row that says what to clean up (abandonUnfinished).
         try {
+            users.insertInviting(user);
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict(request.email() + " is already a user of this tenant", "email");
+        }
+        Made made = Made.NOTHING;
+        try {
+            sql(() -> roles.createLogin(tenantId, login, request.role(), password, connectionLimit));
+            made = Made.LOGIN;
             secrets.put(credentialsPath(user), credentials(tenant, user, password));
+            made = Made.CREDENTIAL;
+            holds.at(tenantId, INVITE_HOLD_POINT, FaultHolds.Phase.AFTER);
             String token = Credentials.token();
             OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
-            mail = outbox.prepare(user.email(), "Your access to " + tenant.tenantName(),
+            // The mail's id is the user's: a half-made invitation's mail can be found and discarded.
+            outbox.prepare(userId, user.email(), "Your access to " + tenant.tenantName(),
                     texts.invitation(tenant, user, token, expires));
-            UUID mailId = mail;
+            made = Made.MAIL;
             transaction.executeWithoutResult(status -> {
-                users.insert(user);
+                if (!users.invited(userId)) {
+                    throw new IllegalStateException("the invitation of user " + userId + " took longer than"
+                            + " onboarding.users.unfinished-invitation-timeout-seconds and was abandoned");
+                }
                 users.insertInvitation(Credentials.hash(token), userId, "invitation", expires);
-                outbox.enqueue(mailId, user.email());
+                outbox.enqueue(userId, user.email());
             });
         } catch (RuntimeException e) {
-            undoInvite(user, tenant, mail);
-            if (e instanceof DuplicateKeyException) {
-                throw ApiException.conflict(request.email() + " is already a user of this tenant", "email");
-            }
+            abandon(user, tenant, made);
             throw unavailableIfSecretStore(e);
         }
         outbox.kick();
@@ -101,7 +120,16 @@ public final class UserInvitations {
         if (tenant.adminEmail() == null) {
             return StepOutcome.skipped("no admin_email");
         }
-        if (users.findByEmail(tenant.tenantId(), tenant.adminEmail()).isEmpty()) {
+        Optional<TenantUser> earlier = users.findByEmail(tenant.tenantId(), tenant.adminEmail());
+        if (earlier.isPresent() && TenantUserRepository.unfinished(earlier.get())) {
+            // This step's own run, cut short by a crash (the operation holds the tenant): undone, made again.
+            if (!abandon(earlier.get(), tenant, Made.MAIL)) {
+                throw new IllegalStateException("the earlier, unfinished invitation of the tenant admin could not"
+                        + " be undone yet");
+            }
+            earlier = Optional.empty();
+        }
+        if (earlier.isEmpty()) {
             invite(tenant.tenantId(), new InviteRequest(tenant.adminEmail(), TenantRole.TENANT_ADMIN, List.of(),
                     "tenant-onboarding"));
         }
@@ -131,10 +159,31 @@ public final class UserInvitations {
         events.publish("user.removed", tenantId, Map.of("user_id", userId));
     }
 
-    /** Destroy: every user of the tenant removed (sessions, login role, credentials). */
+    /** Destroy: every user of the tenant removed (sessions, login role, credentials), half-made invitations too. */
     public void removeAll(UUID tenantId) {
+        TenantRecord tenant = tenants.load(tenantId);
+        for (TenantUser inviting : users.unfinishedOf(tenantId)) {
+            if (!abandon(inviting, tenant, Made.MAIL)) {
+                throw new IllegalStateException("an unfinished invitation of tenant " + tenantId
+                        + " could not be undone yet");
+            }
+        }
         for (TenantUser user : users.list(tenantId)) {
             remove(tenantId, user.userId());
+        }
+    }
+
+    /**
+     * Invitations a crash left half made ({@code inviting} for longer than
+     * {@code onboarding.users.unfinished-invitation-timeout-seconds}): their login role, credential and
+     * prepared mail are removed and the row forgotten. Run at start-up and on the recovery timer.
+     */
+    public void abandonUnfinished() {
+        for (TenantUser user : users.claimUnfinished(unfinishedAfter)) {
+            if (abandon(user, tenants.load(user.tenantId()), Made.MAIL)) {
+                LOG.warn("Removed the half-made invitation of user {} of tenant {} (left by a crash)", user.userId(),
+                        user.tenantId());
+            }
         }
     }
 
@@ -178,21 +227,42 @@ public final class UserInvitations {
         return users.list(tenantId);
     }
 
-    private void undoInvite(TenantUser user, TenantRecord tenant, UUID mail) {
+    /** How far an invitation got, in the order it is made; after a crash: possibly all of it. */
+    private enum Made {
+        NOTHING, LOGIN, CREDENTIAL, MAIL
+    }
+
+    /**
+     * Undoes an invitation that was not made (what of its login role, credential and prepared mail it
+     * got to) and forgets it; if something could not be undone the row stays, and the recovery pass
+     * claims it and tries again.
+     */
+    private boolean abandon(TenantUser user, TenantRecord tenant, Made made) {
+        boolean undone = true;
         try {
-            if (mail != null) {
-                outbox.discard(mail);
+            if (made.compareTo(Made.MAIL) >= 0) {
+                outbox.discard(user.userId());
             }
-            secrets.delete(credentialsPath(user));
+            if (made.compareTo(Made.CREDENTIAL) >= 0) {
+                secrets.delete(credentialsPath(user));
+            }
         } catch (RuntimeException e) {
+            undone = false;
             LOG.warn("Could not delete the secrets of the failed invitation of user {}: {}", user.userId(),
                     e.getMessage());
         }
         try {
-            roles.dropLogin(user.tenantId(), tenant.databaseName(), user.databaseUser());
+            if (made.compareTo(Made.LOGIN) >= 0) {
+                roles.dropLogin(user.tenantId(), tenant.databaseName(), user.databaseUser());
+            }
         } catch (SQLException | RuntimeException e) {
+            undone = false;
             LOG.error("Could not drop role {} of a failed invitation", user.databaseUser(), e);
         }
+        if (undone) {
+            users.deleteUnfinished(user.userId());
+        }
+        return undone;
     }
 
     static RuntimeException unavailableIfSecretStore(RuntimeException e) {

@@ -32,9 +32,12 @@ public class UsersConfiguration implements CamelConfiguration {
             TenantEvents events,
             @PropertyInject("onboarding.public-base-url") String publicBaseUrl,
             @PropertyInject("onboarding.users.connection-limit") int connectionLimit,
-            @PropertyInject("onboarding.users.invitation-ttl-hours") int invitationTtlHours) {
+            @PropertyInject("onboarding.users.invitation-ttl-hours") int invitationTtlHours,
+            @PropertyInject("onboarding.users.unfinished-invitation-timeout-seconds") int unfinishedAfterSeconds,
+            io.onboarding.operation.FaultHolds holds) {
         return new UserInvitations(controlPlane, tenants, users, roles, secrets, outbox, publicBaseUrl,
-                connectionLimit, Duration.ofHours(invitationTtlHours), events);
+                connectionLimit, Duration.ofHours(invitationTtlHours), events, Duration.ofSeconds(unfinishedAfterSeconds),
+                holds);
     }
 
     @BindToRegistry("invitationLinks")

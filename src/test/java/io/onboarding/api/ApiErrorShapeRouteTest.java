@@ -43,6 +43,10 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         public void accepted(Exchange exchange) {
         }
 
+        /** As operationRunner: admission always has room here. */
+        public void checkAdmission() {
+        }
+
         public void get(Exchange exchange) {
             throw ApiException.validation("tenantId", "is not a UUID");
         }
@@ -65,7 +69,8 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         registry.bind("bearerTokenGuard", new BearerTokenGuard(TokenAuthority.bootstrapOnly(TOKEN)));
         registry.bind("apiCallAudit", new ApiCallAudit(entry -> { }));
         registry.bind("apiErrorResponder", new ApiErrorResponder());
-        for (String handler : new String[] {"tenantApi", "operationApi", "userApi", "authProviderApi", "backupApi"}) {
+        for (String handler : new String[] {"tenantApi", "operationApi", "userApi", "authProviderApi", "backupApi",
+                "operationRunner"}) {
             registry.bind(handler, new FailingHandlers());
         }
     }

@@ -73,6 +73,56 @@ class FrontDoorTest {
     }
 
     @Test
+    void aChunkedBodyOverMaxBodyBytesGets413WithoutBeingReadWhole() throws Exception {
+        // No Content-Length: chunks of 64 KiB are sent while another thread reads the answer, until it has
+        // come or the server stops reading (the connection closed); 256 MB would be sent otherwise.
+        try (Socket socket = new Socket("localhost", service.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/tenants HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + RunningService.TOKEN + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                StringBuilder read = new StringBuilder();
+                try {
+                    InputStream in = socket.getInputStream();
+                    for (int b = in.read(); b >= 0 && read.length() < 4096 && !read.toString().endsWith("}"); b = in.read()) {
+                        read.append((char) b);
+                    }
+                } catch (IOException e) {
+                    read.append(" (").append(e.getMessage()).append(')');
+                }
+                return read.toString();
+            });
+            byte[] chunk = ("10000\r\n" + "x".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            long sent = 0;
+            try {
+                while (sent < 256_000_000L && !answer.isDone()) {
+                    out.write(chunk);
+                    sent += 0x10000;
+                }
+            } catch (IOException closedByServer) {
+                // the server answered and closed while the client was still writing
+            }
+            assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("after " + sent + " bytes")
+                    .startsWith("HTTP/1.1 413").contains("payload_too_large");
+            assertThat(sent).as("the server stopped reading long before 256 MB").isLessThan(256_000_000L);
+        }
+        // A chunked body under the limit is read and handed on: validated as usual.
+        java.net.http.HttpResponse<String> small = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + service.port()
+                                + "/api/v1/tenants"))
+                        .header("Authorization", "Bearer " + RunningService.TOKEN)
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                                "{\"tenant_name\":\"Chunked\",\"plan\":\"gold\",\"region\":\"local\"}"
+                                        .getBytes(StandardCharsets.UTF_8)))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(small.statusCode()).isEqualTo(400);
+        assertThat(small.body()).contains("\"plan\"");
+    }
+
+    @Test
     void metricsNeedTheirTokenWhenOneIsConfigured() {
         assertThat(api.withToken(null).get("/observe/metrics").status()).isEqualTo(401);
         assertThat(api.withToken("wrong").get("/observe/metrics").status()).isEqualTo(401);

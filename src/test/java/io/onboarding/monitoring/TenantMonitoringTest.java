@@ -113,9 +113,11 @@ class TenantMonitoringTest {
     void fleetRuleFilesPassPromtoolAndSelectRulesByMonitoringLevel() throws Exception {
         Path tenants = prometheusDir.resolve("rules/onboarding-tenants.yml");
         Path backups = prometheusDir.resolve("rules/onboarding-backups.yml");
+        Path operations = prometheusDir.resolve("rules/onboarding-operations.yml");
         // Written once at start-up, by timers that may come after the first tenants.
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tenants) && Files.exists(backups));
-        for (Path file : List.of(tenants, backups)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tenants) && Files.exists(backups)
+                && Files.exists(operations));
+        for (Path file : List.of(tenants, backups, operations)) {
             Process check = new ProcessBuilder("promtool", "check", "rules", file.toString())
                     .redirectErrorStream(true).start();
             String output = new String(check.getInputStream().readAllBytes());
@@ -142,14 +144,15 @@ class TenantMonitoringTest {
             List<String> groups = new ArrayList<>();
             prometheusApi.get("/api/v1/rules").body().get("data").get("groups")
                     .forEach(group -> groups.add(group.get("name").asText()));
-            assertThat(groups).containsExactlyInAnyOrder("onboarding-tenants", "onboarding-backups");
+            assertThat(groups).containsExactlyInAnyOrder("onboarding-tenants", "onboarding-backups",
+                    "onboarding-operations");
         });
         // Evaluated without error: the joins on tenant_id match one to one.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<String> health = new ArrayList<>();
             prometheusApi.get("/api/v1/rules").body().get("data").get("groups").forEach(group -> group.get("rules")
                     .forEach(rule -> health.add(rule.get("name").asText() + " " + rule.get("health").asText())));
-            assertThat(health).hasSize(4).allMatch(rule -> rule.endsWith(" ok"));
+            assertThat(health).hasSize(5).allMatch(rule -> rule.endsWith(" ok"));
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode service = null;

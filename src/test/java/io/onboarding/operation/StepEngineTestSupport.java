@@ -54,7 +54,7 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
         // Wired as TenantOnboardingService wires it, minus PostgreSQL.
         StepContextConverters.register(camel);
         camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, () -> false,
-                new OnboardingMetrics(new SimpleMeterRegistry()), this::tenant));
+                new OnboardingMetrics(new SimpleMeterRegistry()), this::tenant, FaultHolds.OFF));
         return camel;
     }
 
@@ -92,6 +92,6 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
     /** Runs it on this thread, as OperationRunner does under its advisory lock. */
     void run(UUID operationId) {
         new OperationExecution(context, journal, pipelines(), this::tenant, 10,
-                new OnboardingMetrics(new SimpleMeterRegistry()), () -> false).run(operationId);
+                new OnboardingMetrics(new SimpleMeterRegistry()), () -> false, FaultHolds.OFF).run(operationId);
     }
 }

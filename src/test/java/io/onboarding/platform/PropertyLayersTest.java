@@ -98,7 +98,9 @@ class PropertyLayersTest {
             "JMS_PASSWORD, onboarding.jms.password",
             "GRAFANA_TOKEN, onboarding.grafana.token",
             "METRICS_TOKEN, onboarding.metrics.token",
-            "GIT_SERVER_TOKEN, onboarding.git.server-token"})
+            "GIT_SERVER_TOKEN, onboarding.git.server-token",
+            "AWS_ACCESS_KEY_ID, onboarding.backup.s3.access-key-id",
+            "AWS_SECRET_ACCESS_KEY, onboarding.backup.s3.secret-access-key"})
     void everySecretVariableHasAFileForm(String variable, String key) throws Exception {
         Path file = Files.writeString(workingDirectory.resolve(variable.toLowerCase()), "from-file-" + variable + "\n");
         assertThat(value(layered(Map.of(variable + "_FILE", file.toString()), Map.of()), key))
@@ -113,7 +115,8 @@ class PropertyLayersTest {
     @Test
     void theSecretVariablesAreExactlyThoseOfTheTable() {
         assertThat(PropertyLayers.SECRETS).containsExactlyInAnyOrder("PGPASSWORD", "ONBOARDING_API_TOKEN",
-                "VAULT_TOKEN", "VAULT_SECRET_ID", "JMS_PASSWORD", "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN");
+                "VAULT_TOKEN", "VAULT_SECRET_ID", "JMS_PASSWORD", "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN",
+                "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
     }
 
     @Test

@@ -16,13 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
  * A small in-test server speaking the documented part of Vault's HTTP API the service uses: KV v2
  * under {@code /v1/{mount}/data/} and {@code /v1/{mount}/metadata/}, {@code auth/token/lookup-self},
- * and the {@code X-Vault-Token} header (403 without the right one). It can fail on demand with 503.
+ * and the {@code X-Vault-Token} header (403 without the right one). It can fail on demand with 503
+ * (or another status), or hang: accept requests and answer none until {@link #up()}.
  * Optionally: HTTPS with a test CA's certificate, a required {@code X-Vault-Namespace}, and AppRole
  * ({@code auth/approle/login}) issuing tokens with a TTL, renewable by {@code auth/token/renew-self},
  * refused (403) once expired.
@@ -47,6 +52,9 @@ public final class FakeVault implements AutoCloseable {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile boolean down;
+    private volatile int downStatus = 503;
+    private volatile CountDownLatch hanging;
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
     private final Map<String, Issued> issued = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
     private final AtomicInteger renewals = new AtomicInteger();
@@ -75,6 +83,7 @@ public final class FakeVault implements AutoCloseable {
             this.server = secure;
         }
         server.createContext("/v1/", this::handle);
+        server.setExecutor(handlers); // a hanging request must not hold up the others
         server.start();
     }
 
@@ -122,11 +131,31 @@ public final class FakeVault implements AutoCloseable {
 
     /** Every request answered 503 until {@link #up()}. */
     public void down() {
+        down(503);
+    }
+
+    /** Every request answered with this status until {@link #up()}. */
+    public void down(int status) {
+        downStatus = status;
         down = true;
     }
 
+    /**
+     * Every request accepted and left unanswered until {@link #up()} (at most 5 minutes), then answered
+     * 503 without being carried out, as by a server that was stuck.
+     */
+    public void hang() {
+        hanging = new CountDownLatch(1);
+    }
+
+    /** Answers normally again; requests left hanging are answered now (their callers may be gone). */
     public void up() {
         down = false;
+        CountDownLatch hung = hanging;
+        hanging = null;
+        if (hung != null) {
+            hung.countDown();
+        }
     }
 
     public int requests() {
@@ -153,7 +182,21 @@ public final class FakeVault implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         try (exchange) {
-            if (down || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            CountDownLatch hung = hanging;
+            if (hung != null) { // a stuck server: the request is never carried out, only answered at last
+                try {
+                    hung.await(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                reply(exchange, 503, Map.of("errors", List.of("Vault was not answering")));
+                return;
+            }
+            if (down) {
+                reply(exchange, downStatus, Map.of("errors", List.of("Vault failed")));
+                return;
+            }
+            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 reply(exchange, 503, Map.of("errors", List.of("Vault is sealed")));
                 return;
             }
@@ -280,6 +323,8 @@ public final class FakeVault implements AutoCloseable {
 
     @Override
     public void close() {
+        up();
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

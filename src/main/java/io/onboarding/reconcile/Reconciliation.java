@@ -1,0 +1,26 @@
+package io.onboarding.reconcile;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What one reconciliation found: resources that belong to no live tenant ({@code orphans}), resources
+ * a settled tenant lacks ({@code missing}, after repairs) and what it re-created ({@code repaired}).
+ * {@code not_checked} names the kinds it could not look at (a Git server).
+ */
+public record Reconciliation(OffsetDateTime checkedAt, List<Finding> orphans, List<Finding> missing,
+                             List<Finding> repaired, List<String> notChecked) {
+
+    /** The kinds of resource, as the reply and the metrics' {@code kind} label name them. */
+    public static final List<String> KINDS = List.of("database", "role", "secret", "backup_schedule",
+            "git_repository", "monitoring");
+
+    /** One resource: its kind, the tenant it is (or was) for, and its name. */
+    public record Finding(String kind, UUID tenantId, String name) {
+    }
+
+    long count(List<Finding> findings, String kind) {
+        return findings.stream().filter(finding -> finding.kind().equals(kind)).count();
+    }
+}

@@ -1,0 +1,139 @@
+package io.onboarding.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.support.ApiClient;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.RunningService;
+import io.onboarding.tenant.TenantNaming;
+import io.onboarding.tenant.TenantRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Orphans made by hand (a database and a role carrying our marker for a tenant that has no row, a
+ * stray monitoring file) and resources an active tenant lost (its monitoring file, its backup
+ * schedule): GET /api/v1/reconcile lists each, the gauges say the same, ?repair=true re-creates the
+ * missing ones and never touches an orphan.
+ */
+class ReconcileTest {
+
+    private static Path dataDir;
+    private static RunningService service;
+    private static ApiClient api;
+    private static Catalog catalog;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dataDir = Files.createTempDirectory("onboarding-reconcile");
+        // The timer stays out of the way: the test runs reconciliation through the API.
+        service = RunningService.start("platform_reconcile_test", Map.of("onboarding.reconcile.initial-delay-ms",
+                "3600000"), dataDir);
+        api = service.api();
+        catalog = service.catalog();
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    @Test
+    void orphansAreListedMissingResourcesRepairedAndTheGaugesMatch() throws Exception {
+        UUID active = service.activeTenant("free", null);
+        Path targets = dataDir.resolve("prometheus").resolve("targets");
+        Path activeTargets = targets.resolve("tenant-" + active + ".json");
+        assertThat(activeTargets).exists();
+
+        UUID ghost = UUID.randomUUID();
+        String ghostDatabase = TenantNaming.databaseName(ghost);
+        String ghostRole = TenantNaming.roleName(ghost, TenantRole.DEVELOPER);
+        catalog.execute("postgres", "CREATE DATABASE " + ghostDatabase,
+                "COMMENT ON DATABASE " + ghostDatabase + " IS '" + TenantNaming.ownerMarker(ghost) + "'",
+                "CREATE ROLE " + ghostRole + " NOLOGIN",
+                "COMMENT ON ROLE " + ghostRole + " IS '" + TenantNaming.ownerMarker(ghost) + "'");
+        // A look-alike without our marker is someone else's: never reported.
+        String foreign = TenantNaming.databaseName(UUID.randomUUID());
+        catalog.execute("postgres", "CREATE DATABASE " + foreign);
+        UUID stray = UUID.randomUUID();
+        Files.writeString(targets.resolve("tenant-" + stray + ".json"), "[]");
+        Files.delete(activeTargets);
+        catalog.execute("platform_reconcile_test",
+                "DELETE FROM qrtz_cron_triggers WHERE trigger_group = 'tenant-backups' AND trigger_name = '" + active + "'",
+                "DELETE FROM qrtz_triggers WHERE trigger_group = 'tenant-backups' AND trigger_name = '" + active + "'",
+                "DELETE FROM qrtz_job_details WHERE job_group = 'tenant-backups' AND job_name = '" + active + "'");
+
+        ApiClient.Response report = api.get("/api/v1/reconcile");
+        assertThat(report.status()).isEqualTo(200);
+        JsonNode body = report.body();
+        assertThat(findings(body.get("orphans"))).contains("database " + ghost + " " + ghostDatabase,
+                "role " + ghost + " " + ghostRole, "monitoring " + stray + " targets/tenant-" + stray + ".json");
+        assertThat(body.get("orphans").toString()).doesNotContain(foreign).doesNotContain(active.toString());
+        assertThat(findings(body.get("missing"))).contains("monitoring " + active + " targets/tenant-" + active + ".json",
+                "backup_schedule " + active + " " + active);
+        assertThat(body.get("repaired")).isEmpty();
+        assertThat(activeTargets).doesNotExist();
+        assertGaugesMatch(body);
+
+        JsonNode repaired = api.get("/api/v1/reconcile?repair=true").body();
+        assertThat(findings(repaired.get("repaired"))).containsExactlyInAnyOrder(
+                "monitoring " + active + " targets/tenant-" + active + ".json", "backup_schedule " + active + " " + active);
+        assertThat(findings(repaired.get("missing"))).noneMatch(finding -> finding.contains(active.toString()));
+        assertThat(activeTargets).exists();
+        assertThat(Files.readString(activeTargets)).contains(active.toString());
+        assertThat(catalog.platform("SELECT count(*) FROM qrtz_triggers WHERE trigger_group = 'tenant-backups'"
+                + " AND trigger_name = ?", active.toString())).containsExactly("1");
+        assertGaugesMatch(repaired);
+        // Orphans are reported, never removed.
+        assertThat(catalog.databaseExists(ghostDatabase)).isTrue();
+        assertThat(catalog.roleExists(ghostRole)).isTrue();
+        assertThat(findings(repaired.get("orphans"))).contains("database " + ghost + " " + ghostDatabase);
+
+        assertThat(api.get("/api/v1/reconcile?repair=maybe").status()).isEqualTo(400);
+        assertThat(api.withToken(null).get("/api/v1/reconcile").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aDestroyedTenantLeavesNothingBehind() {
+        UUID tenantId = service.activeTenant("free", null);
+        String name = api.get("/api/v1/tenants/" + tenantId).body().get("tenant_name").asText();
+        ApiClient.Response destroy = api.delete("/api/v1/tenants/" + tenantId + "?confirm="
+                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(service.awaitOperation(destroy.body().get("operation_id").asText()).get("status").asText())
+                .isEqualTo("succeeded");
+        JsonNode body = api.get("/api/v1/reconcile").body();
+        assertThat(body.get("orphans").toString()).doesNotContain(tenantId.toString());
+        assertThat(body.get("missing").toString()).doesNotContain(tenantId.toString());
+    }
+
+    private static List<String> findings(JsonNode list) {
+        List<String> found = new ArrayList<>();
+        list.forEach(f -> found.add(f.get("kind").asText() + " " + f.get("tenant_id").asText() + " " + f.get("name").asText()));
+        return found;
+    }
+
+    private static void assertGaugesMatch(JsonNode body) {
+        for (String kind : List.of("database", "role", "secret", "backup_schedule", "git_repository", "monitoring")) {
+            assertThat(api.metric("onboarding_reconcile_orphans{kind=\"" + kind + "\"}")).as("orphans " + kind)
+                    .isEqualTo((double) count(body.get("orphans"), kind));
+            assertThat(api.metric("onboarding_reconcile_missing{kind=\"" + kind + "\"}")).as("missing " + kind)
+                    .isEqualTo((double) count(body.get("missing"), kind));
+        }
+    }
+
+    private static long count(JsonNode list, String kind) {
+        long n = 0;
+        for (JsonNode finding : list) {
+            n += finding.get("kind").asText().equals(kind) ? 1 : 0;
+        }
+        return n;
+    }
+}
