@@ -4,6 +4,7 @@ import io.onboarding.access.AccessConfiguration;
 import io.onboarding.api.ApiConfiguration;
 import io.onboarding.backup.BackupConfiguration;
 import io.onboarding.cloud.CloudConfiguration;
+import io.onboarding.cluster.ClusterConfiguration;
 import io.onboarding.console.ConsoleConfiguration;
 import io.onboarding.events.EventsConfiguration;
 import io.onboarding.git.GitConfiguration;
@@ -41,7 +42,8 @@ final class Features {
                 new EventsConfiguration(), new TenantConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
                 new CloudConfiguration(), new AccessConfiguration(), new ApiConfiguration(), new GitConfiguration(),
-                new TenantSchemaConfiguration(), new ConsoleConfiguration(), new ReconcileConfiguration());
+                new TenantSchemaConfiguration(), new ConsoleConfiguration(), new ReconcileConfiguration(),
+                new ClusterConfiguration());
     }
 
     /** Before the configuration classes are processed: every {@code @BindToRegistry} bean is lazy. */

@@ -2,7 +2,7 @@ package io.onboarding.backup;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.onboarding.operation.OperationLauncher;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.tenant.TenantClusters;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantPrivilegeGranter;
@@ -54,16 +54,16 @@ public class BackupConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantBackups")
-    public TenantBackups tenantBackups(PostgresCluster cluster, TenantRepository tenants, BackupRepository records,
+    public TenantBackups tenantBackups(TenantClusters clusters, TenantRepository tenants, BackupRepository records,
             OperationLauncher launcher) {
-        return new TenantBackups(cluster, tenants, records, launcher);
+        return new TenantBackups(clusters, tenants, records, launcher);
     }
 
     @BindToRegistry("backupDumps")
-    public BackupDumps backupDumps(PostgresCluster cluster, BackupRepository records, BackupKeys keys,
+    public BackupDumps backupDumps(TenantClusters clusters, BackupRepository records, BackupKeys keys,
             BackupMetrics metrics, TenantDatabaseProvisioner databases, TenantPrivilegeGranter privileges,
             BackupStorage storage, @PropertyInject("onboarding.backup.pg-bin-dir") String pgBinDir) {
-        return new BackupDumps(cluster, records, keys, new PgTools(pgBinDir == null ? "" : pgBinDir), metrics,
+        return new BackupDumps(clusters, records, keys, new PgTools(pgBinDir == null ? "" : pgBinDir), metrics,
                 databases, privileges, storage);
     }
 

@@ -2,6 +2,7 @@ package io.onboarding.backup;
 
 import com.google.crypto.tink.StreamingAead;
 import io.onboarding.platform.PostgresCluster;
+import io.onboarding.tenant.TenantClusters;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantPrivilegeGranter;
 import io.onboarding.tenant.TenantRecord;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -37,7 +39,7 @@ public final class BackupDumps {
     private static final Logger LOG = LoggerFactory.getLogger(BackupDumps.class);
     static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
-    private final PostgresCluster cluster;
+    private final TenantClusters clusters;
     private final BackupRepository backups;
     private final BackupKeys keys;
     private final PgTools pgTools;
@@ -46,10 +48,10 @@ public final class BackupDumps {
     private final TenantPrivilegeGranter privileges;
     private final BackupStorage storage;
 
-    public BackupDumps(PostgresCluster cluster, BackupRepository backups, BackupKeys keys, PgTools pgTools,
+    public BackupDumps(TenantClusters clusters, BackupRepository backups, BackupKeys keys, PgTools pgTools,
                        BackupMetrics metrics, TenantDatabaseProvisioner databases, TenantPrivilegeGranter privileges,
                        BackupStorage storage) {
-        this.cluster = cluster;
+        this.clusters = clusters;
         this.backups = backups;
         this.keys = keys;
         this.pgTools = pgTools;
@@ -76,8 +78,9 @@ public final class BackupDumps {
         try {
             StreamingAead aead = keys.forEncryption(tenant.tenantId(), level);
             // A session holding an exclusive lock must not stall a backup worker for ever.
-            Process dump = start(log, pgTools.pgDump(cluster.serverMajorVersion()).toString(), "--format=custom", "--compress=6",
-                    "--lock-wait-timeout=120000", "--dbname", tenant.databaseName());
+            PostgresCluster cluster = clusters.of(tenant);
+            Process dump = start(log, cluster, pgTools.pgDump(cluster.serverMajorVersion()).toString(), "--format=custom",
+                    "--compress=6", "--lock-wait-timeout=120000", "--dbname", tenant.databaseName());
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             try (InputStream plain = dump.getInputStream();
                  OutputStream encrypted = aead.newEncryptingStream(
@@ -104,7 +107,7 @@ public final class BackupDumps {
     }
 
     /** A PostgreSQL client tool run against the cluster; the password and TLS settings go in the environment only. */
-    private Process start(Path log, String... command) throws IOException {
+    private static Process start(Path log, PostgresCluster cluster, String... command) throws IOException {
         String[] arguments = new String[command.length + 7];
         System.arraycopy(command, 0, arguments, 0, command.length);
         String[] connection = {"--host", cluster.host(), "--port", Integer.toString(cluster.port()), "--username",
@@ -144,9 +147,7 @@ public final class BackupDumps {
         Path log = Files.createTempFile("pg_restore", ".log");
         // Opened before pg_restore starts: a store that cannot be reached fails here, with nothing to stop.
         try (InputStream encrypted = storage.open(backup)) {
-            Process restore = start(log, pgTools.pgRestore(cluster.serverMajorVersion()).toString(), "--dbname", target,
-                    "--no-owner", "--role", TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN),
-                    "--exit-on-error", "--single-transaction");
+            Process restore = startRestore(log, tenant, target);
             try (InputStream plain = aead.newDecryptingStream(encrypted, associatedData(backup.backupId()));
                  OutputStream stdin = restore.getOutputStream()) {
                 plain.transferTo(stdin);
@@ -161,6 +162,47 @@ public final class BackupDumps {
         }
         privileges.grantOn(tenant, target);
         LOG.info("Backup {} of tenant {} restored into {}", backup.backupId(), tenant.tenantId(), target);
+    }
+
+    /** pg_restore into {@code target} on the record's cluster, as the tenant's admin role, all or nothing. */
+    private Process startRestore(Path log, TenantRecord tenant, String target) throws IOException, SQLException {
+        PostgresCluster cluster = clusters.of(tenant);
+        return start(log, cluster, pgTools.pgRestore(cluster.serverMajorVersion()).toString(), "--dbname", target,
+                "--no-owner", "--role", TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN),
+                "--exit-on-error", "--single-transaction");
+    }
+
+    /**
+     * A move's copy: the tenant's database on {@code source}'s cluster dumped straight into {@code
+     * target}, a new database of the tenant's on {@code target}'s cluster, created and granted as at
+     * provisioning. Nothing is written to disk; a half-made copy from an earlier attempt is dropped first.
+     */
+    public void copy(TenantRecord source, TenantRecord target, String database) throws Exception {
+        databases.dropNamedOn(target, database);
+        databases.createNamed(target, database);
+        Path dumpLog = Files.createTempFile("pg_dump", ".log");
+        Path restoreLog = Files.createTempFile("pg_restore", ".log");
+        try {
+            PostgresCluster from = clusters.of(source);
+            Process dump = start(dumpLog, from, pgTools.pgDump(from.serverMajorVersion()).toString(), "--format=custom",
+                    "--compress=0", "--lock-wait-timeout=120000", "--dbname", source.databaseName());
+            Process restore = startRestore(restoreLog, target, database);
+            try (InputStream plain = dump.getInputStream(); OutputStream stdin = restore.getOutputStream()) {
+                plain.transferTo(stdin);
+            } catch (IOException e) {
+                dump.destroy();
+                restore.destroy();
+                throw e;
+            }
+            finish(dump, dumpLog, "pg_dump");
+            finish(restore, restoreLog, "pg_restore");
+        } finally {
+            Files.deleteIfExists(dumpLog);
+            Files.deleteIfExists(restoreLog);
+        }
+        privileges.grantOn(target, database);
+        LOG.info("Database {} of tenant {} copied from cluster {} to cluster {}", source.databaseName(),
+                source.tenantId(), source.cluster(), target.cluster());
     }
 
     /** What an unfinished backup left (on disk, in the object store), removed. */

@@ -5,7 +5,7 @@ import io.onboarding.api.ApiException;
 import io.onboarding.api.RequestSchemas;
 import io.onboarding.operation.OperationLauncher;
 import io.onboarding.operation.TenantBusyException;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.tenant.TenantClusters;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 import java.sql.SQLException;
@@ -27,14 +27,14 @@ public final class TenantBackups {
     private static final Logger LOG = LoggerFactory.getLogger(TenantBackups.class);
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private final PostgresCluster cluster;
+    private final TenantClusters clusters;
     private final TenantRepository tenants;
     private final BackupRepository backups;
     private final OperationLauncher launcher;
 
-    public TenantBackups(PostgresCluster cluster, TenantRepository tenants, BackupRepository backups,
+    public TenantBackups(TenantClusters clusters, TenantRepository tenants, BackupRepository backups,
                          OperationLauncher launcher) {
-        this.cluster = cluster;
+        this.clusters = clusters;
         this.tenants = tenants;
         this.backups = backups;
         this.launcher = launcher;
@@ -88,7 +88,7 @@ public final class TenantBackups {
         } else if (!DATABASE_NAME.matcher(target).matches()) {
             throw ApiException.validation("target_database",
                     "must be a lower-case PostgreSQL name: letters, digits, '_', at most 63");
-        } else if (!inPlace && exists(target)) {
+        } else if (!inPlace && exists(tenant, target)) {
             throw ApiException.validation("target_database", "already exists; name a new database, or the"
                     + " tenant's own (" + tenant.databaseName() + ") to restore in place after a safety backup");
         }
@@ -102,9 +102,9 @@ public final class TenantBackups {
         return backups.list(tenantId);
     }
 
-    private boolean exists(String database) {
+    private boolean exists(TenantRecord tenant, String database) {
         try {
-            return cluster.databaseExists(database);
+            return clusters.of(tenant).databaseExists(database);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL: " + e.getMessage(), e);
         }

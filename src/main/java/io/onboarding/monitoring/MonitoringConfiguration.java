@@ -2,7 +2,7 @@ package io.onboarding.monitoring;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.onboarding.api.BearerTokenGuard;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.cluster.ClusterDirectory;
 import io.onboarding.tenant.TenantRepository;
 import java.nio.file.Path;
 import org.apache.camel.BeanInject;
@@ -39,8 +39,8 @@ public class MonitoringConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantDatabaseMetrics")
-    public TenantDatabaseMetrics tenantDatabaseMetrics(PostgresCluster cluster, TenantRepository tenants,
+    public TenantDatabaseMetrics tenantDatabaseMetrics(ClusterDirectory clusters, TenantRepository tenants,
             OnboardingMetrics metrics) {
-        return new TenantDatabaseMetrics(cluster, tenants, metrics);
+        return new TenantDatabaseMetrics(clusters, tenants, metrics);
     }
 }

@@ -1,6 +1,7 @@
 package io.onboarding.monitoring;
 
 import io.micrometer.core.instrument.Tags;
+import io.onboarding.cluster.ClusterDirectory;
 import io.onboarding.platform.PostgresCluster;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
@@ -21,14 +22,14 @@ import java.util.Map;
  */
 public final class TenantDatabaseMetrics {
 
-    private final PostgresCluster cluster;
+    private final ClusterDirectory clusters;
     private final TenantRepository tenantRecords;
     private final GaugeRows limits;
     private final GaugeRows tenantsByStatus;
     private final GaugeRows info;
 
-    public TenantDatabaseMetrics(PostgresCluster cluster, TenantRepository tenantRecords, OnboardingMetrics metrics) {
-        this.cluster = cluster;
+    public TenantDatabaseMetrics(ClusterDirectory clusters, TenantRepository tenantRecords, OnboardingMetrics metrics) {
+        this.clusters = clusters;
         this.tenantRecords = tenantRecords;
         this.limits = new GaugeRows(metrics.registry(), "onboarding.tenant.database.connection.limit",
                 "Connection limit of the tenant's database");
@@ -38,15 +39,30 @@ public final class TenantDatabaseMetrics {
     }
 
     public void collect() throws SQLException {
-        Map<String, TenantRecord> tenants = new HashMap<>();
+        Map<String, Map<String, TenantRecord>> tenantsByCluster = new HashMap<>();
         Map<Tags, Long> infoRows = new HashMap<>();
         for (TenantRecord tenant : tenantRecords.withDatabase()) {
-            tenants.put(tenant.databaseName(), tenant);
+            tenantsByCluster.computeIfAbsent(tenant.cluster(), cluster -> new HashMap<>()).put(tenant.databaseName(), tenant);
             infoRows.put(Tags.of("tenant_id", tenant.tenantId().toString(), "plan", tenant.plan(),
                     "monitoring_level", tenant.monitoringLevel(), "status", tenant.status(),
                     "datname", tenant.databaseName()), 1L);
         }
         Map<Tags, Long> limitRows = new HashMap<>();
+        for (Map.Entry<String, Map<String, TenantRecord>> cluster : tenantsByCluster.entrySet()) {
+            if (clusters.available(cluster.getKey())) {
+                collect(clusters.connection(cluster.getKey()), cluster.getValue(), limitRows);
+            }
+        }
+        limits.set(limitRows);
+        info.set(infoRows);
+        Map<Tags, Long> statusRows = new HashMap<>();
+        tenantRecords.countByStatus().forEach((status, count) -> statusRows.put(Tags.of("status", status), count));
+        tenantsByStatus.set(statusRows);
+    }
+
+    /** One cluster's tenant databases: their connection limits. */
+    private static void collect(PostgresCluster cluster, Map<String, TenantRecord> tenants, Map<Tags, Long> limitRows)
+            throws SQLException {
         try (Connection connection = cluster.connect(PostgresCluster.MAINTENANCE_DATABASE);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery(
@@ -59,10 +75,5 @@ public final class TenantDatabaseMetrics {
                 }
             }
         }
-        limits.set(limitRows);
-        info.set(infoRows);
-        Map<Tags, Long> statusRows = new HashMap<>();
-        tenantRecords.countByStatus().forEach((status, count) -> statusRows.put(Tags.of("status", status), count));
-        tenantsByStatus.set(statusRows);
     }
 }

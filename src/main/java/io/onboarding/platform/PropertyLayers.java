@@ -76,7 +76,10 @@ public final class PropertyLayers {
             Map.entry("BACKUP_S3_BUCKET", "onboarding.backup.s3.bucket"),
             Map.entry("BACKUP_S3_REGION", "onboarding.backup.s3.region"),
             Map.entry("AWS_ACCESS_KEY_ID", "onboarding.backup.s3.access-key-id"),
-            Map.entry("AWS_SECRET_ACCESS_KEY", "onboarding.backup.s3.secret-access-key"));
+            Map.entry("AWS_SECRET_ACCESS_KEY", "onboarding.backup.s3.secret-access-key"),
+            // Clusters tenants are placed on (docs/clusters.md)
+            Map.entry("CLUSTERS_FILE", "onboarding.clusters-file"));
+
 
     /** Variables carrying a secret: each may instead be given as {@code NAME_FILE}, a file holding the value. */
     static final Set<String> SECRETS = Set.of("PGPASSWORD", "ONBOARDING_API_TOKEN", "VAULT_TOKEN", "JMS_PASSWORD",

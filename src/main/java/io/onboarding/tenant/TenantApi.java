@@ -69,7 +69,7 @@ public final class TenantApi {
     public void get(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         TenantRecord tenant = tenants.require(tenantId);
-        HttpReplies.json(exchange, 200, TenantView.of(tenant, git.apply(tenantId).orElse(null), tenants.sslMode()));
+        HttpReplies.json(exchange, 200, TenantView.of(tenant, git.apply(tenantId).orElse(null), tenants.sslMode(tenant)));
     }
 
     public void list(Exchange exchange) {
@@ -94,7 +94,7 @@ public final class TenantApi {
             TenantRecord last = page.get(limit - 1);
             nextCursor = Paging.next(last.createdAt(), last.tenantId());
         }
-        HttpReplies.json(exchange, 200, new TenantPage(page.stream().map(tenant -> TenantView.of(tenant, null, tenants.sslMode())).toList(), nextCursor));
+        HttpReplies.json(exchange, 200, new TenantPage(page.stream().map(tenant -> TenantView.of(tenant, null, tenants.sslMode(tenant))).toList(), nextCursor));
     }
 
     /** One page of the listing; next_cursor is written as null on the last page, not dropped. */

@@ -9,7 +9,8 @@ import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationLauncher;
 import io.onboarding.operation.OperationPipelines;
 import io.onboarding.operation.OperationRunner;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.cluster.ClusterDirectory;
+import io.onboarding.cluster.PlacementPolicy;
 import io.onboarding.secrets.SecretStore;
 import javax.sql.DataSource;
 import org.apache.camel.BindToRegistry;
@@ -30,24 +31,33 @@ public class TenantConfiguration implements CamelConfiguration {
      * and the cluster's TLS mode (PGSSLMODE, libpq's default prefer when unset).
      */
     @BindToRegistry("tenantRepository")
-    public TenantRepository tenantRepository(DataSource controlPlane, PostgresCluster cluster,
-            @PropertyInject("onboarding.tenant-database.public-host") String publicHost,
-            @PropertyInject("onboarding.tenant-database.public-port") String publicPort) {
-        return new TenantRepository(controlPlane, publicHost == null || publicHost.isEmpty() ? cluster.host() : publicHost,
-                publicPort == null || publicPort.isEmpty() ? cluster.port() : Integer.parseInt(publicPort),
-                cluster.tls().effectiveMode());
+    public TenantRepository tenantRepository(DataSource controlPlane, ClusterDirectory clusters) {
+        return new TenantRepository(controlPlane, clusters);
+    }
+
+    /** The cluster each per-tenant step works on: the one the tenant's row names. */
+    @BindToRegistry("tenantClusters")
+    public TenantClusters tenantClusters(ClusterDirectory clusters, TenantRepository tenants) {
+        return new TenantClusters(clusters, tenants);
+    }
+
+    @BindToRegistry("tenantPlacement")
+    public TenantPlacement tenantPlacement(ClusterDirectory clusters, PlacementPolicy policy, TenantRepository tenants) {
+        return new TenantPlacement(clusters, policy, tenants);
     }
 
     @BindToRegistry("tenantOnboarding")
     public TenantOnboarding tenantOnboarding(DataSource controlPlane, TenantRepository tenants,
             OperationJournal journal, OperationPipelines pipelines, OperationRunner runner, PlanCatalog catalog,
-            AuthProviderSettings authProviders) {
-        return new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog, authProviders);
+            AuthProviderSettings authProviders, TenantPlacement placement) {
+        return new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog, authProviders,
+                placement);
     }
 
     @BindToRegistry("tenantRequestValidator")
-    public TenantRequestValidator tenantRequestValidator(PlanCatalog catalog, BackupLimits backupLimits) {
-        return new TenantRequestValidator(catalog, backupLimits);
+    public TenantRequestValidator tenantRequestValidator(PlanCatalog catalog, BackupLimits backupLimits,
+            ClusterDirectory clusters) {
+        return new TenantRequestValidator(catalog, backupLimits, clusters);
     }
 
     @BindToRegistry("tenantLifecycle")
@@ -64,19 +74,19 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantDatabaseProvisioner")
-    public TenantDatabaseProvisioner tenantDatabaseProvisioner(PostgresCluster cluster, PlanCatalog plans,
+    public TenantDatabaseProvisioner tenantDatabaseProvisioner(TenantClusters clusters, PlanCatalog plans,
             TenantRepository tenants, TenantSchemaMigrator migrator,
             @PropertyInject(value = "onboarding.tenant-database.template", defaultValue = "true") String template,
             @PropertyInject(value = "onboarding.tenant-database.template-strategy", defaultValue = "FILE_COPY")
             String strategy) {
-        return new TenantDatabaseProvisioner(cluster, MAINTENANCE_DATABASE, plans, tenants,
-                new TenantDatabaseTemplates(cluster, MAINTENANCE_DATABASE, migrator,
+        return new TenantDatabaseProvisioner(clusters, MAINTENANCE_DATABASE, plans, tenants,
+                new TenantDatabaseTemplates(MAINTENANCE_DATABASE, migrator,
                 Boolean.parseBoolean(template.trim()), strategy.trim()));
     }
 
     @BindToRegistry("tenantRoleProvisioner")
-    public TenantRoleProvisioner tenantRoleProvisioner(PostgresCluster cluster) {
-        return new TenantRoleProvisioner(cluster, MAINTENANCE_DATABASE);
+    public TenantRoleProvisioner tenantRoleProvisioner(TenantClusters clusters) {
+        return new TenantRoleProvisioner(clusters, MAINTENANCE_DATABASE);
     }
 
     @BindToRegistry("tenantSuspension")
@@ -86,19 +96,19 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantSchemaMigrator")
-    public TenantSchemaMigrator tenantSchemaMigrator(PostgresCluster cluster,
+    public TenantSchemaMigrator tenantSchemaMigrator(TenantClusters clusters,
             @PropertyInject(value = "onboarding.tenant-schema.target", defaultValue = "latest") String target,
             DataSource controlPlane) {
-        return new TenantSchemaMigrator(cluster, target, new TenantSchemaVersions(controlPlane), controlPlane);
+        return new TenantSchemaMigrator(clusters, target, new TenantSchemaVersions(controlPlane), controlPlane);
     }
 
     @BindToRegistry("tenantPrivilegeGranter")
-    public TenantPrivilegeGranter tenantPrivilegeGranter(PostgresCluster cluster) {
-        return new TenantPrivilegeGranter(cluster);
+    public TenantPrivilegeGranter tenantPrivilegeGranter(TenantClusters clusters) {
+        return new TenantPrivilegeGranter(clusters);
     }
 
     @BindToRegistry("tenantRoleSecrets")
-    public TenantRoleSecrets tenantRoleSecrets(SecretStore secrets, TenantRepository tenants) {
-        return new TenantRoleSecrets(secrets, tenants.publicHost(), tenants.publicPort(), tenants.sslMode());
+    public TenantRoleSecrets tenantRoleSecrets(SecretStore secrets, ClusterDirectory clusters) {
+        return new TenantRoleSecrets(secrets, clusters);
     }
 }

@@ -25,16 +25,16 @@ import java.util.UUID;
  */
 public final class TenantDatabaseProvisioner {
 
-    private final PostgresCluster cluster;
+    private final TenantClusters clusters;
     private final String maintenanceDatabase;
     private final PlanCatalog plans;
     private final TenantRepository tenants;
     private final TenantDatabaseTemplates templates;
 
-    public TenantDatabaseProvisioner(PostgresCluster cluster, String maintenanceDatabase, PlanCatalog plans,
+    public TenantDatabaseProvisioner(TenantClusters clusters, String maintenanceDatabase, PlanCatalog plans,
                                      TenantRepository tenants, TenantDatabaseTemplates templates) {
         this.templates = templates;
-        this.cluster = cluster;
+        this.clusters = clusters;
         this.maintenanceDatabase = maintenanceDatabase;
         this.plans = plans;
         this.tenants = tenants;
@@ -47,22 +47,27 @@ public final class TenantDatabaseProvisioner {
      */
     public void create(TenantRecord tenant) throws SQLException {
         String collation = tenant.collation() != null ? tenant.collation() : plans.plan(tenant.plan()).collation();
-        String template = templates.templateFor(collation, tenant.collationProvider()).orElse(null);
+        PostgresCluster cluster = clusters.of(tenant);
+        String template = templates.templateFor(cluster, collation, tenant.collationProvider()).orElse(null);
         try (Connection connection = cluster.connect(maintenanceDatabase)) {
             createIn(connection, tenant.tenantId(), tenant.databaseName(), tenant.connectionLimit(), collation,
                     tenant.collationProvider(), template);
             tenants.recordCollation(tenant.tenantId(), collation, localeProvider(connection, tenant.databaseName()));
         }
-        handOver(tenant.tenantId(), tenant.databaseName(), template != null);
+        handOver(cluster, tenant.tenantId(), tenant.databaseName(), template != null);
     }
 
-    /** A database of the tenant's under another name (e.g. a restore target), same collation, locked down the same way. */
+    /**
+     * A database of the tenant's under another name (e.g. a restore target), same collation, locked down
+     * the same way, on the cluster the record names (a move's target this way).
+     */
     public void createNamed(TenantRecord tenant, String name) throws SQLException {
+        PostgresCluster cluster = clusters.of(tenant);
         try (Connection connection = cluster.connect(maintenanceDatabase)) {
             createIn(connection, tenant.tenantId(), name, tenant.connectionLimit(), tenant.collation(),
                     tenant.collationProvider(), null);
         }
-        handOver(tenant.tenantId(), name, false);
+        handOver(cluster, tenant.tenantId(), name, false);
     }
 
     private void createIn(Connection connection, UUID tenantId, String name, int connectionLimit, String collation,
@@ -108,17 +113,18 @@ public final class TenantDatabaseProvisioner {
      */
     public void reclaim(TenantRecord tenant) throws SQLException {
         String name = tenant.databaseName();
+        PostgresCluster cluster = clusters.of(tenant);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             statement.execute("ALTER DATABASE " + quote(name) + " OWNER TO " + quote(ClusterLockdown.DATABASE_OWNER));
         }
-        if (settings(tenant.tenantId()).map(DatabaseSettings::allowConnections).orElse(false)) {
-            handOver(tenant.tenantId(), name, false);
+        if (settingsOn(cluster, tenant.tenantId()).map(DatabaseSettings::allowConnections).orElse(false)) {
+            handOver(cluster, tenant.tenantId(), name, false);
         }
     }
 
     /** Schema {@code public} to the tenant's admin role; in a clone of a template, all the template's objects too. */
-    private void handOver(UUID tenantId, String name, boolean cloned) throws SQLException {
+    private void handOver(PostgresCluster cluster, UUID tenantId, String name, boolean cloned) throws SQLException {
         try (Connection connection = cluster.connect(name); Statement statement = connection.createStatement()) {
             statement.execute("ALTER SCHEMA public OWNER TO "
                     + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
@@ -131,7 +137,7 @@ public final class TenantDatabaseProvisioner {
     /** Undo of an interrupted {@link #replace}: the original, if it was set aside, gets its name back. */
     public void undoReplace(TenantRecord tenant) throws SQLException {
         String current = tenant.databaseName();
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenant).connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             if (OwnerMarkers.ofDatabase(connection, current).isEmpty()
                     && OwnerMarkers.ofDatabase(connection, current + "_old").isPresent()) {
@@ -144,7 +150,7 @@ public final class TenantDatabaseProvisioner {
     /** Suspend: nobody may connect to the tenant's database any more; open sessions are ended. */
     public void blockConnections(UUID tenantId) throws SQLException {
         String name = TenantNaming.databaseName(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase)) {
             closeToSessions(connection, name);
         }
     }
@@ -155,6 +161,10 @@ public final class TenantDatabaseProvisioner {
 
     /** The tenant database's owner, datallowconn and datconnlimit; empty if it does not exist. */
     public Optional<DatabaseSettings> settings(UUID tenantId) throws SQLException {
+        return settingsOn(clusters.of(tenantId), tenantId);
+    }
+
+    private Optional<DatabaseSettings> settingsOn(PostgresCluster cluster, UUID tenantId) throws SQLException {
         try (Connection connection = cluster.connect(maintenanceDatabase);
              PreparedStatement query = connection.prepareStatement("SELECT pg_get_userbyid(datdba), datallowconn,"
                      + " datconnlimit FROM pg_database WHERE datname = ?")) {
@@ -187,7 +197,7 @@ public final class TenantDatabaseProvisioner {
 
     /** Resume (and undo of a suspend): connections allowed again. */
     public void allowConnections(UUID tenantId) throws SQLException {
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             statement.execute("ALTER DATABASE " + quote(TenantNaming.databaseName(tenantId)) + " ALLOW_CONNECTIONS true");
         }
@@ -196,7 +206,7 @@ public final class TenantDatabaseProvisioner {
     /** The plan's connection limit (and the platform's ownership) on the tenant's database. */
     public void applyConnectionLimit(TenantRecord tenant) throws SQLException {
         reclaim(tenant);
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenant).connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             statement.execute("ALTER DATABASE " + quote(tenant.databaseName()) + " CONNECTION LIMIT "
                     + tenant.connectionLimit());
@@ -205,6 +215,15 @@ public final class TenantDatabaseProvisioner {
 
     /** Destroy: every database carrying the tenant's marker (its own and restored copies) dropped. */
     public void dropAll(UUID tenantId) throws SQLException {
+        dropAllOn(clusters.of(tenantId), tenantId);
+    }
+
+    /** Every database of the tenant's on the cluster the record names (a move's source or target). */
+    public void dropAllOn(TenantRecord tenant) throws SQLException {
+        dropAllOn(clusters.of(tenant), tenant.tenantId());
+    }
+
+    private void dropAllOn(PostgresCluster cluster, UUID tenantId) throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection connection = cluster.connect(maintenanceDatabase);
              PreparedStatement query = connection.prepareStatement("SELECT datname FROM pg_database"
@@ -216,9 +235,9 @@ public final class TenantDatabaseProvisioner {
                 }
             }
         }
-        drop(tenantId);
+        names.add(0, TenantNaming.databaseName(tenantId));
         for (String name : names) {
-            dropNamed(tenantId, name);
+            dropNamedOn(cluster, tenantId, name);
         }
     }
 
@@ -229,6 +248,15 @@ public final class TenantDatabaseProvisioner {
 
     /** Drops one of the tenant's databases (never one without its marker but the derived name); idempotent. */
     public void dropNamed(UUID tenantId, String name) throws SQLException {
+        dropNamedOn(clusters.of(tenantId), tenantId, name);
+    }
+
+    /** {@link #dropNamed} on the cluster the record names. */
+    public void dropNamedOn(TenantRecord tenant, String name) throws SQLException {
+        dropNamedOn(clusters.of(tenant), tenant.tenantId(), name);
+    }
+
+    private void dropNamedOn(PostgresCluster cluster, UUID tenantId, String name) throws SQLException {
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             Optional<String> existing = OwnerMarkers.ofDatabase(connection, name);
@@ -247,7 +275,7 @@ public final class TenantDatabaseProvisioner {
     public void replace(TenantRecord tenant, String restored) throws SQLException {
         String current = tenant.databaseName();
         String aside = current + "_old";
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenant).connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             if (OwnerMarkers.ofDatabase(connection, restored).isEmpty()) {
                 return; // already swapped by an earlier attempt

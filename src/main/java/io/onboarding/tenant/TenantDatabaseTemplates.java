@@ -42,7 +42,6 @@ public final class TenantDatabaseTemplates {
     private static final long LOCK_KEY = 0x6f6e62746d706cL; // "onbtmpl"
     private static final Pattern STRATEGY = Pattern.compile("FILE_COPY|WAL_LOG");
 
-    private final PostgresCluster cluster;
     private final String maintenanceDatabase;
     private final TenantSchemaMigrator migrator;
     private final boolean enabled;
@@ -50,13 +49,12 @@ public final class TenantDatabaseTemplates {
     private final Map<String, String> ready = new ConcurrentHashMap<>();
     private final AtomicBoolean warned = new AtomicBoolean();
 
-    public TenantDatabaseTemplates(PostgresCluster cluster, String maintenanceDatabase, TenantSchemaMigrator migrator,
+    public TenantDatabaseTemplates(String maintenanceDatabase, TenantSchemaMigrator migrator,
                                    boolean enabled, String strategy) {
         if (!STRATEGY.matcher(strategy).matches()) {
             throw new IllegalStateException("onboarding.tenant-database.template-strategy is FILE_COPY or WAL_LOG: "
                     + strategy);
         }
-        this.cluster = cluster;
         this.maintenanceDatabase = maintenanceDatabase;
         this.migrator = migrator;
         this.enabled = enabled;
@@ -68,14 +66,15 @@ public final class TenantDatabaseTemplates {
         return "TEMPLATE " + quote(template) + " STRATEGY " + strategy;
     }
 
-    /** The ready template for this collation, made if need be; empty: use template0 and Flyway. */
-    Optional<String> templateFor(String collation, String provider) {
+    /** The ready template for this collation on this cluster, made if need be; empty: use template0 and Flyway. */
+    Optional<String> templateFor(PostgresCluster cluster, String collation, String provider) {
         if (!enabled || collation == null) {
             return Optional.empty();
         }
         String key = collation + "/" + (provider == null ? "auto" : provider);
         try {
-            return Optional.of(ready.computeIfAbsent(key, k -> make(collation, provider, k)));
+            return Optional.of(ready.computeIfAbsent(cluster.host() + ":" + cluster.port() + "/" + key,
+                    k -> make(cluster, collation, provider, key)));
         } catch (RuntimeException e) {
             if (warned.compareAndSet(false, true)) {
                 LOG.warn("No tenant-schema template database ({}); tenant databases are made from template0 and"
@@ -91,14 +90,14 @@ public final class TenantDatabaseTemplates {
                 + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
     }
 
-    private String make(String collation, String provider, String key) {
+    private String make(PostgresCluster cluster, String collation, String provider, String key) {
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             String name = PREFIX + migrator.currentVersion().replace('.', '_') + "_" + hash(key + "/" + migrator.fingerprint());
             statement.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
             try {
                 if (!isReady(connection, name)) {
-                    build(connection, statement, name, collation, provider);
+                    build(cluster, connection, statement, name, collation, provider);
                 }
             } finally {
                 statement.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
@@ -109,8 +108,8 @@ public final class TenantDatabaseTemplates {
         }
     }
 
-    private void build(Connection connection, Statement statement, String name, String collation, String provider)
-            throws SQLException {
+    private void build(PostgresCluster cluster, Connection connection, Statement statement, String name,
+                       String collation, String provider) throws SQLException {
         ensurePlaceholder(connection, statement);
         Optional<String> marker = OwnerMarkers.ofDatabase(connection, name);
         if (marker.isPresent() && !marker.get().equals(MARKER)) {
@@ -127,7 +126,7 @@ public final class TenantDatabaseTemplates {
         try (Connection template = cluster.connect(name); Statement inTemplate = template.createStatement()) {
             inTemplate.execute("ALTER SCHEMA public OWNER TO " + quote(PLACEHOLDER));
         }
-        migrator.migrateAs(name, PLACEHOLDER);
+        migrator.migrateAs(cluster, name, PLACEHOLDER);
         statement.execute("ALTER DATABASE " + quote(name) + " ALLOW_CONNECTIONS false");
         PostgresCluster.terminateDatabaseSessions(connection, name);
         statement.execute("ALTER DATABASE " + quote(name) + " IS_TEMPLATE true");

@@ -13,8 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The one entry point for a create-tenant request, whichever channel it came through: records the
- * tenant and its provisioning operation (all steps pending) in one transaction, then starts the
- * operation. A repeat of the same request returns the first operation.
+ * tenant, the cluster it is placed on ({@link TenantPlacement}) and its provisioning operation (all
+ * steps pending) in one transaction, then starts the operation. A repeat of the same request returns the first operation.
  */
 public final class TenantOnboarding {
 
@@ -30,17 +30,19 @@ public final class TenantOnboarding {
     private final OperationRunner runner;
     private final PlanCatalog catalog;
     private final AuthProviderSettings authProviders;
+    private final TenantPlacement placement;
     private final TransactionTemplate transaction;
 
     public TenantOnboarding(DataSource dataSource, TenantRepository tenants, OperationJournal journal,
                             OperationPipelines pipelines, OperationRunner runner, PlanCatalog catalog,
-                            AuthProviderSettings authProviders) {
+                            AuthProviderSettings authProviders, TenantPlacement placement) {
         this.tenants = tenants;
         this.journal = journal;
         this.pipelines = pipelines;
         this.runner = runner;
         this.catalog = catalog;
         this.authProviders = authProviders;
+        this.placement = placement;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
@@ -56,7 +58,9 @@ public final class TenantOnboarding {
         UUID tenantId = request.tenantId();
         boolean inserted;
         try {
-            inserted = tenants.insertIfAbsent(request, catalog.plan(request.plan()).connectionLimit());
+            // A repeat is answered from the first request's row: it was placed then, and is not placed again.
+            inserted = tenants.find(tenantId).isEmpty() && tenants.insertIfAbsent(request,
+                    catalog.plan(request.plan()).connectionLimit(), placement.place(request));
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("tenant_name '" + request.tenantName() + "' is used by a live tenant",
                     "tenant_name");

@@ -2,7 +2,6 @@ package io.onboarding.tenant;
 
 import static io.onboarding.platform.SqlIdentifiers.quote;
 
-import io.onboarding.platform.PostgresCluster;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,17 +27,17 @@ public final class TenantPrivilegeGranter {
             TenantRole.DEVELOPER, privileges("SELECT", "SELECT", "SELECT", "SELECT, INSERT"),
             TenantRole.AUDITOR, privileges("SELECT", "SELECT", "SELECT", "SELECT"));
 
-    private final PostgresCluster cluster;
+    private final TenantClusters clusters;
 
-    public TenantPrivilegeGranter(PostgresCluster cluster) {
-        this.cluster = cluster;
+    public TenantPrivilegeGranter(TenantClusters clusters) {
+        this.clusters = clusters;
     }
 
     public void grant(TenantRecord tenant) throws SQLException {
         grantOn(tenant, tenant.databaseName());
     }
 
-    /** The same lock-down and grants on another database of the tenant's (e.g. a restored copy). */
+    /** The same lock-down and grants on another database of the tenant's (a restored copy; a move's target copy). */
     public void grantOn(TenantRecord tenant, String databaseName) throws SQLException {
         UUID tenantId = tenant.tenantId();
         String database = quote(databaseName);
@@ -46,7 +45,7 @@ public final class TenantPrivilegeGranter {
                 .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
         String nonOwners = TABLE_PRIVILEGES.keySet().stream().sorted()
                 .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
-        try (Connection connection = cluster.connect(databaseName)) {
+        try (Connection connection = clusters.of(tenant).connect(databaseName)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 String admin = quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));

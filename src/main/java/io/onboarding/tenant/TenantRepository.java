@@ -3,6 +3,7 @@ package io.onboarding.tenant;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.Json;
+import io.onboarding.cluster.ClusterDirectory;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -22,43 +23,64 @@ public final class TenantRepository implements TenantWarnings {
     private static final String COLUMNS = "tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
             + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"
             + " connection_limit, encoding, warnings, suspended_at, suspension_reason, created_at, updated_at,"
-            + " collation_name, collation_provider, cloud_resource_id, destroyed_at, final_backup_id";
+            + " collation_name, collation_provider, cloud_resource_id, destroyed_at, final_backup_id, cluster";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
+    /** Serialises placements (any instance): counting a cluster's tenants and adding one is atomic. */
+    private static final long PLACEMENT_LOCK = 0x6f6e62706c6163L; // "onbplac"
+
     private final JdbcTemplate jdbc;
-    private final String publicHost;
-    private final int publicPort;
-    private final String sslMode;
+    private final ClusterDirectory clusters;
 
-    /** {@code sslMode}: the TLS mode tenants' clients should use on the cluster (libpq's names). */
-    public TenantRepository(DataSource dataSource, String publicHost, int publicPort, String sslMode) {
+    /** {@code clusters}: where each tenant's clients connect (host, port, TLS mode), by the cluster it is on. */
+    public TenantRepository(DataSource dataSource, ClusterDirectory clusters) {
         this.jdbc = new JdbcTemplate(dataSource);
-        this.publicHost = publicHost;
-        this.publicPort = publicPort;
-        this.sslMode = sslMode;
+        this.clusters = clusters;
     }
 
-    public String publicHost() {
-        return publicHost;
+    /** The TLS mode the tenant's clients should use on its cluster (libpq's names). */
+    public String sslMode(TenantRecord tenant) {
+        return clusters.endpoint(tenant.cluster()).sslMode();
     }
 
-    public int publicPort() {
-        return publicPort;
-    }
-
-    public String sslMode() {
-        return sslMode;
-    }
-
-    /** Inserts the tenant unless its id exists; true if inserted. Joins the caller's transaction. */
-    public boolean insertIfAbsent(TenantRequest request, int connectionLimit) {
+    /** Inserts the tenant, placed on {@code cluster}, unless its id exists; true if inserted. Joins the caller's transaction. */
+    public boolean insertIfAbsent(TenantRequest request, int connectionLimit, String cluster) {
         return jdbc.update("INSERT INTO tenants (tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
-                        + " admin_email, status, request_fingerprint, database_name, connection_limit)"
-                        + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, 'provisioning', ?, ?, ?) ON CONFLICT (tenant_id) DO NOTHING",
+                        + " admin_email, status, request_fingerprint, database_name, connection_limit, cluster)"
+                        + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, 'provisioning', ?, ?, ?, ?) ON CONFLICT (tenant_id) DO NOTHING",
                 request.tenantId(), request.tenantName(), request.plan(), request.region(), request.monitoringLevel(),
                 Json.write(request.backupPolicy()), request.adminEmail(), request.fingerprint(),
-                TenantNaming.databaseName(request.tenantId()), connectionLimit) == 1;
+                TenantNaming.databaseName(request.tenantId()), connectionLimit, cluster) == 1;
+    }
+
+    /** Held until the caller's transaction ends: no other placement counts tenants meanwhile. */
+    public void lockPlacement() {
+        jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", Object.class, PLACEMENT_LOCK);
+    }
+
+    /** Tenants per cluster that hold (or will hold) a database there: all but failed and destroyed ones. */
+    public Map<String, Long> liveTenantsByCluster() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.query("SELECT cluster, count(*) FROM tenants WHERE status NOT IN ('destroyed', 'failed') GROUP BY cluster",
+                rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
+    }
+
+    /** The cluster the tenant's row names. */
+    public String clusterOf(UUID tenantId) {
+        return jdbc.queryForList("SELECT cluster FROM tenants WHERE tenant_id = ?", String.class, tenantId).stream()
+                .findFirst().orElseThrow(() -> new IllegalStateException("tenant " + tenantId + " does not exist"));
+    }
+
+    /** The tenant now lives on {@code cluster}: its row and connection details say so. */
+    public void placedOn(UUID tenantId, String cluster) {
+        ClusterDirectory.Endpoint endpoint = clusters.endpoint(cluster);
+        jdbc.update("UPDATE tenants SET cluster = ?, database_host = CASE WHEN database_host IS NULL THEN NULL ELSE ? END,"
+                + " database_port = CASE WHEN database_port IS NULL THEN NULL ELSE ? END, updated_at = now()"
+                + " WHERE tenant_id = ?", cluster, endpoint.host(), endpoint.port(), tenantId);
     }
 
     public Optional<TenantRecord> find(UUID tenantId) {
@@ -142,8 +164,9 @@ public final class TenantRepository implements TenantWarnings {
 
     /** The last provisioning step: connection info recorded and the tenant active. */
     public void activate(TenantRecord tenant) {
+        ClusterDirectory.Endpoint endpoint = clusters.endpoint(tenant.cluster());
         jdbc.update("UPDATE tenants SET status = 'active', database_host = ?, database_port = ?, updated_at = now()"
-                + " WHERE tenant_id = ? AND status = 'provisioning'", publicHost, publicPort, tenant.tenantId());
+                + " WHERE tenant_id = ? AND status = 'provisioning'", endpoint.host(), endpoint.port(), tenant.tenantId());
     }
 
     /** The collation the tenant's database was created with, and from which provider (libc or icu). */
@@ -254,7 +277,8 @@ public final class TenantRepository implements TenantWarnings {
                     rs.getObject("suspended_at", OffsetDateTime.class), rs.getString("suspension_reason"),
                     rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
                     rs.getString("collation_name"), rs.getString("collation_provider"), rs.getString("cloud_resource_id"),
-                    rs.getObject("destroyed_at", OffsetDateTime.class), rs.getObject("final_backup_id", UUID.class));
+                    rs.getObject("destroyed_at", OffsetDateTime.class), rs.getObject("final_backup_id", UUID.class),
+                    rs.getString("cluster"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("unreadable JSON column in tenants", e);
         }

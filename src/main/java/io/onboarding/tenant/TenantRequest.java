@@ -11,10 +11,11 @@ import java.util.UUID;
 /**
  * A validated request to create a tenant, with every default already applied. {@code authProviders}
  * (optional, normalised, client secrets included) goes to the secret store at admission, nowhere else.
+ * {@code cluster} is the cluster the caller asked for (null: placement chooses).
  */
 public record TenantRequest(UUID tenantId, String tenantName, String plan, String region,
                             String monitoringLevel, BackupPolicy backupPolicy, String adminEmail,
-                            ObjectNode authProviders) {
+                            ObjectNode authProviders, String cluster) {
 
     /**
      * Identifies the request's content: a repeat with the same tenant_id must carry the same one. A
@@ -26,6 +27,9 @@ public record TenantRequest(UUID tenantId, String tenantName, String plan, Strin
                 backupPolicy.encryptionLevel(), backupPolicy.storageLocation(), adminEmail == null ? "" : adminEmail);
         if (authProviders != null) {
             canonical += "\u0000" + Json.write(authProviders);
+        }
+        if (cluster != null) {
+            canonical += "\u0000cluster=" + cluster;
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
@@ -39,6 +43,6 @@ public record TenantRequest(UUID tenantId, String tenantName, String plan, Strin
     @Override
     public String toString() {
         return "TenantRequest[tenantId=" + tenantId + ", tenantName=" + tenantName + ", plan=" + plan + ", region="
-                + region + ", authProviders=" + (authProviders == null ? "none" : "(redacted)") + "]";
+                + region + (cluster == null ? "" : ", cluster=" + cluster) + ", authProviders=" + (authProviders == null ? "none" : "(redacted)") + "]";
     }
 }

@@ -7,10 +7,13 @@ import io.onboarding.api.ApiException.FieldError;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.RequestSchemas;
 import io.onboarding.backup.BackupLimits;
+import io.onboarding.cluster.ClusterDirectory;
+import io.onboarding.cluster.ClusterSettings;
 import io.onboarding.identity.AuthProviderValidation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -23,7 +26,7 @@ import java.util.regex.Pattern;
 public final class TenantRequestValidator {
 
     private static final Set<String> FIELDS = Set.of("tenant_id", "tenant_name", "plan", "region",
-            "monitoring_level", "backup_policy", "admin_email", "auth_providers");
+            "monitoring_level", "backup_policy", "admin_email", "auth_providers", "cluster");
     private static final Set<String> BACKUP_FIELDS = Set.of("schedule", "retention_days", "backup_type",
             "encryption_level", "storage_location");
     private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{1,62}");
@@ -31,10 +34,12 @@ public final class TenantRequestValidator {
 
     private final PlanCatalog catalog;
     private final BackupLimits backupLimits;
+    private final ClusterDirectory clusters;
 
-    public TenantRequestValidator(PlanCatalog catalog, BackupLimits backupLimits) {
+    public TenantRequestValidator(PlanCatalog catalog, BackupLimits backupLimits, ClusterDirectory clusters) {
         this.catalog = catalog;
         this.backupLimits = backupLimits;
+        this.clusters = clusters;
     }
 
     public TenantRequest validate(JsonNode body) {
@@ -76,6 +81,15 @@ public final class TenantRequestValidator {
         BackupPolicy defaults = plan == null ? null : catalog.plan(plan).backupPolicy();
         BackupPolicy backupPolicy = backupPolicy(body.get("backup_policy"), defaults, errors);
         ObjectNode authProviders = authProviders(body.get("auth_providers"), errors);
+        String cluster = text(body, "cluster", false, errors);
+        if (cluster != null) {
+            Optional<ClusterSettings> named = clusters.find(cluster);
+            if (named.isEmpty()) {
+                errors.add(new FieldError("cluster", "is not a configured cluster (GET /api/v1/clusters lists them)"));
+            } else if (region != null && !named.get().serves(region)) {
+                errors.add(new FieldError("cluster", "serves region " + named.get().region() + ", not " + region));
+            }
+        }
 
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
@@ -83,7 +97,7 @@ public final class TenantRequestValidator {
         PlanCatalog.Plan chosen = catalog.plan(plan);
         return new TenantRequest(tenantId == null ? UUID.randomUUID() : tenantId, tenantName,
                 plan, region, monitoringLevel == null ? chosen.monitoringLevel() : monitoringLevel,
-                backupPolicy, adminEmail == null ? null : adminEmail.toLowerCase(), authProviders);
+                backupPolicy, adminEmail == null ? null : adminEmail.toLowerCase(), authProviders, cluster);
     }
 
     /** The PUT auth-providers body's rules, its problems named {@code auth_providers.<field>}; none given: null. */

@@ -25,18 +25,19 @@ import org.postgresql.util.PasswordUtil;
  */
 public final class TenantRoleProvisioner {
 
-    private final PostgresCluster cluster;
+    private final TenantClusters clusters;
     private final String maintenanceDatabase;
 
-    public TenantRoleProvisioner(PostgresCluster cluster, String maintenanceDatabase) {
-        this.cluster = cluster;
+    public TenantRoleProvisioner(TenantClusters clusters, String maintenanceDatabase) {
+        this.clusters = clusters;
         this.maintenanceDatabase = maintenanceDatabase;
     }
 
+    /** On the cluster the record names (a move creates them on its target this way). */
     public void create(TenantRecord tenant) throws SQLException {
         UUID tenantId = tenant.tenantId();
         String marker = TenantNaming.ownerMarker(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+        try (Connection connection = clusters.of(tenant).connect(maintenanceDatabase)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 for (TenantRole role : TenantRole.values()) {
@@ -71,7 +72,7 @@ public final class TenantRoleProvisioner {
     public void createLogin(UUID tenantId, String login, TenantRole memberOf, String password, int connectionLimit)
             throws SQLException {
         String marker = TenantNaming.ownerMarker(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 Optional<String> existing = OwnerMarkers.ofRole(connection, login);
@@ -95,7 +96,7 @@ public final class TenantRoleProvisioner {
 
     /** A new password for a user's LOGIN role; sessions opened with the old one are closed. */
     public void changePassword(UUID tenantId, String login, String password) throws SQLException {
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             requireOwn(connection, tenantId, login);
             statement.execute("ALTER ROLE " + quote(login) + " PASSWORD " + literal(scramVerifier(password)));
@@ -103,8 +104,62 @@ public final class TenantRoleProvisioner {
         }
     }
 
+    /**
+     * A move: each of the tenant's users' LOGIN roles on the source record's cluster made again on the
+     * target record's, same name, membership, connection limit and password: the SCRAM verifier is
+     * read from the source's pg_authid (superuser only) and set as is, so no password is ever known
+     * here. Idempotent (an existing login of the tenant's gets the verifier again).
+     */
+    public void copyLogins(TenantRecord source, TenantRecord target) throws SQLException {
+        UUID tenantId = source.tenantId();
+        List<String> groups = new ArrayList<>();
+        for (TenantRole role : TenantRole.values()) {
+            groups.add(TenantNaming.roleName(tenantId, role));
+        }
+        List<String[]> logins = new ArrayList<>();
+        try (Connection connection = clusters.of(source).connect(maintenanceDatabase);
+             PreparedStatement query = connection.prepareStatement("SELECT a.rolname, a.rolpassword,"
+                     + " a.rolconnlimit, (SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+                     + " WHERE m.member = a.oid AND g.rolname = ANY (?) ORDER BY g.rolname LIMIT 1)"
+                     + " FROM pg_authid a WHERE a.rolname = ANY (?)")) {
+            query.setArray(1, connection.createArrayOf("text", groups.toArray()));
+            query.setArray(2, connection.createArrayOf("text", userLogins(connection, tenantId).toArray()));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    logins.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                }
+            }
+        }
+        String marker = TenantNaming.ownerMarker(tenantId);
+        try (Connection connection = clusters.of(target).connect(maintenanceDatabase)) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                for (String[] login : logins) {
+                    Optional<String> existing = OwnerMarkers.ofRole(connection, login[0]);
+                    if (existing.isPresent() && !marker.equals(existing.get())) {
+                        throw new TenantConflictException("role " + login[0] + " already exists on the target"
+                                + " and does not belong to tenant " + tenantId);
+                    }
+                    if (existing.isEmpty()) {
+                        statement.execute("CREATE ROLE " + quote(login[0]) + " LOGIN INHERIT CONNECTION LIMIT "
+                                + Integer.parseInt(login[2]) + (login[3] == null ? "" : " IN ROLE " + quote(login[3])));
+                        statement.execute("COMMENT ON ROLE " + quote(login[0]) + " IS " + literal(marker));
+                    }
+                    if (login[1] != null) {
+                        statement.execute("ALTER ROLE " + quote(login[0]) + " PASSWORD " + literal(login[1]));
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
     /** Ends a user's sessions and drops its LOGIN role (objects it owns go to the tenant admin); idempotent. */
     public void dropLogin(UUID tenantId, String database, String login) throws SQLException {
+        PostgresCluster cluster = clusters.of(tenantId);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             if (OwnerMarkers.ofRole(connection, login).isEmpty()) {
@@ -134,6 +189,24 @@ public final class TenantRoleProvisioner {
 
     /** Compensation: drops the tenant's own roles (never a look-alike); idempotent. */
     public void drop(UUID tenantId) throws SQLException {
+        dropOn(clusters.of(tenantId), tenantId);
+    }
+
+    /** The tenant's roles and users' logins dropped from the cluster the record names (a move's target or source). */
+    public void dropAllOn(TenantRecord tenant) throws SQLException {
+        PostgresCluster cluster = clusters.of(tenant);
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            for (String user : userLogins(connection, tenant.tenantId())) {
+                statement.execute("ALTER ROLE " + quote(user) + " NOLOGIN");
+                PostgresCluster.terminateRoleSessions(connection, user);
+                statement.execute("DROP ROLE " + quote(user));
+            }
+        }
+        dropOn(cluster, tenant.tenantId());
+    }
+
+    private void dropOn(PostgresCluster cluster, UUID tenantId) throws SQLException {
         String marker = TenantNaming.ownerMarker(tenantId);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
@@ -153,7 +226,7 @@ public final class TenantRoleProvisioner {
      * is suspended. The four group roles stay NOLOGIN.
      */
     public void setUserLogins(UUID tenantId, boolean login) throws SQLException {
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
             for (String user : userLogins(connection, tenantId)) {
                 statement.execute("ALTER ROLE " + quote(user) + (login ? " LOGIN" : " NOLOGIN"));
@@ -166,7 +239,7 @@ public final class TenantRoleProvisioner {
 
     /** The tenant's user roles that can log in now, by name. */
     public List<String> loginsAllowed(UUID tenantId) throws SQLException {
-        try (Connection connection = cluster.connect(maintenanceDatabase);
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase);
              PreparedStatement query = connection.prepareStatement(
                      "SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname = ANY (?) ORDER BY rolname")) {
             query.setArray(1, connection.createArrayOf("text", userLogins(connection, tenantId).toArray()));

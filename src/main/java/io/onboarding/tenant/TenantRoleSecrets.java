@@ -1,5 +1,6 @@
 package io.onboarding.tenant;
 
+import io.onboarding.cluster.ClusterDirectory;
 import io.onboarding.secrets.SecretStore;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,15 +14,12 @@ import java.util.UUID;
 public final class TenantRoleSecrets {
 
     private final SecretStore secrets;
-    private final String host;
-    private final int port;
-    private final String sslMode;
+    private final ClusterDirectory clusters;
 
-    public TenantRoleSecrets(SecretStore secrets, String host, int port, String sslMode) {
+    /** Where to connect is the tenant's cluster's public endpoint. */
+    public TenantRoleSecrets(SecretStore secrets, ClusterDirectory clusters) {
         this.secrets = secrets;
-        this.host = host;
-        this.port = port;
-        this.sslMode = sslMode;
+        this.clusters = clusters;
     }
 
     /** What each role is for, as the design describes it (also in its secret). */
@@ -34,6 +32,7 @@ public final class TenantRoleSecrets {
     /** The design's fields (tenant_id, database, role, description, created_at) and where to connect. */
     public void store(TenantRecord tenant) {
         String createdAt = OffsetDateTime.now(ZoneOffset.UTC).toString();
+        ClusterDirectory.Endpoint endpoint = clusters.endpoint(tenant.cluster());
         for (TenantRole role : TenantRole.values()) {
             secrets.put(path(tenant.tenantId(), role), Map.of(
                     "tenant_id", tenant.tenantId().toString(),
@@ -42,9 +41,9 @@ public final class TenantRoleSecrets {
                     "description", DESCRIPTIONS.get(role),
                     "created_at", createdAt,
                     "name", TenantNaming.roleName(tenant.tenantId(), role),
-                    "host", host,
-                    "port", Integer.toString(port),
-                    "sslmode", sslMode,
+                    "host", endpoint.host(),
+                    "port", Integer.toString(endpoint.port()),
+                    "sslmode", endpoint.sslMode(),
                     "login", "false"));
         }
     }

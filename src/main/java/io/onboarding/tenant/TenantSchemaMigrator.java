@@ -28,15 +28,15 @@ public final class TenantSchemaMigrator {
 
     private static final String HISTORY = "tenant_schema_history";
 
-    private final PostgresCluster cluster;
+    private final TenantClusters clusters;
     private final String target;
     private final TenantSchemaVersions versions;
     private final DataSource controlPlane;
     private volatile List<MigrationInfo> migrations;
 
-    public TenantSchemaMigrator(PostgresCluster cluster, String target, TenantSchemaVersions versions,
+    public TenantSchemaMigrator(TenantClusters clusters, String target, TenantSchemaVersions versions,
                                 DataSource controlPlane) {
-        this.cluster = cluster;
+        this.clusters = clusters;
         this.target = target == null || target.isBlank() ? "latest" : target.trim();
         this.versions = versions;
         this.controlPlane = controlPlane;
@@ -49,7 +49,7 @@ public final class TenantSchemaMigrator {
      */
     public void migrate(TenantRecord tenant) throws SQLException {
         String current = currentVersion();
-        if (current.equals(appliedVersion(tenant.databaseName()))) {
+        if (current.equals(appliedVersion(clusters.of(tenant), tenant.databaseName()))) {
             versions.record(tenant.tenantId(), current);
             return;
         }
@@ -57,7 +57,7 @@ public final class TenantSchemaMigrator {
     }
 
     /** The newest version in the database's history if every row of it succeeded; null if none or any failed. */
-    private String appliedVersion(String database) throws SQLException {
+    private String appliedVersion(PostgresCluster cluster, String database) throws SQLException {
         try (Connection connection = cluster.connect(database); Statement statement = connection.createStatement();
              ResultSet exists = statement.executeQuery("SELECT to_regclass('public." + HISTORY + "') IS NOT NULL")) {
             exists.next();
@@ -74,7 +74,7 @@ public final class TenantSchemaMigrator {
 
     /** Migrates the tenant's database; says what was applied and the version it is at now. */
     public MigrateResult apply(TenantRecord tenant) {
-        Flyway flyway = flywayAs(tenant.databaseName(),
+        Flyway flyway = flywayAs(clusters.of(tenant), tenant.databaseName(),
                 TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN));
         MigrateResult result = flyway.migrate();
         MigrationInfo current = flyway.info().current();
@@ -83,11 +83,11 @@ public final class TenantSchemaMigrator {
     }
 
     /** Migrates a database to the target, the objects made owned by {@code role} (e.g. the template's). */
-    MigrateResult migrateAs(String database, String role) {
-        return flywayAs(database, role).migrate();
+    MigrateResult migrateAs(PostgresCluster cluster, String database, String role) {
+        return flywayAs(cluster, database, role).migrate();
     }
 
-    private Flyway flywayAs(String database, String role) {
+    private Flyway flywayAs(PostgresCluster cluster, String database, String role) {
         return configure(new DriverManagerDataSource(cluster.jdbcUrl(database), cluster.user(), cluster.password()))
                 .initSql("SET ROLE " + quote(role)).load();
     }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** A tenant as {@code GET /api/v1/tenants/{id}} shows it. */
-public record TenantView(UUID tenantId, String tenantName, String plan, String region, String status,
+public record TenantView(UUID tenantId, String tenantName, String plan, String region, String cluster, String status,
                          String monitoringLevel, BackupPolicy backupPolicy, Database database, List<Role> roles,
                          List<String> warnings, OffsetDateTime createdAt, OffsetDateTime updatedAt,
                          OffsetDateTime suspendedAt, String suspensionReason, Git git, Cloud cloud,
@@ -37,7 +37,7 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
                 .map(role -> new Role(role.apiName(), TenantNaming.roleName(tenant.tenantId(), role)))
                 .toList();
         return new TenantView(tenant.tenantId(), tenant.tenantName(), tenant.plan(), tenant.region(),
-                tenant.status(), tenant.monitoringLevel(), tenant.backupPolicy(),
+                tenant.cluster(), tenant.status(), tenant.monitoringLevel(), tenant.backupPolicy(),
                 new Database(tenant.databaseName(), tenant.databaseHost(), tenant.databasePort(),
                         tenant.connectionLimit(), tenant.encoding(), tenant.collation(), tenant.collationProvider(),
                         sslMode),

@@ -65,7 +65,7 @@ public final class InvitationLinks {
         database.put("host", tenant.databaseHost());
         database.put("port", tenant.databasePort());
         database.put("name", tenant.databaseName());
-        database.put("sslmode", tenants.sslMode());
+        database.put("sslmode", tenants.sslMode(tenant));
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("database", database);
         // Secrets written by an earlier release used username/password.

@@ -278,7 +278,20 @@ public final class UserInvitations {
                 "tenant_id", tenant.tenantId().toString(), "email", user.email(), "role", user.role(),
                 "created_at", OffsetDateTime.now(ZoneOffset.UTC).toString(), "database", tenant.databaseName(),
                 "host", String.valueOf(tenant.databaseHost()), "port", String.valueOf(tenant.databasePort()),
-                "sslmode", tenants.sslMode());
+                "sslmode", tenants.sslMode(tenant));
+    }
+
+    /** A move's switch (and its undo): each user's stored credentials name where the tenant's database is now. */
+    public void pointCredentialsAt(TenantRecord tenant) {
+        for (TenantUser user : users.list(tenant.tenantId())) {
+            secrets.get(credentialsPath(user)).ifPresent(stored -> {
+                Map<String, String> moved = new java.util.HashMap<>(stored);
+                moved.put("host", String.valueOf(tenant.databaseHost()));
+                moved.put("port", String.valueOf(tenant.databasePort()));
+                moved.put("sslmode", tenants.sslMode(tenant));
+                secrets.put(credentialsPath(user), moved);
+            });
+        }
     }
 
     static String credentialsPath(TenantUser user) {

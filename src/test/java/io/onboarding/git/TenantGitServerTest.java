@@ -206,7 +206,7 @@ class TenantGitServerTest {
     private static io.onboarding.tenant.TenantRecord tenantRecord(UUID tenantId, String name) {
         return new io.onboarding.tenant.TenantRecord(tenantId, name, "standard", "local", "standard", null,
                 "ops@acme.example", "active", null, null, null, null, 20, "UTF8", java.util.List.of(), null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, "default");
     }
 
     /** The public key ssh-keygen derives from the stored private key: proves the key is well-formed. */

@@ -141,7 +141,7 @@ class TenantGitTest {
         LocalGitHost host = new LocalGitHost(root, "git://git.example.com/");
         UUID tenantId = UUID.randomUUID();
         TenantRecord tenant = new TenantRecord(tenantId, "Acme", "free", "local", "basic", null, null, "provisioning",
-                null, null, null, null, 5, "UTF8", List.of(), null, null, null, null, null, null, null, null, null);
+                null, null, null, null, 5, "UTF8", List.of(), null, null, null, null, null, null, null, null, null, "default");
         Files.createDirectories(root.resolve(".partial-" + GitNaming.repositoryName(tenantId) + ".git/objects"));
 
         String first = host.create(tenant);

@@ -76,7 +76,7 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
     UUID newTenant(String adminEmail) {
         UUID tenantId = UUID.randomUUID();
         tenants.put(tenantId, new TenantRecord(tenantId, "Acme", "standard", "eu-west-1", "basic", null, adminEmail,
-                "provisioning", null, null, null, null, 20, "UTF8", List.of(), null, null, null, null, null, null, null, null, null));
+                "provisioning", null, null, null, null, 20, "UTF8", List.of(), null, null, null, null, null, null, null, null, null, "default"));
         return tenantId;
     }
 

@@ -1,0 +1,73 @@
+package io.onboarding.tenant;
+
+import io.onboarding.api.ApiException;
+import io.onboarding.cluster.ClusterDirectory;
+import io.onboarding.cluster.ClusterSettings;
+import io.onboarding.cluster.PlacementPolicy;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a new tenant goes, decided at admission inside the transaction that records it (so it is
+ * journaled with the tenant and a crash cannot place it twice): the requested cluster if it may
+ * take the tenant, else the {@link PlacementPolicy}'s choice among the open, available clusters of
+ * the tenant's region. Placements are serialised by a control-plane lock, so capacity holds across
+ * concurrent requests and instances.
+ */
+public final class TenantPlacement {
+
+    private final ClusterDirectory clusters;
+    private final PlacementPolicy policy;
+    private final TenantRepository tenants;
+
+    public TenantPlacement(ClusterDirectory clusters, PlacementPolicy policy, TenantRepository tenants) {
+        this.clusters = clusters;
+        this.policy = policy;
+        this.tenants = tenants;
+    }
+
+    /** The cluster's name; 409 naming {@code cluster} or {@code region} when it cannot be placed. Joins the caller's transaction. */
+    public String place(TenantRequest request) {
+        tenants.lockPlacement();
+        Map<String, Long> live = tenants.liveTenantsByCluster();
+        if (request.cluster() != null) {
+            ClusterSettings asked = clusters.find(request.cluster()).orElseThrow(() ->
+                    ApiException.validation("cluster", "is not a configured cluster"));
+            String refusal = refusal(asked, live);
+            if (refusal != null) {
+                throw ApiException.conflict("cluster " + asked.name() + " " + refusal, "cluster");
+            }
+            return asked.name();
+        }
+        List<PlacementPolicy.Candidate> candidates = clusters.all().stream()
+                .filter(cluster -> cluster.serves(request.region()) && refusal(cluster, live) == null)
+                .map(cluster -> new PlacementPolicy.Candidate(cluster.name(), cluster.capacity(),
+                        live.getOrDefault(cluster.name(), 0L)))
+                .toList();
+        return policy.choose(request.region(), candidates).orElseThrow(() -> ApiException.conflict(
+                "no open, available cluster with room serves region " + request.region(), "region"));
+    }
+
+    /** A move's target: 409 naming {@code cluster} unless it may take one more tenant now. */
+    public void requireRoom(ClusterSettings cluster) {
+        String refusal = refusal(cluster, tenants.liveTenantsByCluster());
+        if (refusal != null) {
+            throw ApiException.conflict("cluster " + cluster.name() + " " + refusal, "cluster");
+        }
+    }
+
+    /** Why the cluster takes no new tenant now; null if it may. */
+    private String refusal(ClusterSettings cluster, Map<String, Long> live) {
+        if (cluster.state() != ClusterSettings.State.OPEN) {
+            return "is " + cluster.state().apiName() + ": it takes no new tenants";
+        }
+        long tenantsThere = live.getOrDefault(cluster.name(), 0L);
+        if (cluster.capacity() != null && tenantsThere >= cluster.capacity()) {
+            return "is full (" + tenantsThere + " of " + cluster.capacity() + " tenants)";
+        }
+        if (!clusters.available(cluster.name())) {
+            return "cannot be reached now";
+        }
+        return null;
+    }
+}
