@@ -39,7 +39,8 @@ public final class PostgresPlatform implements AutoCloseable {
         HikariDataSource pool = null;
         try {
             pool = ControlPlaneDatabase.open(cluster, platformDb,
-                    Integer.parseInt(setting.apply("onboarding.platform-db.pool-size")));
+                    Integer.parseInt(setting.apply("onboarding.platform-db.pool-size")),
+                    setting.apply("onboarding.instance-name"));
             ClusterLockdown.apply(cluster, PostgresCluster.MAINTENANCE_DATABASE, platformDb);
             return new PostgresPlatform(embedded, cluster, pool);
         } catch (Exception e) {

@@ -70,7 +70,9 @@ public final class PropertyLayers {
             Map.entry("VAULT_CACERT", "onboarding.vault.cacert"),
             Map.entry("VAULT_NAMESPACE", "onboarding.vault.namespace"),
             Map.entry("VAULT_ROLE_ID", "onboarding.vault.approle.role-id"),
-            Map.entry("VAULT_SECRET_ID", "onboarding.vault.approle.secret"));
+            Map.entry("VAULT_SECRET_ID", "onboarding.vault.approle.secret"),
+            // Several instances on one control plane (docs/instances.md)
+            Map.entry("INSTANCE_NAME", "onboarding.instance-name"));
 
     /** Variables carrying a secret: each may instead be given as {@code NAME_FILE}, a file holding the value. */
     static final Set<String> SECRETS = Set.of("PGPASSWORD", "ONBOARDING_API_TOKEN", "VAULT_TOKEN", "JMS_PASSWORD",
