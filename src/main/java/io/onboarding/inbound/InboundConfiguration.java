@@ -7,7 +7,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 
 /** Requests that arrive other than by REST: batch files in the inbox, and JMS messages. */
 public class InboundConfiguration implements CamelConfiguration {
@@ -17,19 +16,21 @@ public class InboundConfiguration implements CamelConfiguration {
         return new InboundRequests(camel, runner);
     }
 
-    /** The same file dropped twice is not processed twice: its digest is kept in the control plane. */
-    @BindToRegistry("inboxFileRepository")
-    public JdbcMessageIdRepository inboxFileRepository(DataSource controlPlane) {
-        JdbcMessageIdRepository inboxFiles = new JdbcMessageIdRepository(controlPlane, "inbox-files");
-        inboxFiles.setCreateTableIfNotExists(false);
-        return inboxFiles;
+    /**
+     * Which instance handles an inbox file (several may share the directory), and the contents handled
+     * already: the same file dropped twice is not processed twice, its digest is kept in the control plane.
+     */
+    @BindToRegistry("inboxFileClaims")
+    public InboxFileClaims inboxFileClaims(DataSource controlPlane) {
+        return new InboxFileClaims(controlPlane);
     }
 
     @BindToRegistry("inboxBatchFiles")
-    public InboxBatchFiles inboxBatchFiles(InboundRequests requests, OnboardingMetrics metrics,
+    public InboxBatchFiles inboxBatchFiles(InboundRequests requests, InboxFileClaims claims, OnboardingMetrics metrics,
             @PropertyInject("onboarding.inbox-dir") String inboxDir,
             @PropertyInject("onboarding.inbox.max-record-bytes") int maxRecordBytes) {
-        return new InboxBatchFiles(requests, Path.of(inboxDir).toAbsolutePath().normalize(), maxRecordBytes, metrics);
+        return new InboxBatchFiles(requests, claims, Path.of(inboxDir).toAbsolutePath().normalize(), maxRecordBytes,
+                metrics);
     }
 
     @BindToRegistry("jmsTenantRequests")

@@ -5,7 +5,10 @@ import io.onboarding.api.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Processes one batch file from the inbox, record by record, streaming: each record's outcome is a
- * line of {@code .results/<file>.result.ndjson} (written aside and renamed when complete). A file
- * that cannot be read at all, or is not a regular file of its own (a link), gets
- * {@code .failed/<file>.reason.txt} and fails the exchange, so the file consumer moves it to
- * {@code .failed/}.
+ * line of {@code .results/<file>.result.ndjson} (written aside and renamed when complete), then the
+ * file moves to {@code .done/}. A file that cannot be read at all, or is not a regular file of its own
+ * (a link), goes to {@code .failed/} beside {@code <file>.reason.txt} and fails the exchange. With
+ * several instances on one inbox, a file is handled by the one that claims it ({@link InboxFileClaims}).
  */
 public final class InboxBatchFiles {
 
@@ -32,35 +35,72 @@ public final class InboxBatchFiles {
     private final InboxOutputs outputs;
     private final int maxRecordBytes;
     private final OnboardingMetrics metrics;
+    private final InboxFileClaims claims;
 
-    public InboxBatchFiles(InboundRequests requests, Path inbox, int maxRecordBytes, OnboardingMetrics metrics) {
+    public InboxBatchFiles(InboundRequests requests, InboxFileClaims claims, Path inbox, int maxRecordBytes,
+                           OnboardingMetrics metrics) {
         this.metrics = metrics;
+        this.claims = claims;
         this.requests = requests;
         this.outputs = new InboxOutputs(inbox);
         this.maxRecordBytes = maxRecordBytes;
     }
 
+    /**
+     * Handles the file the consumer found, if this instance wins it: another instance sharing the
+     * inbox may be handling the same file (or the same content under another name) at this moment,
+     * or may have handled and moved it already; then this one leaves it alone (no report, no move).
+     * Under the claim, in this order: the content's fingerprint; a duplicate is moved to .done/; else
+     * each record is submitted, the report published, the content recorded as handled, the file moved
+     * to .done/. A crash anywhere leaves the file in the inbox, claimed by no one: it is handled again
+     * (records are idempotent) or, once recorded, moved as a duplicate.
+     */
+    public void handle(Exchange exchange) throws IOException, SQLException {
+        String name = name(exchange);
+        Path file = file(exchange);
+        try (InboxFileClaims.Claim claim = claims.claimName(name)) {
+            if (claim == null || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                LOG.debug("Inbox file {} is handled by another instance", name);
+                return;
+            }
+            String fingerprint;
+            try {
+                fingerprint = fingerprint(file);
+            } catch (UnreadableBatchFile e) {
+                moveFailed(name, e.getMessage());
+                throw e;
+            }
+            if (!claim.alsoContent(fingerprint)) {
+                LOG.debug("Inbox file {} has the content of a file being handled elsewhere; looked at again later", name);
+                return;
+            }
+            if (claims.handled(fingerprint)) {
+                LOG.info("Inbox file {} has the content of a file already processed; not processed again", name);
+                metrics.inboxFile("duplicate");
+            } else {
+                process(file, name, fingerprint);
+                claims.markHandled(fingerprint);
+            }
+            outputs.move(name, ".done");
+        }
+    }
+
     /** SHA-256 of the file's content, read as a stream: the key that makes a repeated drop a no-op. */
-    public String fingerprint(Exchange exchange) throws IOException {
+    private static String fingerprint(Path file) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream in = new DigestInputStream(InboxFile.open(file(exchange)), digest)) {
+        try (InputStream in = new DigestInputStream(InboxFile.open(file), digest)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (UnreadableBatchFile e) {
-            fail(name(exchange), e.getMessage());
-            throw e;
         }
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    public void process(Exchange exchange) throws IOException {
-        Path file = file(exchange);
-        String name = name(exchange);
-        String fingerprint = exchange.getMessage().getHeader("contentSha256", String.class);
+    /** Every record submitted, the report published; a file that cannot be handled goes to .failed/. */
+    private void process(Path file, String name, String fingerprint) throws IOException {
         int accepted = 0;
         int refused = 0;
         try (InboxOutputs.Draft draft = outputs.draft();
@@ -90,12 +130,12 @@ public final class InboxBatchFiles {
             }
             draft.publish(".results", name + ".result.ndjson");
         } catch (UnreadableBatchFile e) {
-            fail(name, e.getMessage());
+            moveFailed(name, e.getMessage());
             throw e;
         } catch (RuntimeException e) {
             // Our own failure (database or secret store down) that outlasted the retries: records are
             // idempotent, so the file can simply be dropped again.
-            fail(name, "processing stopped after " + (accepted + refused) + " records: " + e.getMessage()
+            moveFailed(name, "processing stopped after " + (accepted + refused) + " records: " + e.getMessage()
                     + "; the service could not handle the rest. Drop the file again to retry: records already"
                     + " accepted are not created twice.");
             throw e;
@@ -104,14 +144,18 @@ public final class InboxBatchFiles {
         metrics.inboxFile("processed");
     }
 
-    /** Writes the reason beside where the consumer moves the file; the reason never quotes the file. */
-    private void fail(String name, String reason) throws IOException {
+    /**
+     * The file into .failed/, its reason beside it (the reason never quotes the file); moved by the
+     * service, through directories opened without following links, so no link in the inbox is followed.
+     */
+    private void moveFailed(String name, String reason) throws IOException {
         LOG.warn("Inbox file {} moved to .failed: {}", name, reason);
         metrics.inboxFile("failed");
         try (InboxOutputs.Draft draft = outputs.draft()) {
             draft.writer().write(reason + System.lineSeparator());
             draft.publish(".failed", name + ".reason.txt");
         }
+        outputs.move(name, ".failed");
     }
 
     /** A record handed to the entry point, tried again a few times if the service itself fails. */
@@ -131,22 +175,6 @@ public final class InboxBatchFiles {
                 }
             }
         }
-    }
-
-    /** After the file was handled: into .done/ (the service moves it, so no link in the inbox is followed). */
-    public void moveDone(Exchange exchange) throws IOException {
-        outputs.move(name(exchange), ".done");
-    }
-
-    /** After the file could not be handled: into .failed/, beside its reason. */
-    public void moveFailed(Exchange exchange) throws IOException {
-        outputs.move(name(exchange), ".failed");
-    }
-
-    /** Called for a file whose content was processed before: it is moved to .done/ untouched. */
-    public void duplicate(Exchange exchange) {
-        LOG.info("Inbox file {} has the content of a file already processed; not processed again", name(exchange));
-        metrics.inboxFile("duplicate");
     }
 
     private static String name(Exchange exchange) {

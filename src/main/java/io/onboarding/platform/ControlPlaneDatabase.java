@@ -18,9 +18,13 @@ public final class ControlPlaneDatabase {
     private ControlPlaneDatabase() {
     }
 
-    /** {@code connectionTimeout}: how long a caller waits for a connection (a PostgreSQL outage fails calls after it). */
+    /**
+     * {@code connectionTimeout}: how long a caller waits for a connection (a PostgreSQL outage fails calls
+     * after it). {@code instanceName} (may be empty) is appended to the connections' {@code application_name},
+     * so {@code pg_stat_activity} and {@code pg_locks} show which instance holds which operation's lock.
+     */
     public static HikariDataSource open(PostgresCluster cluster, String database, int poolSize,
-                                        java.time.Duration connectionTimeout) throws SQLException {
+                                        java.time.Duration connectionTimeout, String instanceName) throws SQLException {
         createIfMissing(cluster, database);
         HikariConfig config = new HikariConfig();
         config.setConnectionTimeout(connectionTimeout.toMillis());
@@ -29,10 +33,15 @@ public final class ControlPlaneDatabase {
         config.setPassword(cluster.password());
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("control-plane");
-        config.addDataSourceProperty("ApplicationName", "tenant-onboarding");
+        config.addDataSourceProperty("ApplicationName", applicationName(instanceName));
         HikariDataSource dataSource = new HikariDataSource(config);
         migrate(dataSource);
         return dataSource;
+    }
+
+    /** {@code tenant-onboarding}, or {@code tenant-onboarding/<instance>} (PostgreSQL keeps 63 bytes of it). */
+    static String applicationName(String instanceName) {
+        return instanceName.isBlank() ? "tenant-onboarding" : "tenant-onboarding/" + instanceName.strip();
     }
 
     private static void createIfMissing(PostgresCluster cluster, String database) throws SQLException {

@@ -40,7 +40,8 @@ public final class PostgresPlatform implements AutoCloseable {
         try {
             pool = ControlPlaneDatabase.open(cluster, platformDb,
                     Integer.parseInt(setting.apply("onboarding.platform-db.pool-size")),
-                    java.time.Duration.ofMillis(Long.parseLong(setting.apply("onboarding.platform-db.connection-timeout-ms"))));
+                    java.time.Duration.ofMillis(Long.parseLong(setting.apply("onboarding.platform-db.connection-timeout-ms"))),
+                    setting.apply("onboarding.instance-name"));
             ClusterLockdown.apply(cluster, PostgresCluster.MAINTENANCE_DATABASE, platformDb);
             return new PostgresPlatform(embedded, cluster, pool);
         } catch (Exception e) {

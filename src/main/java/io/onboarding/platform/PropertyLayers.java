@@ -78,7 +78,9 @@ public final class PropertyLayers {
             Map.entry("AWS_ACCESS_KEY_ID", "onboarding.backup.s3.access-key-id"),
             Map.entry("AWS_SECRET_ACCESS_KEY", "onboarding.backup.s3.secret-access-key"),
             // Clusters tenants are placed on (docs/clusters.md)
-            Map.entry("CLUSTERS_FILE", "onboarding.clusters-file"));
+            Map.entry("CLUSTERS_FILE", "onboarding.clusters-file"),
+            // Several instances on one control plane (docs/instances.md)
+            Map.entry("INSTANCE_NAME", "onboarding.instance-name"));
 
 
     /** Variables carrying a secret: each may instead be given as {@code NAME_FILE}, a file holding the value. */
