@@ -46,6 +46,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setNodeManagerLockDirectory(directory.toString())
                 .setSecurityEnabled(true)
                 .setJMXManagementEnabled(false)
+                // Artemis blocks every producer once the disk is 90% used, and the operations' event
+                // sends with it: only a disk that is really full stops the embedded broker.
+                .setMaxDiskUsage(100)
                 .addAcceptorConfiguration("tcp", "tcp://" + host + ":" + port);
         config.addAddressSetting("tenant.requests", new AddressSettings()
                 .setMaxDeliveryAttempts(maxDeliveryAttempts)
