@@ -3,6 +3,7 @@ package io.onboarding.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiException.FieldError;
+import io.onboarding.api.RequestSchemas;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -14,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * A checked {@code POST /api/v1/tokens} body: {@code name}, {@code scopes} (admin, operator,
- * reader), {@code expires_at} (optional, in the future). Every problem is reported at once, named
- * by field; unknown fields are refused.
+ * reader), {@code expires_at} (optional, in the future). Checked against the documented schema
+ * ({@code CreateTokenRequest}) and the rules below; every problem is reported at once, named by
+ * field; unknown fields are refused.
  */
 public record TokenRequest(String name, List<String> scopes, OffsetDateTime expiresAt) {
 
@@ -23,6 +25,10 @@ public record TokenRequest(String name, List<String> scopes, OffsetDateTime expi
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}");
 
     public static TokenRequest from(JsonNode body) {
+        return RequestSchemas.validate("CreateTokenRequest", body, () -> rules(body));
+    }
+
+    private static TokenRequest rules(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.validation("body", "must be a JSON object");
         }

@@ -95,8 +95,10 @@ public final class RequestSchemas {
         return List.copyOf(byField.values());
     }
 
+    /** The rules' details first; the schema's only for fields the rules did not name (an item {@code scopes[0]} names {@code scopes}). */
     private static List<FieldError> merged(List<FieldError> rules, List<FieldError> schema) {
-        Set<String> named = rules.stream().map(FieldError::field).collect(Collectors.toSet());
+        Set<String> named = rules.stream().map(detail -> detail.field().replaceAll("\\[\\d+]", ""))
+                .collect(Collectors.toSet());
         List<FieldError> all = new ArrayList<>(rules);
         schema.stream().filter(detail -> !named.contains(detail.field())).forEach(all::add);
         return all;

@@ -189,6 +189,15 @@ class OpenApiDocumentTest {
         ApiClient.Response missing = api.get("/api/v1/tenants/" + UUID.randomUUID());
         assertThat(missing.status()).isEqualTo(404);
         assertThat(RequestSchemas.answerProblems("Error", missing.body())).isEmpty();
+        ApiClient.Response token = api.post("/api/v1/tokens", "{\"name\":\"openapi-%s\",\"scopes\":[\"reader\"]}"
+                .formatted(UUID.randomUUID().toString().substring(0, 8)));
+        assertThat(token.status()).isEqualTo(201);
+        assertThat(RequestSchemas.answerProblems("TokenCreated", token.body())).isEmpty();
+        assertThat(RequestSchemas.answerProblems("TokenList", api.get("/api/v1/tokens").body())).isEmpty();
+        JsonNode audit = api.get("/api/v1/audit").body();
+        assertThat(audit.get("items")).as("the token's creation is audited").isNotEmpty();
+        assertThat(RequestSchemas.answerProblems("AuditPage", audit)).isEmpty();
+        assertThat(RequestSchemas.answerProblems("Reconciliation", api.get("/api/v1/reconcile").body())).isEmpty();
         // A schema that refuses what the service sends is caught here: the check is not vacuous.
         assertThat(RequestSchemas.answerProblems("Error", api.get("/api/v1/tenants").body())).isNotEmpty();
     }

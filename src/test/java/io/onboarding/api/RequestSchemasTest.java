@@ -59,4 +59,18 @@ class RequestSchemasTest {
                         new FieldError("role", "must be one of tenant_admin, application_manager, developer, auditor"),
                         new FieldError("teams", "must be an array")));
     }
+
+    @Test
+    void aTokenRequestsScopesAreCheckedAndAnItemTheRulesNameIsNotNamedTwice() {
+        assertThat(problems("CreateTokenRequest", "{\"name\":\"ci\",\"scopes\":[\"reader\"],\"expires_at\":\"2030-01-01T00:00:00Z\"}"))
+                .isEmpty();
+        assertThat(problems("CreateTokenRequest", "{\"name\":\"-x\",\"scopes\":[\"root\"],\"scope\":1}")).extracting(FieldError::field)
+                .containsExactlyInAnyOrder("name", "scopes", "scope");
+        assertThatThrownBy(() -> RequestSchemas.validate("CreateTokenRequest", Json.parse("{\"name\":\"x\",\"scopes\":[\"root\"]}"),
+                () -> {
+                    throw ApiException.validation("scopes[0]", "must be one of admin, operator, reader");
+                }))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details()).containsExactly(
+                        new FieldError("scopes[0]", "must be one of admin, operator, reader")));
+    }
 }
