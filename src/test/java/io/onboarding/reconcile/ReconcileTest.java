@@ -1,6 +1,7 @@
 package io.onboarding.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.support.ApiClient;
@@ -10,6 +11,7 @@ import io.onboarding.tenant.TenantNaming;
 import io.onboarding.tenant.TenantRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,19 @@ class ReconcileTest {
                 "3600000"), dataDir);
         api = service.api();
         catalog = service.catalog();
+        awaitStartUpScheduling();
+    }
+
+    /**
+     * The start-up run that sets up every active tenant's backup schedule (route
+     * schedule-all-tenant-backups, 1 s after start) has finished: run later, it would re-create the
+     * schedule the test deletes before reconciliation could find it missing.
+     */
+    private static void awaitStartUpScheduling() {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> api.withToken(null).get("/observe/metrics").raw().body().lines()
+                        .anyMatch(line -> line.startsWith("camel_exchanges_total{")
+                                && line.contains("routeId=\"schedule-all-tenant-backups\"") && !line.endsWith(" 0.0")));
     }
 
     @AfterAll
