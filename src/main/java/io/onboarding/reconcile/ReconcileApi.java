@@ -3,15 +3,28 @@ package io.onboarding.reconcile;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
+import io.onboarding.platform.InstanceLock;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code GET /api/v1/reconcile[?repair=true]}: a reconciliation run now, its findings as the reply. */
+/**
+ * {@code GET /api/v1/reconcile[?repair=true]}: a reconciliation run now, its findings as the reply.
+ * A read-only run goes anywhere; a repairing one, and every timer run, holds the reconciliation lock
+ * ({@link #LOCK_KEY}), so one instance of the control plane reconciles at a time.
+ */
 public final class ReconcileApi {
 
-    private final Reconciler reconciler;
+    /** The control-plane advisory-lock key of reconciliation ("onbreco"). */
+    public static final long LOCK_KEY = 0x6f6e627265636fL;
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileApi.class);
 
-    public ReconcileApi(Reconciler reconciler) {
+    private final Reconciler reconciler;
+    private final InstanceLock lock;
+
+    public ReconcileApi(Reconciler reconciler, InstanceLock lock) {
         this.reconciler = reconciler;
+        this.lock = lock;
     }
 
     public void reconcile(Exchange exchange) throws Exception {
@@ -19,11 +32,20 @@ public final class ReconcileApi {
         if (repair != null && !repair.equals("true") && !repair.equals("false")) {
             throw ApiException.validation("repair", "must be true or false");
         }
-        HttpReplies.json(exchange, 200, reconciler.reconcile("true".equals(repair)));
+        Reconciliation result;
+        if ("true".equals(repair)) {
+            result = lock.tryRun(() -> reconciler.reconcile(true)).orElseThrow(() -> ApiException.conflict(
+                    "another reconciliation is running (on this or another instance); try again later", "repair"));
+        } else {
+            result = reconciler.reconcile(false);
+        }
+        HttpReplies.json(exchange, 200, result);
     }
 
-    /** The timer's run: repairs when {@code onboarding.reconcile.repair} is set. */
+    /** The timer's run (repairs when {@code onboarding.reconcile.repair} is set); skipped while another instance reconciles. */
     public void scheduled(boolean repair) throws Exception {
-        reconciler.reconcile(repair);
+        if (lock.tryRun(() -> reconciler.reconcile(repair)).isEmpty()) {
+            LOG.debug("Reconciliation skipped: another instance holds the reconciliation lock");
+        }
     }
 }

@@ -2,8 +2,10 @@ package io.onboarding.reconcile;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.onboarding.backup.BackupSchedules;
+import io.onboarding.cluster.ClusterDirectory;
 import io.onboarding.git.TenantGitRepositories;
 import io.onboarding.monitoring.TenantMonitoring;
+import io.onboarding.platform.InstanceLock;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.tenant.TenantRepository;
 import javax.sql.DataSource;
@@ -19,13 +21,14 @@ public class ReconcileConfiguration implements CamelConfiguration {
     @BindToRegistry("reconciler")
     public Reconciler reconciler(DataSource controlPlane, TenantRepository tenants, SecretStore secrets,
                                  BackupSchedules schedules, TenantMonitoring monitoring, TenantGitRepositories git,
+                                 ClusterDirectory clusters,
                                  @BeanInject(MicrometerConstants.METRICS_REGISTRY_NAME) MeterRegistry registry) {
         return new Reconciler(new ReconcileQueries(new JdbcTemplate(controlPlane)), tenants, secrets, schedules,
-                monitoring, git, registry);
+                monitoring, git, clusters, registry);
     }
 
     @BindToRegistry("reconcileApi")
-    public ReconcileApi reconcileApi(Reconciler reconciler) {
-        return new ReconcileApi(reconciler);
+    public ReconcileApi reconcileApi(Reconciler reconciler, DataSource controlPlane) {
+        return new ReconcileApi(reconciler, new InstanceLock(controlPlane, ReconcileApi.LOCK_KEY));
     }
 }

@@ -1,6 +1,10 @@
 package io.onboarding.reconcile;
 
 import io.onboarding.tenant.TenantNaming;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,7 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Every SQL statement of reconciliation: the control plane's live tenants and the cluster's marked objects. */
+/** Every SQL statement of reconciliation: the control plane's live tenants and each cluster's marked objects. */
 final class ReconcileQueries {
 
     /** A database or role of the cluster that carries our owner marker. */
@@ -17,7 +21,7 @@ final class ReconcileQueries {
     }
 
     /** A tenant that must have all its resources: active or suspended, with no operation running. */
-    record SettledTenant(UUID tenantId, String status, String databaseName, boolean localGitRepository) {
+    record SettledTenant(UUID tenantId, String status, String databaseName, boolean localGitRepository, String cluster) {
     }
 
     private static final String RUNNING = "EXISTS (SELECT 1 FROM operations o WHERE o.tenant_id = t.tenant_id"
@@ -43,39 +47,34 @@ final class ReconcileQueries {
 
     List<SettledTenant> settledTenants() {
         return controlPlane.query("SELECT t.tenant_id, t.status, t.database_name, (g.host = 'local'"
-                        + " AND g.archived_at IS NULL) AS local_git FROM tenants t"
+                        + " AND g.archived_at IS NULL) AS local_git, t.cluster FROM tenants t"
                         + " LEFT JOIN tenant_git_repositories g ON g.tenant_id = t.tenant_id"
                         + " WHERE t.status IN ('active', 'suspended') AND NOT " + RUNNING,
                 (rs, i) -> new SettledTenant(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4)));
+                        rs.getBoolean(4), rs.getString(5)));
     }
 
-    /**
-     * Databases of the cluster marked as a tenant's. pg_database and pg_roles are shared by every
-     * database of a cluster, so the control plane's connection reads them.
-     */
-    List<MarkedObject> markedDatabases() {
-        return marked("SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
+    /** Databases of a cluster marked as a tenant's: pg_database and pg_roles are shared by every database of a cluster. */
+    static List<MarkedObject> markedDatabases(Connection cluster) throws SQLException {
+        return marked(cluster, "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
                 + " WHERE shobj_description(oid, 'pg_database') LIKE 'tenant-onboarding tenant %'");
     }
 
-    List<MarkedObject> markedRoles() {
-        return marked("SELECT rolname, shobj_description(oid, 'pg_authid') FROM pg_roles"
+    static List<MarkedObject> markedRoles(Connection cluster) throws SQLException {
+        return marked(cluster, "SELECT rolname, shobj_description(oid, 'pg_authid') FROM pg_roles"
                 + " WHERE shobj_description(oid, 'pg_authid') LIKE 'tenant-onboarding tenant %'");
     }
 
-    private List<MarkedObject> marked(String sql) {
+    private static List<MarkedObject> marked(Connection cluster, String sql) throws SQLException {
         List<MarkedObject> found = new ArrayList<>();
-        controlPlane.query(sql, rs -> {
-            Optional<UUID> tenant = TenantNaming.markedTenant(rs.getString(2));
-            tenant.ifPresent(id -> {
-                try {
-                    found.add(new MarkedObject(rs.getString(1), id));
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
+        try (Statement statement = cluster.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                Optional<UUID> tenant = TenantNaming.markedTenant(rs.getString(2));
+                if (tenant.isPresent()) {
+                    found.add(new MarkedObject(rs.getString(1), tenant.get()));
                 }
-            });
-        });
+            }
+        }
         return found;
     }
 }

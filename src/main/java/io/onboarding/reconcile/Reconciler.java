@@ -3,10 +3,14 @@ package io.onboarding.reconcile;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.onboarding.backup.BackupSchedules;
+import io.onboarding.cluster.ClusterDirectory;
+import io.onboarding.cluster.ClusterSettings;
 import io.onboarding.git.GitNaming;
 import io.onboarding.git.TenantGitRepositories;
 import io.onboarding.identity.AuthProviderSettings;
 import io.onboarding.monitoring.TenantMonitoring;
+import io.onboarding.platform.Failures;
+import io.onboarding.platform.PostgresCluster;
 import io.onboarding.reconcile.Reconciliation.Finding;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.tenant.TenantNaming;
@@ -14,8 +18,11 @@ import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantRole;
 import io.onboarding.tenant.TenantRoleSecrets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compares what the control plane says lives with what exists: databases and roles by their owner
- * markers, secrets by their paths, backup jobs in the job store, Git repositories by their mark,
+ * markers on every available cluster, secrets by their paths, backup jobs in the job store, Git repositories by their mark,
  * monitoring target files. Anything of ours for a tenant that is not live is an orphan, reported and
  * never removed here (an orphan database may hold the only copy of someone's data). A settled tenant
  * (active or suspended, no operation running) missing something is reported; only what is
@@ -48,11 +55,14 @@ public final class Reconciler {
     private final BackupSchedules schedules;
     private final TenantMonitoring monitoring;
     private final TenantGitRepositories git;
+    private final ClusterDirectory clusters;
     private final Map<String, AtomicLong> orphanGauges = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> missingGauges = new ConcurrentHashMap<>();
 
     Reconciler(ReconcileQueries queries, TenantRepository tenants, SecretStore secrets, BackupSchedules schedules,
-               TenantMonitoring monitoring, TenantGitRepositories git, MeterRegistry registry) {
+               TenantMonitoring monitoring, TenantGitRepositories git, ClusterDirectory clusters,
+               MeterRegistry registry) {
+        this.clusters = clusters;
         this.queries = queries;
         this.tenants = tenants;
         this.secrets = secrets;
@@ -76,8 +86,7 @@ public final class Reconciler {
         List<Finding> repaired = new ArrayList<>();
         List<String> notChecked = new ArrayList<>();
 
-        List<ReconcileQueries.MarkedObject> databases = queries.markedDatabases();
-        List<ReconcileQueries.MarkedObject> roles = queries.markedRoles();
+        Map<String, ClusterObjects> onClusters = markedOnEveryCluster(live, orphans);
         Set<UUID> scheduled = schedules.scheduledTenants();
         Set<UUID> monitored = monitoring.tenantsWithTargets();
         Optional<Map<UUID, String>> repositories = git.ownedRepositories();
@@ -85,10 +94,6 @@ public final class Reconciler {
             notChecked.add("git_repository");
         }
 
-        databases.stream().filter(db -> !live.contains(db.tenantId()))
-                .forEach(db -> orphans.add(new Finding("database", db.tenantId(), db.name())));
-        roles.stream().filter(role -> !live.contains(role.tenantId()))
-                .forEach(role -> orphans.add(new Finding("role", role.tenantId(), role.name())));
         scheduled.stream().filter(id -> !live.contains(id))
                 .forEach(id -> orphans.add(new Finding("backup_schedule", id, id.toString())));
         monitored.stream().filter(id -> !live.contains(id))
@@ -110,19 +115,20 @@ public final class Reconciler {
             }
         }
 
-        Set<String> databaseNames = databases.stream().map(ReconcileQueries.MarkedObject::name).collect(Collectors.toSet());
-        Set<String> roleNames = roles.stream().map(ReconcileQueries.MarkedObject::name).collect(Collectors.toSet());
         Map<UUID, TenantRecord> active = tenants.active().stream()
                 .collect(Collectors.toMap(TenantRecord::tenantId, Function.identity()));
         for (ReconcileQueries.SettledTenant tenant : queries.settledTenants()) {
             UUID id = tenant.tenantId();
-            if (tenant.databaseName() != null && !databaseNames.contains(tenant.databaseName())) {
-                missing.add(new Finding("database", id, tenant.databaseName()));
+            String cluster = tenant.cluster() == null ? ClusterDirectory.DEFAULT : tenant.cluster();
+            // On the tenant's own cluster; one that cannot be read now tells nothing about its databases and roles.
+            ClusterObjects own = onClusters.get(cluster);
+            if (own != null && tenant.databaseName() != null && !own.databases().contains(tenant.databaseName())) {
+                missing.add(new Finding("database", id, tenant.databaseName(), cluster));
             }
             for (TenantRole role : TenantRole.values()) {
                 String name = TenantNaming.roleName(id, role);
-                if (!roleNames.contains(name)) {
-                    missing.add(new Finding("role", id, name));
+                if (own != null && !own.roles().contains(name)) {
+                    missing.add(new Finding("role", id, name, cluster));
                 }
                 String path = TenantRoleSecrets.path(id, role);
                 if (secrets.get(path).isEmpty()) {
@@ -156,6 +162,49 @@ public final class Reconciler {
             LOG.info("Reconciliation: nothing orphaned or missing");
         }
         return result;
+    }
+
+    /** The names of the marked databases and roles found on one cluster. */
+    private record ClusterObjects(Set<String> databases, Set<String> roles) {
+    }
+
+    /**
+     * The marked databases and roles of every available cluster, by cluster name; orphans among them
+     * are added to {@code orphans} naming the cluster. Clusters that are one server (same host and
+     * port, as the PG* cluster and a clusters-file entry may be) are read once and reported under the
+     * first name. An unavailable cluster is left out (logged).
+     */
+    private Map<String, ClusterObjects> markedOnEveryCluster(Set<UUID> live, List<Finding> orphans) {
+        Map<String, ClusterObjects> byCluster = new HashMap<>();
+        Map<String, ClusterObjects> byServer = new HashMap<>();
+        for (ClusterSettings cluster : clusters.all()) {
+            String server = cluster.connection().host() + ":" + cluster.connection().port();
+            ClusterObjects seen = byServer.get(server);
+            if (seen != null) {
+                byCluster.put(cluster.name(), seen);
+                continue;
+            }
+            if (!clusters.available(cluster.name())) {
+                LOG.warn("Reconciliation skips cluster {}: it cannot be reached now", cluster.name());
+                continue;
+            }
+            try (Connection connection = cluster.connection().connect(PostgresCluster.MAINTENANCE_DATABASE)) {
+                List<ReconcileQueries.MarkedObject> databases = ReconcileQueries.markedDatabases(connection);
+                List<ReconcileQueries.MarkedObject> roles = ReconcileQueries.markedRoles(connection);
+                databases.stream().filter(db -> !live.contains(db.tenantId())).forEach(db ->
+                        orphans.add(new Finding("database", db.tenantId(), db.name(), cluster.name())));
+                roles.stream().filter(role -> !live.contains(role.tenantId())).forEach(role ->
+                        orphans.add(new Finding("role", role.tenantId(), role.name(), cluster.name())));
+                ClusterObjects found = new ClusterObjects(
+                        databases.stream().map(ReconcileQueries.MarkedObject::name).collect(Collectors.toSet()),
+                        roles.stream().map(ReconcileQueries.MarkedObject::name).collect(Collectors.toSet()));
+                byServer.put(server, found);
+                byCluster.put(cluster.name(), found);
+            } catch (SQLException e) {
+                LOG.warn("Reconciliation skips cluster {}: {}", cluster.name(), Failures.innermost(e));
+            }
+        }
+        return byCluster;
     }
 
     /** A repair: the resource written again from the tenant's record. */

@@ -16,8 +16,13 @@ public record Reconciliation(OffsetDateTime checkedAt, List<Finding> orphans, Li
     public static final List<String> KINDS = List.of("database", "role", "secret", "backup_schedule",
             "git_repository", "monitoring");
 
-    /** One resource: its kind, the tenant it is (or was) for, and its name. */
-    public record Finding(String kind, UUID tenantId, String name) {
+    /** One resource: its kind, the tenant it is (or was) for, its name, and the cluster it is on (databases and roles). */
+    public record Finding(String kind, UUID tenantId, String name, String cluster) {
+
+        /** A resource that lives on no PostgreSQL cluster (a secret, a schedule, a repository, a file). */
+        public Finding(String kind, UUID tenantId, String name) {
+            this(kind, tenantId, name, null);
+        }
     }
 
     long count(List<Finding> findings, String kind) {

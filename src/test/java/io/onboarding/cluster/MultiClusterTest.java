@@ -11,6 +11,7 @@ import io.onboarding.support.Catalog;
 import io.onboarding.support.Mailbox;
 import io.onboarding.support.RunningService;
 import io.onboarding.support.TestPostgres;
+import io.onboarding.tenant.TenantNaming;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -245,6 +246,26 @@ class MultiClusterTest {
         assertMoveRefused(tenantId, "eu-a", 400, "eu-west-1");
         assertMoveRefused(tenantId, "nowhere", 400, "not a configured cluster");
         assertMoveRefused(tenantId, "us-a", 409, "already");
+    }
+
+    @Test
+    void reconciliationReadsEveryClusterAndNamesTheClusterOfEachFinding() {
+        UUID ghost = UUID.randomUUID();
+        String ghostDatabase = TenantNaming.databaseName(ghost);
+        new Catalog(second, PLATFORM_DB).execute("postgres", "CREATE DATABASE " + ghostDatabase,
+                "COMMENT ON DATABASE " + ghostDatabase + " IS '" + TenantNaming.ownerMarker(ghost) + "'");
+
+        JsonNode body = api.get("/api/v1/reconcile").body();
+        List<String> orphans = new java.util.ArrayList<>();
+        body.get("orphans").forEach(finding -> {
+            if (finding.get("name").asText().equals(ghostDatabase)) {
+                orphans.add(finding.get("kind").asText() + " " + finding.path("cluster").asText());
+            }
+        });
+        // eu-b, us-b and loc-b are one server: read once, reported under the first name.
+        assertThat(orphans).as(body.toString()).containsExactly("database eu-b");
+        body.get("missing").forEach(finding -> assertThat(finding.get("kind").asText())
+                .as("every live tenant's database and roles found on its own cluster: " + finding).isNotIn("database", "role"));
     }
 
     private static void assertMoveRefused(UUID tenantId, String cluster, int status, String message) {

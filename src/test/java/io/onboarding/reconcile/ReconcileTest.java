@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
+import io.onboarding.support.TestPostgres;
 import io.onboarding.tenant.TenantNaming;
 import io.onboarding.tenant.TenantRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +130,21 @@ class ReconcileTest {
         JsonNode body = api.get("/api/v1/reconcile").body();
         assertThat(body.get("orphans").toString()).doesNotContain(tenantId.toString());
         assertThat(body.get("missing").toString()).doesNotContain(tenantId.toString());
+    }
+
+    @Test
+    void aRepairingRunIsRefusedWhileAnotherInstanceReconcilesAndAReadOnlyOneStillAnswers() throws Exception {
+        try (Connection other = TestPostgres.cluster().connect("platform_reconcile_test");
+             Statement statement = other.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + ReconcileApi.LOCK_KEY + ")");
+            ApiClient.Response refused = api.get("/api/v1/reconcile?repair=true");
+            assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
+            assertThat(refused.body().toString()).contains("\"field\":\"repair\"")
+                    .contains("another reconciliation is running");
+            assertThat(api.get("/api/v1/reconcile").status()).as("read-only runs go anywhere").isEqualTo(200);
+            statement.execute("SELECT pg_advisory_unlock(" + ReconcileApi.LOCK_KEY + ")");
+        }
+        assertThat(api.get("/api/v1/reconcile?repair=true").status()).isEqualTo(200);
     }
 
     private static List<String> findings(JsonNode list) {
