@@ -2,7 +2,9 @@ package io.onboarding.cluster;
 
 import io.onboarding.backup.BackupDumps;
 import io.onboarding.monitoring.TenantMonitoring;
+import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationLauncher;
+import io.onboarding.platform.InstanceLock;
 import io.onboarding.platform.PostgresCluster;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
@@ -83,6 +86,13 @@ public class ClusterConfiguration implements CamelConfiguration {
             BackupDumps dumps, TenantRoleSecrets roleSecrets, UserInvitations users, TenantMonitoring monitoring) {
         return new TenantMoves(clusters, tenants, placement, launcher, roles, databases, dumps, roleSecrets, users,
                 monitoring);
+    }
+
+    @BindToRegistry("clusterDrain")
+    public ClusterDrain clusterDrain(ClusterDirectory clusters, TenantRepository tenants, TenantPlacement placement,
+            TenantMoves moves, OperationJournal journal, DataSource controlPlane) {
+        return new ClusterDrain(clusters, tenants, placement, moves, journal,
+                new InstanceLock(controlPlane, ClusterDrain.LOCK_KEY));
     }
 
     @BindToRegistry("clusterApi")

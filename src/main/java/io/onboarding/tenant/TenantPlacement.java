@@ -6,6 +6,7 @@ import io.onboarding.cluster.ClusterSettings;
 import io.onboarding.cluster.PlacementPolicy;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a new tenant goes, decided at admission inside the transaction that records it (so it is
@@ -46,6 +47,18 @@ public final class TenantPlacement {
                 .toList();
         return policy.choose(request.region(), candidates).orElseThrow(() -> ApiException.conflict(
                 "no open, available cluster with room serves region " + request.region(), "region"));
+    }
+
+    /** Where a tenant leaving its cluster goes: the policy's choice among the other open, available clusters of its region with room. */
+    public Optional<String> elsewhere(TenantRecord tenant) {
+        Map<String, Long> live = tenants.liveTenantsByCluster();
+        List<PlacementPolicy.Candidate> candidates = clusters.all().stream()
+                .filter(cluster -> !cluster.name().equals(tenant.cluster()) && cluster.serves(tenant.region())
+                        && refusal(cluster, live) == null)
+                .map(cluster -> new PlacementPolicy.Candidate(cluster.name(), cluster.capacity(),
+                        live.getOrDefault(cluster.name(), 0L)))
+                .toList();
+        return policy.choose(tenant.region(), candidates);
     }
 
     /** A move's target: 409 naming {@code cluster} unless it may take one more tenant now. */
