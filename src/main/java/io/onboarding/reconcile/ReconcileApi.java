@@ -1,5 +1,7 @@
 package io.onboarding.reconcile;
 
+import io.onboarding.access.ApiCall;
+import io.onboarding.access.Caller;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
@@ -34,12 +36,25 @@ public final class ReconcileApi {
         }
         Reconciliation result;
         if ("true".equals(repair)) {
+            requireMutatingScope(exchange);
             result = lock.tryRun(() -> reconciler.reconcile(true)).orElseThrow(() -> ApiException.conflict(
                     "another reconciliation is running (on this or another instance); try again later", "repair"));
         } else {
             result = reconciler.reconcile(false);
         }
         HttpReplies.json(exchange, 200, result);
+    }
+
+    /**
+     * A repair changes things although it comes as a GET: it needs a scope that may make changes
+     * ({@code operator} or {@code admin}); a {@code reader} token gets 403.
+     */
+    private static void requireMutatingScope(Exchange exchange) {
+        ApiCall call = ApiCall.of(exchange);
+        Caller caller = call == null ? null : call.caller();
+        if (caller != null && !caller.permits("POST", "repair-reconciliation")) {
+            throw new ApiException(403, "forbidden", "the token " + caller.tokenName() + " may not repair (reader)");
+        }
     }
 
     /** The timer's run (repairs when {@code onboarding.reconcile.repair} is set); skipped while another instance reconciles. */

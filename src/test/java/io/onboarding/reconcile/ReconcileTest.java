@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
+import io.onboarding.support.SecretsSeen;
 import io.onboarding.support.TestPostgres;
 import io.onboarding.tenant.TenantNaming;
 import io.onboarding.tenant.TenantRole;
@@ -145,6 +146,19 @@ class ReconcileTest {
             statement.execute("SELECT pg_advisory_unlock(" + ReconcileApi.LOCK_KEY + ")");
         }
         assertThat(api.get("/api/v1/reconcile?repair=true").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aReaderTokenMayReconcileButNotRepair() {
+        ApiClient.Response created = api.post("/api/v1/tokens", "{\"name\":\"reconcile-reader\",\"scopes\":[\"reader\"]}");
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+        String token = created.body().get("token").asText();
+        SecretsSeen.record(token);
+        ApiClient reader = api.withToken(token);
+        assertThat(reader.get("/api/v1/reconcile").status()).isEqualTo(200);
+        ApiClient.Response refused = reader.get("/api/v1/reconcile?repair=true");
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(403);
+        assertThat(refused.body().get("error").get("code").asText()).isEqualTo("forbidden");
     }
 
     private static List<String> findings(JsonNode list) {
