@@ -23,7 +23,9 @@ final class OnboardingApi {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final ServiceAddress address;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    // HTTP/1.1 only: the default (HTTP/2) asks for an h2c upgrade on plain http, which the service need not speak.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT).build();
 
     OnboardingApi(ServiceAddress address) {
         this.address = address;

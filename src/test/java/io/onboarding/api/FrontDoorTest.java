@@ -109,7 +109,7 @@ class FrontDoorTest {
             assertThat(sent).as("the server stopped reading long before 256 MB").isLessThan(256_000_000L);
         }
         // A chunked body under the limit is read and handed on: validated as usual.
-        java.net.http.HttpResponse<String> small = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpResponse<String> small = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + service.port()
                                 + "/api/v1/tenants"))
                         .header("Authorization", "Bearer " + RunningService.TOKEN)
@@ -156,7 +156,7 @@ class FrontDoorTest {
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.body().get("error").get("code").asText()).isEqualTo("method_not_allowed");
 
-        java.net.http.HttpResponse<String> form = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpResponse<String> form = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + service.port()
                                 + "/api/v1/tenants"))
                         .header("Authorization", "Bearer " + RunningService.TOKEN)

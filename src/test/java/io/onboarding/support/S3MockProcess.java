@@ -62,7 +62,7 @@ public final class S3MockProcess implements AutoCloseable {
                 "--logging.level.root=WARN"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         S3MockProcess mock = new S3MockProcess(process, port);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         try {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 if (!process.isAlive()) {
