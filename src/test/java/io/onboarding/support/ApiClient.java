@@ -21,10 +21,7 @@ public final class ApiClient {
         }
     }
 
-    // HTTP/1.1 only: the default (HTTP/2) asks the server for an h2c upgrade on plain http, and a large reply
-    // after that upgrade once failed as a protocol error.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String token;
     private final Map<String, String> headers;
