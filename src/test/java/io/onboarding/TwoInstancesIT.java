@@ -3,6 +3,7 @@ package io.onboarding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.onboarding.operation.FaultHolds;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.ServiceProcess;
@@ -50,6 +51,7 @@ class TwoInstancesIT {
     private static final int FILES = 10;
     private static final int RECORDS = 5;
     private static final int MESSAGES = 20;
+    private static final int HELD = 2;
 
     private final Catalog catalog = new Catalog(TestPostgres.cluster(), PLATFORM);
 
@@ -83,8 +85,10 @@ class TwoInstancesIT {
             // Instances sharing a control plane share the local secret store's key (or use Vault).
             Files.createDirectories(root.resolve("b"));
             Files.copy(root.resolve("a/secret-store.key"), root.resolve("b/secret-store.key"));
-            ServiceProcess b = ServiceProcess.start("instance-b", environment("b", root.resolve("b"), inbox, brokerPort));
-            try {
+            // B stops at the test's hold points (FaultHolds), so that it is surely running operations when killed.
+            ServiceProcess b = ServiceProcess.start("instance-b", environment("b", root.resolve("b"), inbox, brokerPort),
+                    "-Donboarding.faults.hold-points=true");
+            try (Connection holder = TestPostgres.cluster().connect(PLATFORM)) {
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 List<String> names = new ArrayList<>();
                 // Other suites may share the cluster (PGHOST set): new tenant databases are counted.
@@ -133,6 +137,24 @@ class TwoInstancesIT {
                     drop(staging, inbox, file, content.toString());
                 }
 
+                // Requests only B accepts, each held inside a step: whatever else B has finished by now, it
+                // is running these when killed (A, without hold points, goes through them).
+                Set<UUID> heldAtPoint = new HashSet<>();
+                for (int i = 0; i < HELD; i++) {
+                    String name = "Two " + run + " held " + i;
+                    names.add(name);
+                    UUID tenantId = UUID.randomUUID();
+                    heldAtPoint.add(tenantId);
+                    try (PreparedStatement lock = holder.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+                        lock.setInt(1, FaultHolds.NAMESPACE);
+                        lock.setInt(2, FaultHolds.key(tenantId, "create-tenant-database", FaultHolds.Phase.BEFORE));
+                        lock.execute();
+                    }
+                    String body = "{\"tenant_id\":\"" + tenantId + "\"," + request(name).substring(1);
+                    assertThat(b.api().post("/api/v1/tenants", body).status()).as(name).isEqualTo(202);
+                }
+                String heldTenants = heldAtPoint.stream().map(UUID::toString).collect(Collectors.joining(","));
+
                 // B runs operations, and handles an inbox file if it can be caught at it: killed now, mid-flight.
                 long loaded = System.nanoTime();
                 AtomicReference<Set<UUID>> held = new AtomicReference<>();
@@ -141,10 +163,15 @@ class TwoInstancesIT {
                     held.set(operationsHeldBy("b"));
                     claims.set(inboxClaimsOf("b"));
                     boolean late = System.nanoTime() - loaded > Duration.ofSeconds(20).toNanos();
-                    return !held.get().isEmpty() && (claims.get() > 0 || late);
+                    Set<UUID> atHoldPoints = operationsOf(heldTenants);
+                    return atHoldPoints.size() == HELD && held.get().containsAll(atHoldPoints) && (claims.get() > 0 || late);
                 });
                 b.kill();
                 long killed = System.nanoTime();
+                // B's backends waiting at the hold points notice the dead client only once they get the lock.
+                try (PreparedStatement release = holder.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+                    release.execute();
+                }
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> catalog.platform(
                         "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tenant-onboarding/b'").equals(List.of("0")));
                 long connectionsGone = System.nanoTime();
@@ -280,6 +307,13 @@ class TwoInstancesIT {
                 + " WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted AND o.status = 'running'"
                 + " AND a.application_name = ?", "tenant-onboarding/" + instance)
                 .stream().map(UUID::fromString).collect(Collectors.toCollection(HashSet::new));
+    }
+
+    /** The provisioning operations of these tenants (ids joined by commas), as far as they are recorded. */
+    private Set<UUID> operationsOf(String tenantIds) {
+        return catalog.platform("SELECT operation_id::text FROM operations WHERE type = 'provision'"
+                + " AND tenant_id = ANY(string_to_array(?, ',')::uuid[])", tenantIds)
+                .stream().map(UUID::fromString).collect(Collectors.toSet());
     }
 
     private List<String> tenantDatabases() {
