@@ -223,7 +223,7 @@ class HostileInputTest {
                     "PATCH storage_location");
             assertRefused(api.patch(tenant, "{" + quoted + ":\"free\"}"), "PATCH field name");
 
-            assertRefused(api.delete(tenant + "?confirm=" + query(payload)), "DELETE confirm");
+            assertRefused(clientFor(payload).delete(tenant + "?confirm=" + query(payload)), "DELETE confirm");
             assertRefused(api.post(tenant + "/approve", "{\"approved_by\":" + quoted + ",\"note\":" + quoted + "}"),
                     "approve an active tenant");
             assertRefused(api.post(tenant + "/reject", "{\"reason\":" + quoted + "}"), "reject an active tenant");
@@ -356,19 +356,19 @@ class HostileInputTest {
         for (String path : List.of("/api/v1/tenants/" + segment, "/api/v1/tenants/" + segment + "/users",
                 "/api/v1/tenants/" + segment + "/backups", "/api/v1/tenants/" + segment + "/auth-providers",
                 "/api/v1/operations/" + segment, "/api/v1/invitations/" + segment)) {
-            assertRefused(api.get(path), "GET " + path);
+            assertRefused(clientFor(payload).get(path), "GET " + path);
         }
-        assertRefused(api.post("/api/v1/tenants/" + segment + "/suspend", "{\"reason\":\"x\"}"), "suspend path");
-        assertRefused(api.post("/api/v1/tenants/" + segment + "/resume", ""), "resume path");
-        assertRefused(api.delete("/api/v1/tenants/" + segment + "?confirm=x"), "DELETE path");
-        assertRefused(api.delete("/api/v1/tenants/" + UUID.randomUUID() + "/users/" + segment), "DELETE user path");
-        assertRefused(api.post("/api/v1/invitations/" + segment + "/accept", ""), "accept path");
+        assertRefused(clientFor(payload).post("/api/v1/tenants/" + segment + "/suspend", "{\"reason\":\"x\"}"), "suspend path");
+        assertRefused(clientFor(payload).post("/api/v1/tenants/" + segment + "/resume", ""), "resume path");
+        assertRefused(clientFor(payload).delete("/api/v1/tenants/" + segment + "?confirm=x"), "DELETE path");
+        assertRefused(clientFor(payload).delete("/api/v1/tenants/" + UUID.randomUUID() + "/users/" + segment), "DELETE user path");
+        assertRefused(clientFor(payload).post("/api/v1/invitations/" + segment + "/accept", ""), "accept path");
         String value = query(payload);
         for (String list : List.of("/api/v1/tenants?status=", "/api/v1/tenants?plan=", "/api/v1/tenants?limit=",
                 "/api/v1/tenants?cursor=", "/api/v1/operations?tenant_id=", "/api/v1/operations?type=",
                 "/api/v1/operations?status=", "/api/v1/operations?limit=", "/api/v1/operations?cursor=",
                 "/api/v1/operations/" + UUID.randomUUID() + "?wait=")) {
-            ApiClient.Response reply = api.get(list + value);
+            ApiClient.Response reply = clientFor(payload).get(list + value);
             assertSafe(reply, "GET " + list);
             if (reply.status() == 200) {
                 assertThat(reply.body().get("items")).as(list).isEmpty();
@@ -493,6 +493,14 @@ class HostileInputTest {
 
     private static String query(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The client for a request with this payload in its request line: one on its own connections when
+     * the line is over the server's limit (4,096), as the server closes the connection after its 414.
+     */
+    private static ApiClient clientFor(String payload) {
+        return query(payload).length() > 4_000 ? api.onOwnConnections() : api;
     }
 
     /** Never a 5xx; a 4xx in the error shape; HOME's value nowhere in the reply. */

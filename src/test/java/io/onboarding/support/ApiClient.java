@@ -21,7 +21,10 @@ public final class ApiClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as curl and most scripts speak it: the default HTTP/2 asks for an h2c upgrade on plain
+    // http, and a large reply after that upgrade once failed as a protocol error.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String token;
     private final Map<String, String> headers;
@@ -39,6 +42,14 @@ public final class ApiClient {
     /** The same client with another bearer token (null: none). */
     public ApiClient withToken(String otherToken) {
         return new ApiClient(baseUrl, otherToken, headers);
+    }
+
+    /**
+     * The same client on connections of its own, for a request the server answers by closing the
+     * connection without saying so (a request line over its limit): no later request reuses that one.
+     */
+    public ApiClient onOwnConnections() {
+        return new ApiClient(baseUrl, token, headers);
     }
 
     /** The same client sending one more header on every request (X-Request-Id, User-Agent). */
