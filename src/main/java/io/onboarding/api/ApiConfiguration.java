@@ -1,6 +1,7 @@
 package io.onboarding.api;
 
 import io.onboarding.access.AuditLog;
+import io.onboarding.operation.RequestsFirst;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -26,6 +27,8 @@ public class ApiConfiguration implements CamelConfiguration {
     private BearerTokenGuard apiGuard;
     @BeanInject("auditLog")
     private AuditLog auditLog;
+    @BeanInject("requestsFirst")
+    private RequestsFirst requestsFirst;
 
     @BindToRegistry("apiErrorResponder")
     public ApiErrorResponder apiErrorResponder() {
@@ -40,7 +43,8 @@ public class ApiConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
-        FrontGate frontGate = new FrontGate(apiGuard, auditLog, maxBodyBytes, metricsToken == null ? "" : metricsToken);
+        FrontGate frontGate = new FrontGate(apiGuard, auditLog, maxBodyBytes, metricsToken == null ? "" : metricsToken,
+                requestsFirst);
         camel.addStartupListener((context, alreadyStarted) -> frontGate.install(context, port));
     }
 }

@@ -4,6 +4,7 @@ import io.onboarding.access.AuditEntry;
 import io.onboarding.access.AuditLog;
 import io.onboarding.access.Caller;
 import io.onboarding.access.RequestIds;
+import io.onboarding.operation.RequestsFirst;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -41,9 +42,12 @@ public final class FrontGate implements Handler<RoutingContext> {
     private final AuditLog auditLog;
     private final long maxBodyBytes;
     private final byte[] metricsToken;
+    private final RequestsFirst requestsFirst;
 
-    public FrontGate(BearerTokenGuard apiGuard, AuditLog auditLog, long maxBodyBytes, String metricsToken) {
+    public FrontGate(BearerTokenGuard apiGuard, AuditLog auditLog, long maxBodyBytes, String metricsToken,
+                     RequestsFirst requestsFirst) {
         this.apiGuard = apiGuard;
+        this.requestsFirst = requestsFirst;
         this.auditLog = auditLog;
         this.maxBodyBytes = maxBodyBytes;
         this.metricsToken = metricsToken == null || metricsToken.isBlank() ? null
@@ -97,6 +101,11 @@ public final class FrontGate implements Handler<RoutingContext> {
         context.request().headers().set(RequestIds.HEADER, requestId);
         context.addHeadersEndHandler(ended -> context.response().putHeader(RequestIds.HEADER, requestId));
         String path = context.normalizedPath();
+        if (path.startsWith("/api/") && isMutating(context.request().method())) {
+            // Running operations give way until it is answered (or its connection is gone).
+            requestsFirst.requestStarted();
+            context.addEndHandler(ended -> requestsFirst.requestEnded());
+        }
         String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (path.startsWith("/api/") && !path.startsWith(PUBLIC_API)) {
             try {
@@ -130,9 +139,7 @@ public final class FrontGate implements Handler<RoutingContext> {
 
     /** A mutating /api call refused here; recorded off the event loop. */
     private void audit(RoutingContext context, int status) {
-        HttpMethod method = context.request().method();
-        if (!context.normalizedPath().startsWith("/api/") || method == HttpMethod.GET || method == HttpMethod.HEAD
-                || method == HttpMethod.OPTIONS) {
+        if (!context.normalizedPath().startsWith("/api/") || !isMutating(context.request().method())) {
             return;
         }
         Caller caller = context.get(CALLER);
@@ -175,6 +182,10 @@ public final class FrontGate implements Handler<RoutingContext> {
             }
         });
         request.resume();
+    }
+
+    private static boolean isMutating(HttpMethod method) {
+        return method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
     }
 
     private ApiException tooLarge() {

@@ -33,10 +33,12 @@ public final class JournaledStepComponent extends DefaultComponent {
     private final OnboardingMetrics metrics;
     private final Function<UUID, TenantRecord> tenants;
     private final FaultHolds holds;
+    private final RequestsFirst requestsFirst;
 
     public JournaledStepComponent(StepJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics,
-                                  Function<UUID, TenantRecord> tenants, FaultHolds holds) {
+                                  Function<UUID, TenantRecord> tenants, FaultHolds holds, RequestsFirst requestsFirst) {
         this.holds = holds;
+        this.requestsFirst = requestsFirst;
         this.metrics = metrics;
         this.tenants = tenants;
         this.journal = journal;
@@ -97,6 +99,7 @@ public final class JournaledStepComponent extends DefaultComponent {
             if (status.equals("done") || status.equals("skipped") || status.equals("warning")) {
                 return;
             }
+            requestsFirst.giveWay();
             if (stopping.getAsBoolean()) {
                 throw new OperationHandedBack();
             }

@@ -49,6 +49,12 @@ public class OperationConfiguration implements CamelConfiguration {
         return FaultHolds.of(enabled, controlPlane);
     }
 
+    /** Mutating API requests before the next step of a running operation (bounded per step). */
+    @BindToRegistry("requestsFirst")
+    public RequestsFirst requestsFirst(@PropertyInject("onboarding.operations.requests-first-ms") long maxWaitMillis) {
+        return new RequestsFirst(maxWaitMillis);
+    }
+
     @BindToRegistry("operationWaiters")
     public OperationWaiters operationWaiters(DataSource controlPlane) {
         return new OperationWaiters(controlPlane);
@@ -107,7 +113,8 @@ public class OperationConfiguration implements CamelConfiguration {
                 runner::isStopping,
                 CamelContextHelper.mandatoryLookup(camel, "onboardingMetrics", OnboardingMetrics.class),
                 tenantOf(tenants),
-                CamelContextHelper.mandatoryLookup(camel, "faultHolds", FaultHolds.class)));
+                CamelContextHelper.mandatoryLookup(camel, "faultHolds", FaultHolds.class),
+                CamelContextHelper.mandatoryLookup(camel, "requestsFirst", RequestsFirst.class)));
         StepContextConverters.register(camel);
         OperationPipelines pipelines = CamelContextHelper.mandatoryLookup(camel, "operationPipelines",
                 OperationPipelines.class);

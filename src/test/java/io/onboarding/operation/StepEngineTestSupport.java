@@ -54,7 +54,7 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
         // Wired as TenantOnboardingService wires it, minus PostgreSQL.
         StepContextConverters.register(camel);
         camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, () -> false,
-                new OnboardingMetrics(new SimpleMeterRegistry()), this::tenant, FaultHolds.OFF));
+                new OnboardingMetrics(new SimpleMeterRegistry()), this::tenant, FaultHolds.OFF, RequestsFirst.OFF));
         return camel;
     }
 
