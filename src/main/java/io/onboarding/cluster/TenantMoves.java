@@ -111,10 +111,14 @@ public final class TenantMoves {
         pointAt(context.tenantId(), context.parameter("source"));
     }
 
-    /** Step {@code remove-source-copy}: every database of the tenant's and its roles dropped from the source. */
+    /**
+     * Step {@code remove-source-copy}: every database of the tenant's and its roles dropped from the source;
+     * the move is done, so a {@value ClusterDrain#WARNING} warning of an earlier failed drain move goes.
+     */
     public void removeSource(StepContext context) throws Exception {
         databases.dropAllOn(source(context));
         roles.dropAllOn(source(context));
+        tenants.clearWarning(context.tenantId(), ClusterDrain.WARNING);
     }
 
     private void pointAt(UUID tenantId, String cluster) throws Exception {

@@ -40,25 +40,23 @@ public final class TenantPlacement {
             }
             return asked.name();
         }
-        List<PlacementPolicy.Candidate> candidates = clusters.all().stream()
-                .filter(cluster -> cluster.serves(request.region()) && refusal(cluster, live) == null)
-                .map(cluster -> new PlacementPolicy.Candidate(cluster.name(), cluster.capacity(),
-                        live.getOrDefault(cluster.name(), 0L)))
-                .toList();
-        return policy.choose(request.region(), candidates).orElseThrow(() -> ApiException.conflict(
+        return choose(request.region(), null, live).orElseThrow(() -> ApiException.conflict(
                 "no open, available cluster with room serves region " + request.region(), "region"));
     }
 
     /** Where a tenant leaving its cluster goes: the policy's choice among the other open, available clusters of its region with room. */
     public Optional<String> elsewhere(TenantRecord tenant) {
-        Map<String, Long> live = tenants.liveTenantsByCluster();
+        return choose(tenant.region(), tenant.cluster(), tenants.liveTenantsByCluster());
+    }
+
+    /** The policy's choice among the clusters serving the region that may take a tenant now, but {@code except} (may be null). */
+    private Optional<String> choose(String region, String except, Map<String, Long> live) {
         List<PlacementPolicy.Candidate> candidates = clusters.all().stream()
-                .filter(cluster -> !cluster.name().equals(tenant.cluster()) && cluster.serves(tenant.region())
-                        && refusal(cluster, live) == null)
+                .filter(cluster -> !cluster.name().equals(except) && cluster.serves(region) && refusal(cluster, live) == null)
                 .map(cluster -> new PlacementPolicy.Candidate(cluster.name(), cluster.capacity(),
                         live.getOrDefault(cluster.name(), 0L)))
                 .toList();
-        return policy.choose(tenant.region(), candidates);
+        return policy.choose(region, candidates);
     }
 
     /** A move's target: 409 naming {@code cluster} unless it may take one more tenant now. */

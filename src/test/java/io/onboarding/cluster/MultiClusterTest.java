@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onboarding.platform.EmbeddedPostgresServer;
 import io.onboarding.platform.PostgresCluster;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
-import io.onboarding.support.Mailbox;
 import io.onboarding.support.RunningService;
 import io.onboarding.support.TestPostgres;
 import io.onboarding.tenant.TenantNaming;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,23 +32,20 @@ import org.junit.jupiter.api.Test;
 class MultiClusterTest {
 
     private static final String PLATFORM_DB = "platform_clusters_test";
-    private static EmbeddedPostgresServer secondServer;
+    private static TwoClusters clusters;
     private static PostgresCluster first;
     private static PostgresCluster second;
-    private static Path clustersFile;
-    private static Mailbox mailbox;
     private static RunningService service;
     private static ApiClient api;
 
     @BeforeAll
     static void start() throws Exception {
-        first = TestPostgres.cluster();
-        secondServer = EmbeddedPostgresServer.start(Files.createTempDirectory("onboarding-test-pg2"), TestPostgres.freePort());
-        second = secondServer.cluster();
+        clusters = TwoClusters.start(PLATFORM_DB, Map.of());
+        first = clusters.first;
+        second = clusters.second;
         Path passwordFile = Files.createTempFile("eu-b", ".password");
         Files.writeString(passwordFile, second.password() + "\n");
-        clustersFile = Files.createTempFile("clusters", ".yaml");
-        Files.writeString(clustersFile, """
+        clusters.run("""
                 clusters:
                   - {name: eu-a, region: eu-west-1, %1$s, capacity: 2}
                   - {name: eu-b, region: eu-west-1, %2$s, password_file: %3$s, capacity: 3, state: open}
@@ -60,56 +54,45 @@ class MultiClusterTest {
                   - {name: loc-a, region: local, %1$s}
                   - {name: loc-b, region: local, %4$s}
                   - {name: gone, region: local, host: 127.0.0.1, port: %5$d, user: postgres, password: x}
-                """.formatted(connection(first) + ", password: \"" + first.password() + "\"",
-                "host: " + second.host() + ", port: " + second.port() + ", user: " + second.user(), passwordFile,
-                connection(second) + ", password: \"" + second.password() + "\"", TestPostgres.freePort()));
-        mailbox = new Mailbox();
-        service = RunningService.start(PLATFORM_DB, settings(clustersFile));
-        api = service.api();
-    }
-
-    private static Map<String, String> settings(Path file) {
-        Map<String, String> settings = new HashMap<>(mailbox.serviceSettings());
-        settings.put("onboarding.clusters-file", file.toString());
-        settings.put("onboarding.regions", "local,eu-west-1,us-east-1,ap-south-1");
-        return settings;
-    }
-
-    private static String connection(PostgresCluster cluster) {
-        return "host: " + cluster.host() + ", port: " + cluster.port() + ", user: " + cluster.user();
+                """.formatted(TwoClusters.connection(first), TwoClusters.address(second), passwordFile,
+                TwoClusters.connection(second), TestPostgres.freePort()));
+        service = clusters.service();
+        api = clusters.api();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try (AutoCloseable server = secondServer; AutoCloseable mail = mailbox) {
-            service.close();
-        }
+        clusters.close();
     }
 
     @Test
     void tenantsLandOnTheOpenClusterOfTheirRegionWithTheMostHeadroom() {
         // eu-a holds 2, eu-b 3: eu-b (3 free), then eu-a (2 free each, fewer tenants), then eu-b (2 free against 1).
-        UUID t1 = provision("eu-west-1", null);
-        UUID t2 = provision("eu-west-1", null);
-        UUID t3 = provision("eu-west-1", null);
-        assertThat(List.of(clusterOf(t1), clusterOf(t2), clusterOf(t3))).containsExactly("eu-b", "eu-a", "eu-b");
-        assertThat(databasesOn(second)).contains(database(t1), database(t3)).doesNotContain(database(t2));
-        assertThat(databasesOn(first)).contains(database(t2)).doesNotContain(database(t1), database(t3));
-        JsonNode tenant = api.get("/api/v1/tenants/" + t1).body();
+        UUID t1 = clusters.provision("eu-west-1", null);
+        UUID t2 = clusters.provision("eu-west-1", null);
+        UUID t3 = clusters.provision("eu-west-1", null);
+        assertThat(List.of(clusters.clusterOf(t1), clusters.clusterOf(t2), clusters.clusterOf(t3)))
+                .containsExactly("eu-b", "eu-a", "eu-b");
+        String d1 = clusters.database(t1);
+        String d2 = clusters.database(t2);
+        String d3 = clusters.database(t3);
+        assertThat(clusters.databasesOn(second)).contains(d1, d3).doesNotContain(d2);
+        assertThat(clusters.databasesOn(first)).contains(d2).doesNotContain(d1, d3);
+        JsonNode tenant = clusters.tenant(t1);
         assertThat(tenant.get("database").get("port").asInt()).as("connection details name eu-b").isEqualTo(second.port());
 
         // Asked for explicitly: eu-a, though eu-b has more room; then eu-a is full.
-        UUID t4 = provision("eu-west-1", "eu-a");
-        assertThat(clusterOf(t4)).isEqualTo("eu-a");
-        assertThat(databasesOn(first)).contains(database(t4));
-        ApiClient.Response full = create("eu-west-1", "eu-a");
+        UUID t4 = clusters.provision("eu-west-1", "eu-a");
+        assertThat(clusters.clusterOf(t4)).isEqualTo("eu-a");
+        assertThat(clusters.databasesOn(first)).contains(clusters.database(t4));
+        ApiClient.Response full = clusters.create("eu-west-1", "eu-a");
         assertThat(full.status()).isEqualTo(409);
         assertThat(full.body().toString()).contains("\"field\":\"cluster\"").contains("full");
 
-        ApiClient.Response otherRegion = create("eu-west-1", "us-a");
+        ApiClient.Response otherRegion = clusters.create("eu-west-1", "us-a");
         assertThat(otherRegion.status()).isEqualTo(400);
         assertThat(otherRegion.body().toString()).contains("\"field\":\"cluster\"").contains("us-east-1");
-        ApiClient.Response unknown = create("eu-west-1", "nowhere");
+        ApiClient.Response unknown = clusters.create("eu-west-1", "nowhere");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.body().toString()).contains("\"field\":\"cluster\"");
 
@@ -125,10 +108,10 @@ class MultiClusterTest {
     @Test
     void aDrainingClusterGetsNoNewTenant() {
         // us-b has far more room, but drains: every us-east-1 tenant goes to us-a.
-        UUID tenantId = provision("us-east-1", null);
-        assertThat(clusterOf(tenantId)).isEqualTo("us-a");
-        assertThat(databasesOn(second)).doesNotContain(database(tenantId));
-        ApiClient.Response asked = create("us-east-1", "us-b");
+        UUID tenantId = clusters.provision("us-east-1", null);
+        assertThat(clusters.clusterOf(tenantId)).isEqualTo("us-a");
+        assertThat(clusters.databasesOn(second)).doesNotContain(clusters.database(tenantId));
+        ApiClient.Response asked = clusters.create("us-east-1", "us-b");
         assertThat(asked.status()).isEqualTo(409);
         assertThat(asked.body().toString()).contains("\"field\":\"cluster\"").contains("draining");
         assertThat(item(api.get("/api/v1/clusters").body().get("items"), "us-b").get("state").asText())
@@ -161,7 +144,7 @@ class MultiClusterTest {
 
     @Test
     void invalidClustersFilesStopStartUpNamingTheEntry() throws Exception {
-        String valid = "  - {name: eu-1, region: eu-west-1, " + connection(first) + "}\n";
+        String valid = "  - {name: eu-1, region: eu-west-1, " + TwoClusters.address(first) + "}\n";
         assertRefused("clusters:\n" + valid + "  - {name: eu-2, region: eu-west-1, host: h, port: 70000}\n",
                 "clusters[1] (eu-2): port must be 1-65535");
         assertRefused("clusters:\n" + valid + "  - {name: eu-2, region: eu-west-1, host: h, colour: blue}\n",
@@ -174,27 +157,27 @@ class MultiClusterTest {
     private static void assertRefused(String yaml, String message) throws Exception {
         Path file = Files.createTempFile("clusters-bad", ".yaml");
         Files.writeString(file, yaml);
-        assertThatThrownBy(() -> RunningService.start(PLATFORM_DB + "_bad", settings(file)).close())
+        assertThatThrownBy(() -> RunningService.start(PLATFORM_DB + "_bad", clusters.settings(file)).close())
                 .hasStackTraceContaining(message);
     }
 
     @Test
     void aMovedTenantKeepsItsRowsItsUsersPasswordsAndItsBackups() throws Exception {
-        UUID tenantId = provision("local", "loc-a");
-        String database = database(tenantId);
-        new Catalog(first, PLATFORM_DB).execute(database, "INSERT INTO applications (name) VALUES ('billing'), ('crm')");
-        JsonNode credentials = inviteAndAccept(tenantId);
-        login(first, credentials).close();
+        UUID tenantId = clusters.provision("local", "loc-a");
+        String database = clusters.database(tenantId);
+        clusters.on(first).execute(database, "INSERT INTO applications (name) VALUES ('billing'), ('crm')");
+        JsonNode credentials = clusters.inviteAndAccept(tenantId);
+        clusters.login(first, credentials).close();
 
-        JsonNode moved = move(tenantId, "loc-b");
+        JsonNode moved = clusters.move(tenantId, "loc-b");
         assertThat(moved.get("status").asText()).as(moved.toString()).isEqualTo("succeeded");
-        assertThat(clusterOf(tenantId)).isEqualTo("loc-b");
-        assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("database").get("port").asInt())
+        assertThat(clusters.clusterOf(tenantId)).isEqualTo("loc-b");
+        assertThat(clusters.portOf(tenantId))
                 .isEqualTo(second.port());
-        assertThat(databasesOn(second)).contains(database);
-        assertThat(databasesOn(first)).as("the source copy is gone").doesNotContain(database);
-        assertThat(new Catalog(first, PLATFORM_DB).roleExists(credentials.get("username").asText())).isFalse();
-        try (Connection connection = login(second, credentials); Statement statement = connection.createStatement();
+        assertThat(clusters.databasesOn(second)).contains(database);
+        assertThat(clusters.databasesOn(first)).as("the source copy is gone").doesNotContain(database);
+        assertThat(clusters.on(first).roleExists(credentials.get("username").asText())).isFalse();
+        try (Connection connection = clusters.login(second, credentials); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT string_agg(name, ',' ORDER BY name) FROM applications")) {
             rs.next();
             assertThat(rs.getString(1)).as("rows kept, read with the same password").isEqualTo("billing,crm");
@@ -209,39 +192,39 @@ class MultiClusterTest {
                 "{\"backup_id\":\"" + backupId + "\",\"target_database\":\"" + database + "_copy\"}")
                 .body().get("operation_id").asText());
         assertThat(restore.get("status").asText()).as(restore.toString()).isEqualTo("succeeded");
-        assertThat(new Catalog(second, PLATFORM_DB).value(database + "_copy", "SELECT count(*) FROM applications"))
+        assertThat(clusters.on(second).value(database + "_copy", "SELECT count(*) FROM applications"))
                 .isEqualTo("2");
     }
 
     @Test
     void aMoveFailingHalfwayLeavesTheTenantWorkingOnItsSource() throws Exception {
-        UUID tenantId = provision("local", "loc-a");
-        String database = database(tenantId);
-        JsonNode credentials = inviteAndAccept(tenantId);
+        UUID tenantId = clusters.provision("local", "loc-a");
+        String database = clusters.database(tenantId);
+        JsonNode credentials = clusters.inviteAndAccept(tenantId);
         // The target refuses: a database of the tenant's name, someone else's, is there already.
-        new Catalog(second, PLATFORM_DB).execute("postgres", "CREATE DATABASE " + database,
+        clusters.on(second).execute("postgres", "CREATE DATABASE " + database,
                 "COMMENT ON DATABASE " + database + " IS 'someone else''s'");
 
-        JsonNode failed = move(tenantId, "loc-b");
+        JsonNode failed = clusters.move(tenantId, "loc-b");
         assertThat(failed.get("status").asText()).isEqualTo("failed");
         assertThat(failed.get("compensated").asBoolean()).as(failed.toString()).isTrue();
         assertThat(failed.get("error").asText()).contains("does not belong to tenant");
-        assertThat(clusterOf(tenantId)).isEqualTo("loc-a");
-        try (Connection connection = login(first, credentials); Statement statement = connection.createStatement();
+        assertThat(clusters.clusterOf(tenantId)).isEqualTo("loc-a");
+        try (Connection connection = clusters.login(first, credentials); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM applications")) {
             assertThat(rs.next()).as("the users log in on the source again").isTrue();
         }
-        Catalog target = new Catalog(second, PLATFORM_DB);
+        Catalog target = clusters.on(second);
         assertThat(target.roleExists(credentials.get("username").asText())).as("the target's copies undone").isFalse();
         assertThat(target.value("postgres", "SELECT shobj_description(oid, 'pg_database') FROM pg_database"
                 + " WHERE datname = ?", database)).as("the foreign database untouched").isEqualTo("someone else's");
-        assertThat(api.get("/api/v1/tenants/" + tenantId).body().get("database").get("port").asInt())
+        assertThat(clusters.portOf(tenantId))
                 .isEqualTo(first.port());
     }
 
     @Test
     void aMoveIsRefusedToADrainingOrUnknownClusterOrAnotherRegion() {
-        UUID tenantId = provision("us-east-1", null);
+        UUID tenantId = clusters.provision("us-east-1", null);
         assertMoveRefused(tenantId, "us-b", 409, "draining");
         assertMoveRefused(tenantId, "eu-a", 400, "eu-west-1");
         assertMoveRefused(tenantId, "nowhere", 400, "not a configured cluster");
@@ -252,7 +235,7 @@ class MultiClusterTest {
     void reconciliationReadsEveryClusterAndNamesTheClusterOfEachFinding() {
         UUID ghost = UUID.randomUUID();
         String ghostDatabase = TenantNaming.databaseName(ghost);
-        new Catalog(second, PLATFORM_DB).execute("postgres", "CREATE DATABASE " + ghostDatabase,
+        clusters.on(second).execute("postgres", "CREATE DATABASE " + ghostDatabase,
                 "COMMENT ON DATABASE " + ghostDatabase + " IS '" + TenantNaming.ownerMarker(ghost) + "'");
 
         JsonNode body = api.get("/api/v1/reconcile").body();
@@ -272,56 +255,6 @@ class MultiClusterTest {
         ApiClient.Response refused = api.post("/api/v1/tenants/" + tenantId + "/move", "{\"cluster\":\"" + cluster + "\"}");
         assertThat(refused.status()).as(refused.body().toString()).isEqualTo(status);
         assertThat(refused.body().toString()).contains("\"field\":\"cluster\"").contains(message);
-    }
-
-    private static JsonNode move(UUID tenantId, String cluster) {
-        ApiClient.Response accepted = api.post("/api/v1/tenants/" + tenantId + "/move", "{\"cluster\":\"" + cluster + "\"}");
-        assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
-        return service.awaitOperation(accepted.body().get("operation_id").asText());
-    }
-
-    private static JsonNode inviteAndAccept(UUID tenantId) throws Exception {
-        String email = "dev-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
-        ApiClient.Response invited = api.post("/api/v1/tenants/" + tenantId + "/users",
-                "{\"email\":\"" + email + "\",\"role\":\"developer\",\"teams\":[],\"invited_by\":\"ops\"}");
-        assertThat(invited.status()).as(invited.body().toString()).isEqualTo(201);
-        String link = mailbox.awaitLink(email);
-        ApiClient.Response accepted = api.postUrl(link.replace("http://onboarding.test", "http://localhost:" + service.port())
-                + "/accept");
-        assertThat(accepted.status()).as(String.valueOf(accepted.body())).isEqualTo(200);
-        return accepted.body();
-    }
-
-    private static Connection login(PostgresCluster cluster, JsonNode credentials) throws Exception {
-        return new Catalog(cluster, PLATFORM_DB).login(credentials.get("database").get("name").asText(),
-                credentials.get("username").asText(), credentials.get("password").asText());
-    }
-
-    private static ApiClient.Response create(String region, String cluster) {
-        UUID tenantId = UUID.randomUUID();
-        return api.post("/api/v1/tenants", """
-                {"tenant_id":"%s","tenant_name":"C %s","plan":"free","region":"%s"%s}""".formatted(tenantId,
-                tenantId.toString().substring(0, 13), region, cluster == null ? "" : ",\"cluster\":\"" + cluster + "\""));
-    }
-
-    private static UUID provision(String region, String cluster) {
-        ApiClient.Response accepted = create(region, cluster);
-        assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
-        JsonNode operation = service.awaitOperation(accepted.body().get("operation_id").asText());
-        assertThat(operation.get("status").asText()).as(operation.toString()).isEqualTo("succeeded");
-        return UUID.fromString(accepted.body().get("tenant_id").asText());
-    }
-
-    private static String clusterOf(UUID tenantId) {
-        return api.get("/api/v1/tenants/" + tenantId).body().get("cluster").asText();
-    }
-
-    private static String database(UUID tenantId) {
-        return api.get("/api/v1/tenants/" + tenantId).body().get("database").get("name").asText();
-    }
-
-    private static List<String> databasesOn(PostgresCluster cluster) {
-        return new Catalog(cluster, PLATFORM_DB).column("postgres", "SELECT datname FROM pg_database");
     }
 
     private static JsonNode item(JsonNode items, String name) {
