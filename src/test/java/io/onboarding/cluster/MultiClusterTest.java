@@ -202,8 +202,7 @@ class MultiClusterTest {
         String database = clusters.database(tenantId);
         JsonNode credentials = clusters.inviteAndAccept(tenantId);
         // The target refuses: a database of the tenant's name, someone else's, is there already.
-        clusters.on(second).execute("postgres", "CREATE DATABASE " + database,
-                "COMMENT ON DATABASE " + database + " IS 'someone else''s'");
+        clusters.takeDatabaseName(second, database);
 
         JsonNode failed = clusters.move(tenantId, "loc-b");
         assertThat(failed.get("status").asText()).isEqualTo("failed");
@@ -216,8 +215,7 @@ class MultiClusterTest {
         }
         Catalog target = clusters.on(second);
         assertThat(target.roleExists(credentials.get("username").asText())).as("the target's copies undone").isFalse();
-        assertThat(target.value("postgres", "SELECT shobj_description(oid, 'pg_database') FROM pg_database"
-                + " WHERE datname = ?", database)).as("the foreign database untouched").isEqualTo("someone else's");
+        assertThat(clusters.foreignDatabaseUntouched(second, database)).as("the foreign database untouched").isTrue();
         assertThat(clusters.portOf(tenantId))
                 .isEqualTo(first.port());
     }

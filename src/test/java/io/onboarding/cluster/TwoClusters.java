@@ -28,6 +28,7 @@ final class TwoClusters implements AutoCloseable {
 
     /** The regions the tests' clusters files use. */
     static final String REGIONS = "local,eu-west-1,us-east-1,ap-south-1";
+    private static final String FOREIGN = "a foreign database, not a tenant's";
 
     final PostgresCluster first;
     final PostgresCluster second;
@@ -139,6 +140,18 @@ final class TwoClusters implements AutoCloseable {
 
     List<String> databasesOn(PostgresCluster cluster) {
         return on(cluster).column("postgres", "SELECT datname FROM pg_database");
+    }
+
+    /** Takes the name on the cluster with someone else's database (no owner marker): a move there must fail. */
+    void takeDatabaseName(PostgresCluster cluster, String database) {
+        on(cluster).execute("postgres", "CREATE DATABASE " + database,
+                "COMMENT ON DATABASE " + database + " IS '" + FOREIGN.replace("'", "''") + "'");
+    }
+
+    /** Whether the database {@link #takeDatabaseName} made is still there, as made. */
+    boolean foreignDatabaseUntouched(PostgresCluster cluster, String database) {
+        return FOREIGN.equals(on(cluster).value("postgres",
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?", database));
     }
 
     /** A developer invited to the tenant, the invitation accepted: the credentials the acceptance returned. */
