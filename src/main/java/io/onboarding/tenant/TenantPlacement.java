@@ -12,8 +12,9 @@ import java.util.Optional;
  * Where a new tenant goes, decided at admission inside the transaction that records it (so it is
  * journaled with the tenant and a crash cannot place it twice): the requested cluster if it may
  * take the tenant, else the {@link PlacementPolicy}'s choice among the open, available clusters of
- * the tenant's region. Placements are serialised by a control-plane lock, so capacity holds across
- * concurrent requests and instances.
+ * the tenant's region. Placements on a cluster with a capacity are serialised by a control-plane
+ * lock, so capacity holds across concurrent requests and instances; the balance between clusters
+ * without one is as good as the counts each concurrent admission saw.
  */
 public final class TenantPlacement {
 
@@ -27,10 +28,22 @@ public final class TenantPlacement {
         this.tenants = tenants;
     }
 
-    /** The cluster's name; 409 naming {@code cluster} or {@code region} when it cannot be placed. Joins the caller's transaction. */
+    /**
+     * The cluster's name; 409 naming {@code cluster} or {@code region} when it cannot be placed. Joins
+     * the caller's transaction. Only a placement on a cluster with a capacity takes the placement lock
+     * (and counts again under it): one on a cluster without a limit has nothing to race for, so
+     * concurrent admissions are not serialised behind each other's transactions.
+     */
     public String place(TenantRequest request) {
+        String choice = choice(request, tenants.liveTenantsByCluster());
+        if (capacityOf(choice) == null) {
+            return choice;
+        }
         tenants.lockPlacement();
-        Map<String, Long> live = tenants.liveTenantsByCluster();
+        return choice(request, tenants.liveTenantsByCluster());
+    }
+
+    private String choice(TenantRequest request, Map<String, Long> live) {
         if (request.cluster() != null) {
             ClusterSettings asked = clusters.find(request.cluster()).orElseThrow(() ->
                     ApiException.validation("cluster", "is not a configured cluster"));
@@ -42,6 +55,10 @@ public final class TenantPlacement {
         }
         return choose(request.region(), null, live).orElseThrow(() -> ApiException.conflict(
                 "no open, available cluster with room serves region " + request.region(), "region"));
+    }
+
+    private Integer capacityOf(String cluster) {
+        return clusters.find(cluster).map(ClusterSettings::capacity).orElse(null);
     }
 
     /** Where a tenant leaving its cluster goes: the policy's choice among the other open, available clusters of its region with room. */

@@ -18,6 +18,10 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,7 @@ class MultiClusterTest {
                   - {name: eu-b, region: eu-west-1, %2$s, password_file: %3$s, capacity: 3, state: open}
                   - {name: us-a, region: us-east-1, %1$s, capacity: 5}
                   - {name: us-b, region: us-east-1, %4$s, capacity: 100, state: draining}
+                  - {name: sa-a, region: sa-east-1, %1$s, capacity: 3}
                   - {name: loc-a, region: local, %1$s}
                   - {name: loc-b, region: local, %4$s}
                   - {name: gone, region: local, host: 127.0.0.1, port: %5$d, user: postgres, password: x}
@@ -103,6 +108,29 @@ class MultiClusterTest {
         assertThat(euA.get("available").asBoolean()).isTrue();
         assertThat(euA.get("connections").asInt()).isPositive();
         assertThat(item(clusters, "eu-b").get("database_size_bytes").asLong()).isPositive();
+    }
+
+    @Test
+    void requestsAtOnceNeverPlaceMoreTenantsOnAClusterThanItsCapacity() throws Exception {
+        // sa-a, the one cluster of sa-east-1, takes 3 tenants: of 8 requests at once, 3 are placed there.
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<ApiClient.Response>> replies = IntStream.range(0, 8)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> clusters.create("sa-east-1", null), senders))
+                    .toList();
+            List<ApiClient.Response> answered = replies.stream().map(CompletableFuture::join).toList();
+            assertThat(answered).extracting(ApiClient.Response::status).containsOnly(202, 409)
+                    .filteredOn(status -> status == 202).hasSize(3);
+            assertThat(answered).filteredOn(reply -> reply.status() == 409).allSatisfy(refused ->
+                    assertThat(refused.body().toString()).contains("\"field\":\"region\"").contains("sa-east-1"));
+            for (ApiClient.Response accepted : answered.stream().filter(reply -> reply.status() == 202).toList()) {
+                assertThat(service.awaitOperation(accepted.body().get("operation_id").asText()).get("status").asText())
+                        .isEqualTo("succeeded");
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        assertThat(service.catalog().platform("SELECT count(*) FROM tenants WHERE cluster = 'sa-a'")).containsExactly("3");
     }
 
     @Test

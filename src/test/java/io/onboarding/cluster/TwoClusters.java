@@ -27,7 +27,7 @@ import java.util.UUID;
 final class TwoClusters implements AutoCloseable {
 
     /** The regions the tests' clusters files use. */
-    static final String REGIONS = "local,eu-west-1,us-east-1,ap-south-1";
+    static final String REGIONS = "local,eu-west-1,us-east-1,ap-south-1,sa-east-1";
     private static final String FOREIGN = "a foreign database, not a tenant's";
 
     final PostgresCluster first;
