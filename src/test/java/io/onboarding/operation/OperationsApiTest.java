@@ -52,10 +52,7 @@ class OperationsApiTest {
     @Test
     void aWaitAnswersAsSoonAsTheOperationEnds() {
         UUID tenantId = UUID.randomUUID();
-        ApiClient.Response accepted = api.post("/api/v1/tenants", """
-                {"tenant_id":"%s","tenant_name":"Wait %s","plan":"standard","region":"local"}"""
-                .formatted(tenantId, tenantId.toString().substring(0, 8)));
-        assertThat(accepted.status()).isEqualTo(202);
+        ApiClient.Response accepted = requestTenant(tenantId, "Wait", "standard");
         String operationId = accepted.body().get("operation_id").asText();
 
         long started = System.nanoTime();
@@ -134,10 +131,7 @@ class OperationsApiTest {
     @Test
     void acceptedWorkSaysWhereToFollowIt() {
         UUID tenantId = UUID.randomUUID();
-        ApiClient.Response accepted = api.post("/api/v1/tenants", """
-                {"tenant_id":"%s","tenant_name":"Trace %s","plan":"free","region":"local"}"""
-                .formatted(tenantId, tenantId.toString().substring(0, 8)));
-        assertThat(accepted.status()).isEqualTo(202);
+        ApiClient.Response accepted = requestTenant(tenantId, "Trace", "free");
         String operationId = accepted.body().get("operation_id").asText();
         assertThat(accepted.header("Location")).contains("/api/v1/operations/" + operationId);
         assertThat(service.awaitOperation(operationId).get("status").asText()).isEqualTo("succeeded");
@@ -194,6 +188,15 @@ class OperationsApiTest {
         ApiClient.Response page = api.get("/api/v1/operations?type=provision&status=succeeded&limit=1");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body().has("next_cursor")).isTrue();
+    }
+
+    /** POST /tenants for a new tenant of the plan, named by the prefix and the start of its id: accepted (202). */
+    private static ApiClient.Response requestTenant(UUID tenantId, String namePrefix, String plan) {
+        ApiClient.Response accepted = api.post("/api/v1/tenants", """
+                {"tenant_id":"%s","tenant_name":"%s %s","plan":"%s","region":"local"}"""
+                .formatted(tenantId, namePrefix, tenantId.toString().substring(0, 8), plan));
+        assertThat(accepted.status()).isEqualTo(202);
+        return accepted;
     }
 
     private static List<String> types(JsonNode page) {
