@@ -24,6 +24,9 @@ public final class TenantRepository implements TenantWarnings {
             + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"
             + " connection_limit, encoding, warnings, suspended_at, suspension_reason, created_at, updated_at,"
             + " collation_name, collation_provider, cloud_resource_id, destroyed_at, final_backup_id, cluster";
+    /** Tenants whose database exists and counts (active or suspended). */
+    private static final String WITH_DATABASE = "SELECT " + COLUMNS + " FROM tenants"
+            + " WHERE status IN ('active', 'suspended')";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
@@ -114,7 +117,12 @@ public final class TenantRepository implements TenantWarnings {
 
     /** Tenants whose database exists and counts (active or suspended). */
     public List<TenantRecord> withDatabase() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE status IN ('active', 'suspended')", MAPPER);
+        return jdbc.query(WITH_DATABASE, MAPPER);
+    }
+
+    /** Tenants with a database whose schema the control plane does not record at {@code version}. */
+    public List<TenantRecord> withDatabaseBehind(String version) {
+        return jdbc.query(WITH_DATABASE + " AND schema_version IS DISTINCT FROM ?", MAPPER, version);
     }
 
     /** How many tenants are in each status. */

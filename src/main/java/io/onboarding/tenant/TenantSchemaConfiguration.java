@@ -17,9 +17,8 @@ public class TenantSchemaConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantSchemaConvergence")
-    public TenantSchemaConvergence tenantSchemaConvergence(TenantRepository tenants, TenantSchemaMigrator migrator,
-            TenantSchemaVersions versions) {
-        return new TenantSchemaConvergence(tenants, migrator, versions);
+    public TenantSchemaConvergence tenantSchemaConvergence(TenantRepository tenants, TenantSchemaMigrator migrator) {
+        return new TenantSchemaConvergence(tenants, migrator);
     }
 
     @BindToRegistry("tenantSchemaRollout")

@@ -1,7 +1,5 @@
 package io.onboarding.tenant;
 
-import java.util.Set;
-import java.util.UUID;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,22 +18,15 @@ public final class TenantSchemaConvergence {
 
     private final TenantRepository tenants;
     private final TenantSchemaMigrator migrator;
-    private final TenantSchemaVersions versions;
 
-    public TenantSchemaConvergence(TenantRepository tenants, TenantSchemaMigrator migrator,
-                                   TenantSchemaVersions versions) {
+    public TenantSchemaConvergence(TenantRepository tenants, TenantSchemaMigrator migrator) {
         this.tenants = tenants;
         this.migrator = migrator;
-        this.versions = versions;
     }
 
     /** Only tenants the control plane does not record at the current version: a start costs nothing per tenant. */
     public void convergeAll() {
-        Set<UUID> behind = versions.behind(migrator.currentVersion());
-        for (TenantRecord tenant : tenants.withDatabase()) {
-            if (!behind.contains(tenant.tenantId())) {
-                continue;
-            }
+        for (TenantRecord tenant : tenants.withDatabaseBehind(migrator.currentVersion())) {
             if ("suspended".equals(tenant.status())) {
                 LOG.info("Tenant {} is suspended (database closed): its schema is migrated when it is resumed",
                         tenant.tenantId());

@@ -15,8 +15,11 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Brings a tenant database to the tenant schema ({@code classpath:db/tenant}) with Flyway, running
@@ -45,20 +48,24 @@ public final class TenantSchemaMigrator {
     /**
      * Step {@code migrate-tenant-schema}. A database cloned from the template of this release's
      * migrations is at the target already: one query says so, and Flyway (whose start, history read and
-     * validation cost more than the rest of the database work together) is not run.
+     * validation cost more than the rest of the database work together) is not run. Otherwise Flyway
+     * migrates on the connection that read the history: one connection to the tenant's database either way.
      */
     public void migrate(TenantRecord tenant) throws SQLException {
         String current = currentVersion();
-        if (current.equals(appliedVersion(clusters.of(tenant), tenant.databaseName()))) {
-            versions.record(tenant.tenantId(), current);
-            return;
+        try (Connection connection = clusters.of(tenant).connect(tenant.databaseName())) {
+            if (current.equals(appliedVersion(connection))) {
+                versions.record(tenant.tenantId(), current);
+            } else {
+                apply(tenant, onOneConnection(configureAs(new SingleConnectionDataSource(connection, true),
+                        adminRole(tenant))));
+            }
         }
-        apply(tenant);
     }
 
     /** The newest version in the database's history if every row of it succeeded; null if none or any failed. */
-    private String appliedVersion(PostgresCluster cluster, String database) throws SQLException {
-        try (Connection connection = cluster.connect(database); Statement statement = connection.createStatement();
+    private static String appliedVersion(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
              ResultSet exists = statement.executeQuery("SELECT to_regclass('public." + HISTORY + "') IS NOT NULL")) {
             exists.next();
             if (!exists.getBoolean(1)) {
@@ -74,8 +81,11 @@ public final class TenantSchemaMigrator {
 
     /** Migrates the tenant's database; says what was applied and the version it is at now. */
     public MigrateResult apply(TenantRecord tenant) {
-        Flyway flyway = flywayAs(clusters.of(tenant), tenant.databaseName(),
-                TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN));
+        return apply(tenant, configureAs(dataSource(clusters.of(tenant), tenant.databaseName()), adminRole(tenant)));
+    }
+
+    private MigrateResult apply(TenantRecord tenant, FluentConfiguration configuration) {
+        Flyway flyway = configuration.load();
         MigrateResult result = flyway.migrate();
         MigrationInfo current = flyway.info().current();
         versions.record(tenant.tenantId(), current == null ? null : current.getVersion().getVersion());
@@ -84,12 +94,28 @@ public final class TenantSchemaMigrator {
 
     /** Migrates a database to the target, the objects made owned by {@code role} (e.g. the template's). */
     MigrateResult migrateAs(PostgresCluster cluster, String database, String role) {
-        return flywayAs(cluster, database, role).migrate();
+        return configureAs(dataSource(cluster, database), role).load().migrate();
     }
 
-    private Flyway flywayAs(PostgresCluster cluster, String database, String role) {
-        return configure(new DriverManagerDataSource(cluster.jdbcUrl(database), cluster.user(), cluster.password()))
-                .initSql("SET ROLE " + quote(role)).load();
+    private static DataSource dataSource(PostgresCluster cluster, String database) {
+        return new DriverManagerDataSource(cluster.jdbcUrl(database), cluster.user(), cluster.password());
+    }
+
+    private FluentConfiguration configureAs(DataSource database, String role) {
+        return configure(database).initSql("SET ROLE " + quote(role));
+    }
+
+    private static String adminRole(TenantRecord tenant) {
+        return TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN);
+    }
+
+    /**
+     * Flyway on a data source that hands out one connection: on PostgreSQL it otherwise takes a
+     * transactional lock and migrates on a second connection; with a session lock it runs all on one.
+     */
+    private static FluentConfiguration onOneConnection(FluentConfiguration configuration) {
+        configuration.getPluginRegister().getExact(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return configuration;
     }
 
     /**
@@ -124,7 +150,7 @@ public final class TenantSchemaMigrator {
         return migrations;
     }
 
-    private org.flywaydb.core.api.configuration.FluentConfiguration configure(DataSource dataSource) {
+    private FluentConfiguration configure(DataSource dataSource) {
         return Flyway.configure().dataSource(dataSource).locations("classpath:db/tenant").table(HISTORY)
                 .target(target);
     }

@@ -1,10 +1,8 @@
 package io.onboarding.tenant;
 
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,12 +25,6 @@ public final class TenantSchemaVersions {
 
     public void record(UUID tenantId, String version) {
         jdbc.update("UPDATE tenants SET schema_version = ? WHERE tenant_id = ?", version, tenantId);
-    }
-
-    /** Tenants with a database not recorded at {@code version}. */
-    public Set<UUID> behind(String version) {
-        return new HashSet<>(jdbc.queryForList("SELECT tenant_id FROM tenants WHERE status IN ('active', 'suspended')"
-                + " AND schema_version IS DISTINCT FROM ?", UUID.class, version));
     }
 
     /** Tenants with a database (active or suspended) by schema version; "unknown" if never recorded. */

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
-import io.onboarding.support.SecretsSeen;
-import io.onboarding.support.TestPostgres;
 import io.onboarding.tenant.TenantNaming;
 import io.onboarding.tenant.TenantRole;
 import jakarta.jms.JMSContext;
@@ -96,16 +94,13 @@ class HostileInputTest {
     @BeforeAll
     static void start() throws Exception {
         inbox = Files.createTempDirectory("hostile-inbox");
-        int jmsPort = TestPostgres.freePort();
         service = RunningService.start("platform_hostile_test", Map.of(
                 "onboarding.inbox-dir", inbox.toString(), "onboarding.inbox.poll-interval-ms", "200",
                 "onboarding.inbox.read-lock-check-ms", "300", "onboarding.inbox.read-lock-min-age-ms", "600",
-                "onboarding.jms.embedded-port", Integer.toString(jmsPort), "onboarding.jms.password", JMS_PASSWORD,
-                "onboarding.approval.plans", "enterprise"));
-        SecretsSeen.record(JMS_PASSWORD);
+                "onboarding.jms.password", JMS_PASSWORD, "onboarding.approval.plans", "enterprise"));
         api = service.api();
         catalog = service.catalog();
-        broker = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + jmsPort, "onboarding", JMS_PASSWORD);
+        broker = service.jmsClient();
     }
 
     @AfterAll

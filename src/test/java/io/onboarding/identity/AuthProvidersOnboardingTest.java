@@ -8,7 +8,6 @@ import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
 import io.onboarding.support.SecretsSeen;
-import io.onboarding.support.TestPostgres;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.TemporaryQueue;
@@ -38,13 +37,10 @@ class AuthProvidersOnboardingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int jmsPort = TestPostgres.freePort();
-        service = RunningService.start("platform_auth_onboarding_test", Map.of(
-                "onboarding.jms.embedded-port", Integer.toString(jmsPort), "onboarding.jms.password", JMS_PASSWORD));
-        SecretsSeen.record(JMS_PASSWORD);
+        service = RunningService.start("platform_auth_onboarding_test", Map.of("onboarding.jms.password", JMS_PASSWORD));
         api = service.api();
         catalog = service.catalog();
-        broker = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + jmsPort, "onboarding", JMS_PASSWORD);
+        broker = service.jmsClient();
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
-import io.onboarding.support.TestPostgres;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
@@ -31,13 +30,10 @@ class JmsTenantRequestsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int port = TestPostgres.freePort();
-        service = RunningService.start("platform_jms_test", Map.of("onboarding.jms.embedded-port",
-                Integer.toString(port), "onboarding.jms.password", JMS_PASSWORD,
+        service = RunningService.start("platform_jms_test", Map.of("onboarding.jms.password", JMS_PASSWORD,
                 "onboarding.jms.max-message-bytes", "65536"));
         catalog = service.catalog();
-        io.onboarding.support.SecretsSeen.record(JMS_PASSWORD);
-        broker = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "onboarding", JMS_PASSWORD);
+        broker = service.jmsClient();
     }
 
     @AfterAll

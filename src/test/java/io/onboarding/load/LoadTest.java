@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
-import io.onboarding.support.SecretsSeen;
-import io.onboarding.support.TestPostgres;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.Queue;
@@ -41,16 +39,13 @@ class LoadTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int jmsPort = TestPostgres.freePort();
         service = RunningService.start("platform_load_test", Map.of("onboarding.admission.max-queued", "25",
-                "onboarding.admission.retry-after-seconds", "1", "onboarding.jms.embedded-port",
-                Integer.toString(jmsPort), "onboarding.jms.password", JMS_PASSWORD,
+                "onboarding.admission.retry-after-seconds", "1", "onboarding.jms.password", JMS_PASSWORD,
                 // no schedules to fire meanwhile: a backup of 500 tenants is not what is measured here
                 "onboarding.reconcile.initial-delay-ms", "3600000"));
-        SecretsSeen.record(JMS_PASSWORD);
         api = service.api();
         catalog = service.catalog();
-        broker = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + jmsPort, "onboarding", JMS_PASSWORD);
+        broker = service.jmsClient();
     }
 
     @AfterAll

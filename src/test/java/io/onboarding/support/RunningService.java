@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * The service started in-process on its own control-plane database and data directory, pointed at
@@ -22,10 +23,12 @@ public final class RunningService implements AutoCloseable {
     private final TenantOnboardingService service;
     private final ApiClient api;
     private final String platformDb;
+    private final Map<String, String> settings;
 
-    private RunningService(TenantOnboardingService service, String platformDb) {
+    private RunningService(TenantOnboardingService service, String platformDb, Map<String, String> settings) {
         this.service = service;
         this.platformDb = platformDb;
+        this.settings = settings;
         this.api = new ApiClient("http://localhost:" + service.port(), TOKEN);
     }
 
@@ -60,7 +63,9 @@ public final class RunningService implements AutoCloseable {
         if (pg.password() != null) {
             SecretsSeen.record(pg.password());
         }
-        return new RunningService(TenantOnboardingService.start(Map.of(), overrides), platformDb);
+        SecretsSeen.record(overrides.get("onboarding.jms.password"));
+        return new RunningService(TenantOnboardingService.start(Map.of(), overrides), platformDb,
+                Map.copyOf(overrides));
     }
 
     public int port() {
@@ -73,6 +78,16 @@ public final class RunningService implements AutoCloseable {
 
     public Catalog catalog() {
         return new Catalog(TestPostgres.cluster(), platformDb);
+    }
+
+    /** A client of the service's embedded broker, as the user and password the test set (onboarding.jms.password). */
+    public ActiveMQConnectionFactory jmsClient() {
+        String password = settings.get("onboarding.jms.password");
+        if (password == null) {
+            throw new IllegalStateException("start the service with onboarding.jms.password to connect to its broker");
+        }
+        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + settings.get("onboarding.jms.embedded-port"),
+                settings.getOrDefault("onboarding.jms.user", "onboarding"), password);
     }
 
     /** Posts a tenant and waits until its operation has finished; returns the operation. */

@@ -1,5 +1,9 @@
 package io.onboarding.tenant;
 
+import static io.onboarding.tenant.EarlierTenantSchema.APP;
+import static io.onboarding.tenant.EarlierTenantSchema.addDuplicateResources;
+import static io.onboarding.tenant.EarlierTenantSchema.startEarlierRelease;
+import static io.onboarding.tenant.EarlierTenantSchema.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,8 +27,6 @@ import org.junit.jupiter.api.Test;
 class TenantSchemaConvergenceTest {
 
     private static final String PLATFORM_DB = "platform_schema_convergence_test";
-    private static final String APP = "00000000-0000-0000-0000-0000000000a1";
-    private static final String OTHER_APP = "00000000-0000-0000-0000-0000000000a2";
 
     @Test
     void earlierTenantsConvergeAtStartKeepingTheirRows() throws Exception {
@@ -32,8 +34,7 @@ class TenantSchemaConvergenceTest {
         UUID active;
         UUID suspended;
         UUID duplicates;
-        try (RunningService old = RunningService.start(PLATFORM_DB, Map.of("onboarding.tenant-schema.target", "1"),
-                dataDir)) {
+        try (RunningService old = startEarlierRelease(PLATFORM_DB, dataDir)) {
             Catalog catalog = old.catalog();
             active = old.activeTenant("standard", null);
             suspended = old.activeTenant("free", null);
@@ -47,11 +48,7 @@ class TenantSchemaConvergenceTest {
                             + " VALUES ('" + APP + "', '1.4.2', 'prod', 'done', 'alice', '2024-05-01 10:00:00+00')",
                     "INSERT INTO user_activity (user_name, action, occurred_at)"
                             + " VALUES ('bob', 'login', '2024-05-02 08:30:00+00')");
-            // Two applications with a resource of the same name and type: the design's UNIQUE (name, type) fails.
-            catalog.execute(TenantNaming.databaseName(duplicates),
-                    "INSERT INTO applications (id, name) VALUES ('" + APP + "', 'a'), ('" + OTHER_APP + "', 'b')",
-                    "INSERT INTO resources (application_id, resource_type, name) VALUES ('" + APP + "', 'queue', 'jobs'),"
-                            + " ('" + OTHER_APP + "', 'queue', 'jobs')");
+            addDuplicateResources(catalog, duplicates);
             JsonNode suspend = old.awaitOperation(old.api().post("/api/v1/tenants/" + suspended + "/suspend",
                     "{\"reason\":\"unpaid\"}").body().get("operation_id").asText());
             assertThat(suspend.get("status").asText()).isEqualTo("succeeded");
@@ -97,11 +94,6 @@ class TenantSchemaConvergenceTest {
                     + " FROM tenant_schema_history WHERE version = '2'", beforeResume)).isEqualTo("t");
             assertThat(warnings(current, active)).noneMatch(w -> w.startsWith("schema"));
         }
-    }
-
-    private static String version(Catalog catalog, UUID tenantId) {
-        return catalog.value(TenantNaming.databaseName(tenantId), "SELECT max(version::int) FROM tenant_schema_history"
-                + " WHERE success");
     }
 
     private static List<String> warnings(RunningService service, UUID tenantId) {

@@ -1,5 +1,9 @@
 package io.onboarding.tenant;
 
+import static io.onboarding.tenant.EarlierTenantSchema.OTHER_APP;
+import static io.onboarding.tenant.EarlierTenantSchema.addDuplicateResources;
+import static io.onboarding.tenant.EarlierTenantSchema.startEarlierRelease;
+import static io.onboarding.tenant.EarlierTenantSchema.version;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,8 +28,6 @@ import org.junit.jupiter.api.Test;
 class TenantSchemaRolloutTest {
 
     private static final String PLATFORM_DB = "platform_schema_rollout_test";
-    private static final String APP = "00000000-0000-0000-0000-0000000000b1";
-    private static final String OTHER_APP = "00000000-0000-0000-0000-0000000000b2";
 
     @Test
     void aRolloutMigratesTheFleetAndStopsAtTheFirstFailure() throws Exception {
@@ -33,16 +35,12 @@ class TenantSchemaRolloutTest {
         UUID canary;
         UUID broken;
         UUID last;
-        try (RunningService old = RunningService.start(PLATFORM_DB, Map.of("onboarding.tenant-schema.target", "1"),
-                dataDir)) {
+        try (RunningService old = startEarlierRelease(PLATFORM_DB, dataDir)) {
             canary = old.activeTenant("free", null);
             broken = old.activeTenant("free", null);
             last = old.activeTenant("free", null);
             // The design's UNIQUE (name, type) cannot be added: V2 fails on this tenant.
-            old.catalog().execute(TenantNaming.databaseName(broken),
-                    "INSERT INTO applications (id, name) VALUES ('" + APP + "', 'a'), ('" + OTHER_APP + "', 'b')",
-                    "INSERT INTO resources (application_id, resource_type, name) VALUES ('" + APP + "', 'queue', 'jobs'),"
-                            + " ('" + OTHER_APP + "', 'queue', 'jobs')");
+            addDuplicateResources(old.catalog(), broken);
         }
 
         try (RunningService current = RunningService.start(PLATFORM_DB, Map.of(
@@ -98,8 +96,7 @@ class TenantSchemaRolloutTest {
         String platformDb = "platform_schema_rollout_resume_test";
         Path dataDir = Files.createTempDirectory("schema-rollout-resume");
         List<UUID> tenants = new ArrayList<>();
-        try (RunningService old = RunningService.start(platformDb, Map.of("onboarding.tenant-schema.target", "1"),
-                dataDir)) {
+        try (RunningService old = startEarlierRelease(platformDb, dataDir)) {
             for (int i = 0; i < 3; i++) {
                 tenants.add(old.activeTenant("free", null));
             }
@@ -125,10 +122,5 @@ class TenantSchemaRolloutTest {
             assertThat(current.api().get("/api/v1/tenant-schema").body().at("/rollout/tenants").toString())
                     .isEqualTo("{\"done\":3}");
         }
-    }
-
-    private static String version(Catalog catalog, UUID tenantId) {
-        return catalog.value(TenantNaming.databaseName(tenantId), "SELECT max(version::int) FROM tenant_schema_history"
-                + " WHERE success");
     }
 }

@@ -1,0 +1,207 @@
+package io.onboarding.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.platform.PostgresCluster;
+import io.onboarding.support.ApiClient;
+import io.onboarding.support.Catalog;
+import io.onboarding.support.LogCapture;
+import io.onboarding.support.RunningService;
+import io.onboarding.support.TestPostgres;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The operations API as a caller follows work, on one running service: Location on every 201/202,
+ * GET /operations/{id}?wait= answering when the operation ends, GET /operations listing, paging and
+ * refusing bad filters by name, a 409 for a busy tenant naming the operation in the way, and log
+ * lines with a full timestamp and the ids of the operation (and tenant) whose step wrote them.
+ */
+class OperationsApiTest {
+
+    private static final String PLATFORM_DB = "platform_operations_api_test";
+    /** 2025-01-31T12:34:56.789+00:00 (or Z) at the start of a line. */
+    private static final Pattern ISO_LINE = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) .*");
+
+    private static RunningService service;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // No recovery pass after start-up's: the operations "run elsewhere" below are left to the tests.
+        service = RunningService.start(PLATFORM_DB, Map.of("onboarding.operations.recovery-interval-ms", "3600000"));
+        api = service.api();
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    @Test
+    void aWaitAnswersAsSoonAsTheOperationEnds() {
+        UUID tenantId = UUID.randomUUID();
+        ApiClient.Response accepted = requestTenant(tenantId, "Wait", "standard");
+        String operationId = accepted.body().get("operation_id").asText();
+
+        long started = System.nanoTime();
+        ApiClient.Response waited = api.get("/api/v1/operations/" + operationId + "?wait=30");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(waited.status()).isEqualTo(200);
+        assertThat(waited.body().get("status").asText()).isEqualTo("succeeded");
+        assertThat(took).isLessThan(Duration.ofSeconds(25));
+
+        // Already finished: answered at once.
+        started = System.nanoTime();
+        assertThat(api.get("/api/v1/operations/" + operationId + "?wait=60").body().get("status").asText())
+                .isEqualTo("succeeded");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void waitersAreWokenByAnOperationThatFinishedOnAnotherInstance() {
+        UUID tenantId = service.activeTenant("free", null); // start-up's recovery pass is long over by then
+        UUID operationId = UUID.randomUUID();
+        Catalog catalog = service.catalog();
+        catalog.execute(PLATFORM_DB, "INSERT INTO operations (operation_id, type, tenant_id, status) VALUES ('"
+                + operationId + "', 'elsewhere', '" + tenantId + "', 'running')");
+        PostgresCluster cluster = TestPostgres.cluster();
+        OperationWaiters waiters = new OperationWaiters(new DriverManagerDataSource(cluster.jdbcUrl(PLATFORM_DB),
+                cluster.user(), cluster.password()));
+        CompletableFuture<Void> woken = waiters.next(operationId);
+        waiters.recheck();
+        assertThat(woken).isNotDone();
+        catalog.execute(PLATFORM_DB, "UPDATE operations SET status = 'succeeded', finished_at = now()"
+                + " WHERE operation_id = '" + operationId + "'");
+        waiters.recheck();
+        assertThat(woken).isCompleted();
+        assertThat(api.get("/api/v1/operations/" + operationId + "?wait=5").body().get("status").asText())
+                .isEqualTo("succeeded");
+    }
+
+    @Test
+    void aWaitOutOfRangeIsRefused() {
+        String anyOperation = "/api/v1/operations/" + UUID.randomUUID();
+        for (String wait : List.of("61", "-1", "soon")) {
+            ApiClient.Response refused = api.get(anyOperation + "?wait=" + wait);
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.body().at("/error/details/0/field").asText()).isEqualTo("wait");
+        }
+        assertThat(api.get(anyOperation + "?wait=1").status()).isEqualTo(404);
+    }
+
+    @Test
+    void operationsAreListedByTenantAndTypeAndPaged() {
+        UUID tenantId = service.activeTenant("free", null);
+        UUID other = service.activeTenant("free", null);
+        JsonNode suspend = service.awaitOperation(api.post("/api/v1/tenants/" + tenantId + "/suspend",
+                "{\"reason\":\"test\"}").body().get("operation_id").asText());
+        assertThat(suspend.get("status").asText()).isEqualTo("succeeded");
+
+        JsonNode first = api.get("/api/v1/operations?tenant_id=" + tenantId + "&limit=1").body();
+        assertThat(types(first)).containsExactly("suspend");
+        assertThat(first.get("items").get(0).get("tenant_id").asText()).isEqualTo(tenantId.toString());
+        JsonNode second = api.get("/api/v1/operations?tenant_id=" + tenantId + "&limit=1&cursor="
+                + first.get("next_cursor").asText()).body();
+        assertThat(types(second)).containsExactly("provision");
+        assertThat(second.get("next_cursor").isNull()).isTrue();
+
+        JsonNode provisions = api.get("/api/v1/operations?type=provision&status=succeeded&limit=200").body();
+        List<String> tenants = new ArrayList<>();
+        provisions.get("items").forEach(item -> tenants.add(item.get("tenant_id").asText()));
+        assertThat(tenants).contains(tenantId.toString(), other.toString());
+        assertThat(types(provisions)).containsOnly("provision");
+
+        assertThat(api.get("/api/v1/operations?status=done").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/operations?tenant_id=x").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/operations?cursor=zzz").status()).isEqualTo(400);
+    }
+
+    @Test
+    void acceptedWorkSaysWhereToFollowIt() {
+        UUID tenantId = UUID.randomUUID();
+        ApiClient.Response accepted = requestTenant(tenantId, "Trace", "free");
+        String operationId = accepted.body().get("operation_id").asText();
+        assertThat(accepted.header("Location")).contains("/api/v1/operations/" + operationId);
+        assertThat(service.awaitOperation(operationId).get("status").asText()).isEqualTo("succeeded");
+
+        ApiClient.Response invited = api.post("/api/v1/tenants/" + tenantId + "/users",
+                "{\"email\":\"trace-%s@example.com\",\"role\":\"developer\"}".formatted(tenantId.toString().substring(0, 8)));
+        assertThat(invited.status()).isEqualTo(201);
+        assertThat(invited.header("Location"))
+                .contains("/api/v1/tenants/" + tenantId + "/users/" + invited.body().get("user_id").asText());
+
+        ApiClient.Response backup = api.post("/api/v1/tenants/" + tenantId + "/backups", "");
+        assertThat(backup.status()).isEqualTo(202);
+        assertThat(backup.header("Location")).contains("/api/v1/operations/" + backup.body().get("operation_id").asText());
+        service.awaitOperation(backup.body().get("operation_id").asText());
+
+        // The provisioning steps logged with the operation's id and tenant, and a full timestamp.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(LogCapture.consoleText().lines()
+                .filter(line -> line.contains("operation=" + operationId))
+                .filter(line -> line.contains("tenant=" + tenantId)))
+                .isNotEmpty()
+                .allMatch(line -> ISO_LINE.matcher(line).matches()));
+        assertThat(LogCapture.consoleText().lines().filter(line -> !line.isBlank() && Character.isDigit(line.charAt(0))))
+                .isNotEmpty().allMatch(line -> ISO_LINE.matcher(line).matches());
+    }
+
+    @Test
+    void aBusyTenantIsA409NamingTheOperationInTheWay() {
+        UUID tenantId = service.activeTenant("free", null);
+        UUID running = UUID.randomUUID();
+        service.catalog().execute(PLATFORM_DB, "INSERT INTO operations (operation_id, type, tenant_id, status) VALUES ('"
+                + running + "', 'elsewhere', '" + tenantId + "', 'running')");
+
+        for (ApiClient.Response refused : new ApiClient.Response[] {
+                api.post("/api/v1/tenants/" + tenantId + "/backups", ""),
+                api.patch("/api/v1/tenants/" + tenantId, "{\"plan\":\"standard\"}"),
+                api.post("/api/v1/tenants/" + tenantId + "/suspend", "{\"reason\":\"test\"}")}) {
+            assertThat(refused.status()).isEqualTo(409);
+            JsonNode detail = refused.body().at("/error/details/0");
+            assertThat(detail.get("field").asText()).isEqualTo("tenant_id");
+            assertThat(detail.get("operation_id").asText()).isEqualTo(running.toString());
+            assertThat(refused.body().at("/error/message").asText()).contains(running.toString());
+        }
+        service.catalog().execute(PLATFORM_DB, "UPDATE operations SET status = 'failed', finished_at = now()"
+                + " WHERE operation_id = '" + running + "'");
+    }
+
+    @Test
+    void theOperationsListingRefusesBadFiltersByName() {
+        assertThat(api.get("/api/v1/operations?status=sleeping").body().at("/error/details/0/field").asText()).isEqualTo("status");
+        assertThat(api.get("/api/v1/operations?tenant_id=nope").body().at("/error/details/0/field").asText()).isEqualTo("tenant_id");
+        assertThat(api.get("/api/v1/operations?type=" + "x".repeat(101)).body().at("/error/details/0/field").asText()).isEqualTo("type");
+        assertThat(api.get("/api/v1/operations?limit=0").body().at("/error/details/0/field").asText()).isEqualTo("limit");
+        assertThat(api.get("/api/v1/operations?cursor=garbage").body().at("/error/details/0/field").asText()).isEqualTo("cursor");
+        ApiClient.Response page = api.get("/api/v1/operations?type=provision&status=succeeded&limit=1");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body().has("next_cursor")).isTrue();
+    }
+
+    /** POST /tenants for a new tenant of the plan, named by the prefix and the start of its id: accepted (202). */
+    private static ApiClient.Response requestTenant(UUID tenantId, String namePrefix, String plan) {
+        ApiClient.Response accepted = api.post("/api/v1/tenants", """
+                {"tenant_id":"%s","tenant_name":"%s %s","plan":"%s","region":"local"}"""
+                .formatted(tenantId, namePrefix, tenantId.toString().substring(0, 8), plan));
+        assertThat(accepted.status()).isEqualTo(202);
+        return accepted;
+    }
+
+    private static List<String> types(JsonNode page) {
+        List<String> types = new ArrayList<>();
+        page.get("items").forEach(item -> types.add(item.get("type").asText()));
+        return types;
+    }
+}
