@@ -5,14 +5,18 @@ import java.util.Set;
 
 /**
  * What a token may do. {@code admin}: everything. {@code operator}: everything but destroying a
- * tenant and managing tokens. {@code reader}: reading (GET) only, tokens excepted. Calls are named
+ * tenant, choosing a new tenant's cluster and managing tokens. {@code reader}: reading (GET) only, tokens excepted. Calls are named
  * by their action (the API route's id without {@code api-}: {@code destroy-tenant}).
  */
 public enum Scope {
     ADMIN, OPERATOR, READER;
 
+    /** Placing a new tenant on a named cluster ({@code cluster} in the request) rather than by the placement policy. */
+    public static final String CHOOSE_CLUSTER = "choose-tenant-cluster";
+
     /** Actions for admin tokens only. */
-    private static final Set<String> ADMIN_ONLY = Set.of("destroy-tenant", "create-token", "list-tokens", "revoke-token");
+    private static final Set<String> ADMIN_ONLY = Set.of("destroy-tenant", "create-token", "list-tokens", "revoke-token",
+            CHOOSE_CLUSTER);
 
     public boolean permits(String method, String action) {
         return switch (this) {

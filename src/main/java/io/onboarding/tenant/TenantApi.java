@@ -1,6 +1,9 @@
 package io.onboarding.tenant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onboarding.access.ApiCall;
+import io.onboarding.access.Scope;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
@@ -60,6 +63,18 @@ public final class TenantApi {
     }
 
     /** The reply to a create request the entry point ({@code direct:onboard-tenant}) accepted. */
+    /** Naming a new tenant's cluster is an admin's choice: 403 naming {@code cluster} for any other token. */
+    public void checkClusterChoice(Exchange exchange) {
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        ApiCall call = ApiCall.of(exchange);
+        if (body != null && body.hasNonNull("cluster") && call != null && call.caller() != null
+                && !call.caller().permits("POST", Scope.CHOOSE_CLUSTER)) {
+            throw new ApiException(403, "forbidden", "the token " + call.caller().tokenName()
+                    + " may not choose the cluster", List.of(new ApiException.FieldError("cluster",
+                    "only an admin token may place a tenant on a named cluster", null)));
+        }
+    }
+
     public void accepted(Exchange exchange) {
         TenantOnboarding.Accepted accepted = exchange.getMessage().getBody(TenantOnboarding.Accepted.class);
         HttpReplies.operationStarted(exchange, accepted.created() ? 202 : 200, accepted.tenantId(),

@@ -113,6 +113,17 @@ class AccessAndAuditTest {
         assertThat(admin.get("/api/v1/tenants/" + tenantId).body().get("status").asText()).isEqualTo("suspended");
         assertForbidden(operator.get("/api/v1/tokens"));
         assertForbidden(operator.post("/api/v1/tokens", "{\"name\":\"escalation\",\"scopes\":[\"admin\"]}"));
+        // Where a tenant goes is the placement policy's, or an admin's, choice.
+        UUID placedByHand = UUID.randomUUID();
+        String onCluster = "{\"tenant_id\":\"" + placedByHand + "\"," + CREATE_TENANT.formatted(unique("placed")).substring(1)
+                .replace("}", ",\"cluster\":\"default\"}");
+        ApiClient.Response chosen = operator.post("/api/v1/tenants", onCluster);
+        assertForbidden(chosen);
+        assertThat(chosen.body().toString()).contains("\"field\":\"cluster\"");
+        assertThat(admin.get("/api/v1/tenants/" + placedByHand).status()).isEqualTo(404);
+        ApiClient.Response byAdmin = admin.post("/api/v1/tenants", onCluster);
+        assertThat(byAdmin.status()).as(String.valueOf(byAdmin.body())).isEqualTo(202);
+        service.awaitOperation(byAdmin.body().get("operation_id").asText());
         assertForbidden(operator.delete("/api/v1/tokens/" + token.get("token_id").asText()));
         assertThat(admin.get("/api/v1/tokens").raw().body()).doesNotContain("escalation");
 
