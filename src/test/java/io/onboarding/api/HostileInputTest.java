@@ -323,6 +323,10 @@ class HostileInputTest {
         assertThat(service.awaitOperation(backup.body().get("operation_id").asText()).get("status").asText())
                 .isEqualTo("succeeded");
         String backupId = api.get(backups).body().get("items").get(0).get("backup_id").asText();
+        ApiClient.Response unknownField = api.post("/api/v1/tenants/" + waiting + "/restore", "{\"backup_id\":\""
+                + backupId + "\",\"in_place\":true}");
+        assertRefused(unknownField, "restore with an unknown field");
+        assertThat(unknownField.body().toString()).contains("\"field\":\"in_place\"");
         for (String payload : PAYLOADS.values()) {
             assertRefused(api.post("/api/v1/tenants/" + waiting + "/restore", "{\"backup_id\":\"" + backupId
                     + "\",\"target_database\":" + JSON.writeValueAsString(payload) + "}"), "restore target_database");

@@ -79,6 +79,12 @@ class TenantApprovalTest {
 
         assertThat(api.post("/api/v1/tenants/" + tenantId + "/approve", "{}").body().get("error").get("details")
                 .get(0).get("field").asText()).isEqualTo("approved_by");
+        // A misspelt field is refused, not ignored: the caller learns the note was not taken.
+        assertUnknownField(api.post("/api/v1/tenants/" + tenantId + "/approve",
+                "{\"approved_by\":\"ops@example.test\",\"notes\":\"contract signed\"}"), "notes");
+        assertUnknownField(api.post("/api/v1/tenants/" + tenantId + "/reject", "{\"reason\":\"x\",\"force\":true}"),
+                "force");
+        assertThat(status(tenantId)).isEqualTo("awaiting_approval");
         ApiClient.Response approved = api.post("/api/v1/tenants/" + tenantId + "/approve",
                 "{\"approved_by\":\"ops@example.test\",\"note\":\"contract signed\"}");
         assertThat(approved.status()).isEqualTo(202);
@@ -89,6 +95,12 @@ class TenantApprovalTest {
         assertThat(catalog.databaseExists(database)).isTrue();
         assertThat(api.post("/api/v1/tenants/" + tenantId + "/approve", "{\"approved_by\":\"again\"}").status())
                 .as("only a tenant awaiting approval").isEqualTo(409);
+    }
+
+    private static void assertUnknownField(ApiClient.Response refused, String field) {
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(400);
+        assertThat(refused.body().get("error").get("details").get(0).get("field").asText()).isEqualTo(field);
+        assertThat(refused.body().get("error").get("details").get(0).get("message").asText()).contains("not a known field");
     }
 
     @Test

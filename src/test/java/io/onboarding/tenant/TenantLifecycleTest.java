@@ -121,6 +121,8 @@ class TenantLifecycleTest {
             java.sql.Connection open = catalog.login(database, user, password);
             assertThat(api.post("/api/v1/tenants/" + tenantId + "/suspend", "{}").body().get("error").get("details")
                     .get(0).get("field").asText()).isEqualTo("reason");
+            assertThat(api.post("/api/v1/tenants/" + tenantId + "/suspend", "{\"reason\":\"x\",\"until\":\"2030-01-01\"}")
+                    .body().get("error").get("details").get(0).get("field").asText()).as("an unknown field").isEqualTo("until");
             JsonNode suspended = await202(api.post("/api/v1/tenants/" + tenantId + "/suspend",
                     "{\"reason\":\"unpaid invoice\"}"));
             assertThat(suspended.get("status").asText()).isEqualTo("succeeded");
