@@ -41,8 +41,9 @@ class InvitationMailOutboxTest {
                 String link = mailbox.awaitLink(email);
                 assertThat(link).startsWith("http://onboarding.test/api/v1/invitations/");
                 Catalog catalog = withSmtp.catalog();
-                assertThat(catalog.platform("SELECT status FROM mail_outbox WHERE recipient = ?", email))
-                        .containsExactly("sent");
+                // The message reaches the mailbox before the outbox records it sent.
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(catalog.platform(
+                        "SELECT status FROM mail_outbox WHERE recipient = ?", email)).containsExactly("sent"));
                 assertThat(catalog.platform("SELECT count(*) FROM secrets WHERE path LIKE 'platform/outbox/%'"
                         + " AND path IN (SELECT 'platform/outbox/' || id FROM mail_outbox WHERE recipient = ?)", email))
                         .as("the sent message's text is deleted").containsExactly("0");
