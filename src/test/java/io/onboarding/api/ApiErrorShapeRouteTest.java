@@ -43,6 +43,10 @@ class ApiErrorShapeRouteTest extends CamelMainTestSupport {
         public void accepted(Exchange exchange) {
         }
 
+        /** As tenantApi: no request here names a cluster. */
+        public void checkClusterChoice(Exchange exchange) {
+        }
+
         /** As operationRunner: admission always has room here. */
         public void checkAdmission() {
         }
