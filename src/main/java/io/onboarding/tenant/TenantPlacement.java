@@ -35,7 +35,7 @@ public final class TenantPlacement {
      * concurrent admissions are not serialised behind each other's transactions.
      */
     public String place(TenantRequest request) {
-        String choice = choice(request, tenants.liveTenantsByCluster());
+        String choice = choice(request, countsMatter(request) ? tenants.liveTenantsByCluster() : Map.of());
         if (capacityOf(choice) == null) {
             return choice;
         }
@@ -55,6 +55,17 @@ public final class TenantPlacement {
         }
         return choose(request.region(), null, live).orElseThrow(() -> ApiException.conflict(
                 "no open, available cluster with room serves region " + request.region(), "region"));
+    }
+
+    /**
+     * Whether the choice depends on how many tenants clusters hold: not when the one cluster that could
+     * take the tenant has no capacity (a single cluster, the usual case), which spares every admission a
+     * count over the whole fleet.
+     */
+    private boolean countsMatter(TenantRequest request) {
+        List<ClusterSettings> possible = clusters.all().stream().filter(cluster -> request.cluster() != null
+                ? cluster.name().equals(request.cluster()) : cluster.serves(request.region())).toList();
+        return possible.size() > 1 || possible.stream().anyMatch(cluster -> cluster.capacity() != null);
     }
 
     private Integer capacityOf(String cluster) {
