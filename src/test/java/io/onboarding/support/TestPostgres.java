@@ -28,9 +28,11 @@ public final class TestPostgres {
                 try {
                     Path dir = Files.createTempDirectory("onboarding-test-pg");
                     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dir, freePort());
+                    // Stopped and removed with the JVM: a suite leaves gigabytes of tenant databases behind otherwise.
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         try {
                             server.close();
+                            deleteTree(dir);
                         } catch (Exception ignored) {
                             // the JVM is going away
                         }
@@ -42,6 +44,14 @@ public final class TestPostgres {
             }
         }
         return cluster;
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     public static int freePort() {
