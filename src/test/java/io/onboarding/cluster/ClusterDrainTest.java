@@ -79,8 +79,13 @@ class ClusterDrainTest {
 
     @Test
     void aDrainingClustersTenantsAllEndOnTheOpenClusterOfTheirRegionWithTheirRows() {
+        // Each move ended, not only switched: the tenant names dr-b from switch-tenant-cluster on, and the
+        // source copy goes in the step after it (remove-source-copy).
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(movable).allSatisfy(tenant -> assertThat(clusters.clusterOf(tenant)).isEqualTo("dr-b")));
+                assertThat(movable).allSatisfy(tenant -> {
+                    assertThat(clusters.clusterOf(tenant)).isEqualTo("dr-b");
+                    assertThat(moves(tenant)).singleElement().asString().startsWith("succeeded");
+                }));
         for (UUID tenant : movable) {
             String database = clusters.database(tenant);
             assertThat(rowCluster(tenant)).isEqualTo("dr-b");

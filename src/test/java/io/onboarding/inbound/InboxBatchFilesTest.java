@@ -37,9 +37,11 @@ class InboxBatchFilesTest {
     @BeforeAll
     static void start() throws Exception {
         inbox = Files.createTempDirectory("inbox");
+        // A file is read once it has been still for 2.5 s: well over the slow writer's pauses below (1 s), so
+        // that a test thread held up on a busy machine does not make a pause look like the end of the copy.
         service = RunningService.start("platform_inbox_test", Map.of("onboarding.inbox-dir", inbox.toString(),
                 "onboarding.inbox.poll-interval-ms", "200", "onboarding.inbox.read-lock-check-ms", "500",
-                "onboarding.inbox.read-lock-min-age-ms", "1500",
+                "onboarding.inbox.read-lock-min-age-ms", "2500",
                 // Room for a record of 20,000 short fields; the 3.5 MB line of the finding is still over.
                 "onboarding.inbox.max-record-bytes", Integer.toString(MAX_RECORD_BYTES)));
         catalog = service.catalog();
@@ -149,11 +151,12 @@ class InboxBatchFilesTest {
             out.write(first.getBytes(StandardCharsets.UTF_8));
             out.write(second.substring(0, 20).getBytes(StandardCharsets.UTF_8));
             out.flush();
-            await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2))
+            // Paused for a second (two read-lock checks), the file left alone all the while.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
                     .until(() -> Files.exists(file) && !Files.exists(inbox.resolve(".results/slow.ndjson.result.ndjson")));
             out.write(second.substring(20, 40).getBytes(StandardCharsets.UTF_8));
             out.flush();
-            await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2))
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
                     .until(() -> Files.exists(file) && !Files.exists(inbox.resolve(".results/slow.ndjson.result.ndjson")));
             out.write(second.substring(40).getBytes(StandardCharsets.UTF_8));
         }

@@ -42,13 +42,26 @@ class JmsTenantRequestsTest {
         service.close();
     }
 
-    /** Sends {@code body} to tenant.requests with a temporary reply queue, which it returns. */
-    private static TemporaryQueue send(JMSContext context, String body) throws JMSException {
-        TemporaryQueue replies = context.createTemporaryQueue();
+    /** Sends {@code body} to tenant.requests with a temporary reply queue; returns the message as sent (its id set). */
+    private static TextMessage send(JMSContext context, String body) throws JMSException {
         TextMessage message = context.createTextMessage(body);
-        message.setJMSReplyTo(replies);
+        message.setJMSReplyTo(context.createTemporaryQueue());
         context.createProducer().send(context.createQueue("tenant.requests"), message);
-        return replies;
+        return message;
+    }
+
+    /** The reply to a message {@link #send} sent, or null after 30 s. */
+    private static Message reply(JMSContext context, Message sent) throws JMSException {
+        return context.createConsumer(sent.getJMSReplyTo()).receive(30_000);
+    }
+
+    /**
+     * What tenant.requests.invalid holds for this sent message only: the queue is shared by every test of
+     * the class, and another test's refused request (a conflict is parked too) may be there first.
+     */
+    private static JMSConsumer parked(JMSContext context, Message sent) throws JMSException {
+        return context.createConsumer(context.createQueue("tenant.requests.invalid"),
+                "originalMessageId = '" + sent.getJMSMessageID() + "'");
     }
 
     private static String request(String name) {
@@ -60,9 +73,7 @@ class JmsTenantRequestsTest {
         String name = "Jms " + UUID.randomUUID().toString().substring(0, 8);
         try (JMSContext context = broker.createContext()) {
             JMSConsumer events = context.createConsumer(context.createTopic("tenant.events"));
-            TemporaryQueue replies = send(context, request(name));
-
-            Message reply = context.createConsumer(replies).receive(30_000);
+            Message reply = reply(context, send(context, request(name)));
             assertThat(reply).as("a reply on JMSReplyTo").isNotNull();
             JsonNode answer = JSON.readTree(reply.getBody(String.class));
             assertThat(answer.get("status").asText()).isEqualTo("provisioning");
@@ -93,12 +104,12 @@ class JmsTenantRequestsTest {
         String body = "{\"tenant_name\":\"Invalid " + UUID.randomUUID().toString().substring(0, 8)
                 + "\",\"plan\":\"platinum\",\"region\":\"local\"}";
         try (JMSContext context = broker.createContext()) {
-            JMSConsumer invalid = context.createConsumer(context.createQueue("tenant.requests.invalid"));
-            TemporaryQueue replies = send(context, body);
+            TextMessage sent = send(context, body);
 
-            JsonNode error = JSON.readTree(context.createConsumer(replies).receive(30_000).getBody(String.class));
+            JsonNode error = JSON.readTree(reply(context, sent).getBody(String.class));
             assertThat(error.get("error").get("code").asText()).isEqualTo("validation_failed");
 
+            JMSConsumer invalid = parked(context, sent);
             Message parked = invalid.receive(30_000);
             assertThat(parked).isNotNull();
             assertThat(parked.getBody(String.class)).isEqualTo(body);
@@ -107,8 +118,9 @@ class JmsTenantRequestsTest {
                     .isGreaterThan(System.currentTimeMillis());
             assertThat(invalid.receive(2_000)).as("handled once, not redelivered").isNull();
 
-            context.createProducer().send(context.createQueue("tenant.requests"), "not json at all");
-            Message unreadable = invalid.receive(30_000);
+            TextMessage notJson = context.createTextMessage("not json at all");
+            context.createProducer().send(context.createQueue("tenant.requests"), notJson);
+            Message unreadable = parked(context, notJson).receive(30_000);
             assertThat(unreadable.getStringProperty("reason")).contains("not valid JSON");
         }
         assertThat(catalog.platform("SELECT count(*) FROM tenants WHERE plan = 'platinum'")).containsExactly("0");
@@ -140,16 +152,15 @@ class JmsTenantRequestsTest {
         String marker = "oversized-" + UUID.randomUUID();
         String body = "{\"tenant_name\":\"" + marker + "x".repeat(70_000) + "\",\"plan\":\"free\",\"region\":\"local\"}";
         try (JMSContext context = broker.createContext()) {
-            JMSConsumer invalid = context.createConsumer(context.createQueue("tenant.requests.invalid"));
-            TemporaryQueue replies = send(context, body);
+            TextMessage sent = send(context, body);
 
-            String reply = context.createConsumer(replies).receive(30_000).getBody(String.class);
+            String reply = reply(context, sent).getBody(String.class);
             assertThat(reply.length()).isLessThan(1_000);
             JsonNode error = JSON.readTree(reply).get("error");
             assertThat(error.get("details").get(0).get("field").asText()).isEqualTo("body");
             assertThat(error.get("details").get(0).get("message").asText()).contains("65536");
 
-            Message parked = invalid.receive(30_000);
+            Message parked = parked(context, sent).receive(30_000);
             assertThat(parked).isNotNull();
             assertThat(parked.getBody(String.class)).isEmpty();
             assertThat(parked.getStringProperty("reason")).contains("65536").doesNotContain(marker);

@@ -173,11 +173,15 @@ class TenantMonitoringTest {
         // Connections per database are the postgres_exporter's (PostgresExporterTest), not the service's.
         assertThat(api.withToken(null).get("/observe/metrics").raw().body())
                 .doesNotContain("onboarding_tenant_database_connections{");
-        assertThat(api.metric("onboarding_operations_total{outcome=\"succeeded\",type=\"provision\"}")).isEqualTo(2.0);
+        // Counted just after the operation is journaled succeeded, which is what the start-up waited for.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.metric(
+                "onboarding_operations_total{outcome=\"succeeded\",type=\"provision\"}")).isEqualTo(2.0));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.metric(
                 "onboarding_tenant_database_connection_limit{datname=\"" + TenantNaming.databaseName(basic)
                         + "\",tenant_id=\"" + basic + "\"}")).isEqualTo(5.0));
-        assertThat(api.metric("onboarding_tenants{status=\"active\"}")).isGreaterThanOrEqualTo(2.0);
+        // Read from the control plane by the collection timer, which may not have run since both became active.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(api.metric("onboarding_tenants{status=\"active\"}")).isGreaterThanOrEqualTo(2.0));
         assertThat(api.metric("onboarding_operation_step_duration_seconds_count{status=\"done\","
                 + "step=\"create-tenant-database\"}")).isEqualTo(2.0);
         String all = api.withToken(null).get("/observe/metrics").raw().body();

@@ -116,7 +116,9 @@ class VaultFaultsTest {
                     UUID.fromString(operationId))).containsExactly("2");
             // The steps before it were undone all the same: no database of the tenant is left.
             assertThat(service.catalog().databaseExists(TenantNaming.databaseName(tenantId))).isFalse();
-            assertThat(api.metric("onboarding_compensation_given_up_total")).isEqualTo(1.0);
+            // Counted just after the failure is journaled, which is what was waited for.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(api.metric("onboarding_compensation_given_up_total")).isEqualTo(1.0));
             JsonNode givenUp = null;
             for (Message message = events.receive(30_000); message != null && givenUp == null;
                  message = events.receive(30_000)) {

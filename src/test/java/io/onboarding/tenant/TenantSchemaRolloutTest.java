@@ -13,6 +13,8 @@ import io.onboarding.support.RunningService;
 import io.onboarding.support.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +56,28 @@ class TenantSchemaRolloutTest {
             assertThat(fleet.get("tenants_by_version").get("1").asInt()).isEqualTo(3);
             assertThat(fleet.get("rollout").isNull()).isTrue();
 
-            ApiClient.Response started = api.post("/api/v1/tenant-schema/rollout", "");
-            assertThat(started.status()).isEqualTo(202);
-            String operationId = started.body().get("operation_id").asText();
-            assertThat(api.post("/api/v1/tenant-schema/rollout", "").status()).isEqualTo(409);
+            // The rollout is over in a few hundred ms: held at its first migration (V2's ALTER TABLE applications
+            // waits for these transactions' locks), so that it surely still runs when a second one is asked for.
+            List<Connection> holders = new ArrayList<>();
+            String operationId;
+            try {
+                for (UUID tenant : List.of(canary, broken, last)) {
+                    Connection holder = TestPostgres.cluster().connect(TenantNaming.databaseName(tenant));
+                    holders.add(holder);
+                    holder.setAutoCommit(false);
+                    try (Statement lock = holder.createStatement()) {
+                        lock.execute("LOCK TABLE applications IN ACCESS SHARE MODE");
+                    }
+                }
+                ApiClient.Response started = api.post("/api/v1/tenant-schema/rollout", "");
+                assertThat(started.status()).isEqualTo(202);
+                operationId = started.body().get("operation_id").asText();
+                assertThat(api.post("/api/v1/tenant-schema/rollout", "").status()).isEqualTo(409);
+            } finally {
+                for (Connection holder : holders) {
+                    holder.close(); // rolled back: the rollout goes on
+                }
+            }
 
             JsonNode failed = api.get("/api/v1/operations/" + operationId + "?wait=60").body();
             assertThat(failed.get("status").asText()).isEqualTo("failed");
