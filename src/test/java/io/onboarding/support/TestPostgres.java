@@ -32,9 +32,13 @@ public final class TestPostgres {
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         try {
                             server.close();
+                        } catch (Exception alreadyStopping) {
+                            System.err.println("test PostgreSQL stop: " + alreadyStopping);
+                        }
+                        try {
                             deleteTree(dir);
-                        } catch (Exception ignored) {
-                            // the JVM is going away
+                        } catch (Exception notRemoved) {
+                            System.err.println("test PostgreSQL directory " + dir + " not removed: " + notRemoved);
                         }
                     }));
                     cluster = server.cluster();
