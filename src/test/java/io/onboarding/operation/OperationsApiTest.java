@@ -62,11 +62,11 @@ class OperationsApiTest {
         assertThat(waited.body().get("status").asText()).isEqualTo("succeeded");
         assertThat(took).isLessThan(Duration.ofSeconds(25));
 
-        // Already finished: answered at once.
+        // Already finished: answered at once, not after the 60 s asked for (20 s: room for a busy machine).
         started = System.nanoTime();
         assertThat(api.get("/api/v1/operations/" + operationId + "?wait=60").body().get("status").asText())
                 .isEqualTo("succeeded");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test
