@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,12 @@ public final class FrontGate implements Handler<RoutingContext> {
     /** Puts the gate in front of every route of the server on {@code port}. */
     public void install(CamelContext camel, int port) {
         VertxPlatformHttpRouter router = router(camel, port);
+        // Vert.x reports a failed bind only in its log, and Camel starts on without an HTTP server: a
+        // service nobody can reach must not look alive to its supervisor. It stops, saying why.
+        if (!(router.getServer().getServer() instanceof TCPServerBase server) || !server.isListening()) {
+            throw new IllegalStateException("the HTTP server is not listening on port " + port
+                    + " (is the port taken? see the line above)");
+        }
         router.route().order(Integer.MIN_VALUE).handler(this);
         // Last of all: what no route took is an unknown path (404) or, if a route has the path for
         // other methods, a wrong method (405), in the error shape rather than Vert.x's HTML.

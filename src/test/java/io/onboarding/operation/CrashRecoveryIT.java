@@ -153,7 +153,7 @@ class CrashRecoveryIT {
             Path tokenFile = dataDir.resolve("api-token");
             assertThat(Files.getPosixFilePermissions(tokenFile)).extracting(Object::toString)
                     .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
-            assertThat(first.output()).contains("http://localhost:" + env.get("SERVER_PORT")).contains(tokenFile.toString());
+            assertThat(first.output()).contains("http://localhost:" + first.port()).contains(tokenFile.toString());
             ApiClient api = first.api().withToken(Files.readString(tokenFile).trim());
             ApiClient.Response accepted = api.post("/api/v1/tenants", request(tenantId));
             assertThat(accepted.status()).isEqualTo(202);

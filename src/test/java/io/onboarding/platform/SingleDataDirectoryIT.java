@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.ServiceProcess;
 import io.onboarding.support.TestPostgres;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two packaged services on one DATA_DIR (embedded PostgreSQL and Artemis, the defaults): the second
+ * Start-up refusals of the packaged service. Two packaged services on one DATA_DIR (embedded PostgreSQL and Artemis, the defaults): the second
  * stops at once with a message naming the directory, instead of waiting for the broker's lock, and the
  * first keeps serving.
  */
@@ -53,6 +54,26 @@ class SingleDataDirectoryIT {
                 "-Donboarding.embedded-postgres.port=" + TestPostgres.freePort(),
                 "-Donboarding.jms.embedded-port=" + TestPostgres.freePort())) {
             assertThat(third.api().withToken(null).get("/observe/health").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aTakenHttpPortStopsTheServiceSayingSo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Map<String, String> env = embeddedDefaults(Files.createTempDirectory("onboarding-port"));
+            env.put("SERVER_PORT", Integer.toString(taken.getLocalPort()));
+            String[] ports = {"-Donboarding.embedded-postgres.port=" + TestPostgres.freePort(),
+                    "-Donboarding.jms.embedded-port=" + TestPostgres.freePort()};
+            // Not a live process without its API: it exits, naming the port.
+            ServiceProcess.Exit refused = ServiceProcess.startExpectingExit("port-taken", env, Duration.ofSeconds(90), ports);
+            assertThat(refused.code()).isNotZero();
+            assertThat(refused.output()).contains("the HTTP server is not listening on port " + taken.getLocalPort());
+
+            // The test harness, told so, starts it again on another port.
+            try (ServiceProcess moved = ServiceProcess.start("port-taken-retried", env, ports)) {
+                assertThat(moved.port()).isNotEqualTo(taken.getLocalPort());
+                assertThat(moved.api().withToken(null).get("/observe/health").status()).isEqualTo(200);
+            }
         }
     }
 }

@@ -17,24 +17,59 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final ApiClient api;
+    private final int port;
 
-    private ServiceProcess(Process process, Path log, ApiClient api) {
+    private ServiceProcess(Process process, Path log, ApiClient api, int port) {
         this.process = process;
         this.log = log;
         this.api = api;
+        this.port = port;
     }
 
-    /** Starts the jar with exactly this environment (plus PATH and HOME) and waits until it is healthy. */
+    /** The service's refusal to start when its HTTP port is taken (FrontGate). */
+    private static final String PORT_TAKEN = "is the port taken?";
+
+    /**
+     * Starts the jar with exactly this environment (plus PATH and HOME) and waits until it is healthy.
+     * A free port picked by the test can be taken by another process before the service binds it (an
+     * outgoing connection's ephemeral port, on a busy machine): then the start is tried again on
+     * another port, at most twice ({@link #port()} says which).
+     */
     public static ServiceProcess start(String name, Map<String, String> environment, String... jvmOptions)
+            throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(name, env, jvmOptions);
+            } catch (PortTaken taken) {
+                if (attempt == 3) {
+                    throw new AssertionError(taken.getMessage());
+                }
+                env.put("SERVER_PORT", Integer.toString(TestPostgres.freePort()));
+            }
+        }
+    }
+
+    private static final class PortTaken extends RuntimeException {
+        PortTaken(String output) {
+            super("the service's HTTP port was taken three times:\n" + output);
+        }
+    }
+
+    private static ServiceProcess startOnce(String name, Map<String, String> environment, String... jvmOptions)
             throws Exception {
         Path log = log(name);
         Process process = launch(log, environment, jvmOptions);
-        ApiClient api = new ApiClient("http://localhost:" + environment.get("SERVER_PORT"),
-                environment.get("ONBOARDING_API_TOKEN"));
-        ServiceProcess service = new ServiceProcess(process, log, api);
+        int port = Integer.parseInt(environment.get("SERVER_PORT"));
+        ApiClient api = new ApiClient("http://localhost:" + port, environment.get("ONBOARDING_API_TOKEN"));
+        ServiceProcess service = new ServiceProcess(process, log, api, port);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
-                throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + Files.readString(log));
+                String output = Files.readString(log);
+                if (output.contains(PORT_TAKEN)) {
+                    throw new PortTaken(output);
+                }
+                throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + output);
             }
             try {
                 return api.withToken(null).get("/observe/health").status() == 200;
@@ -87,6 +122,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public ApiClient api() {
         return api;
+    }
+
+    /** The HTTP port it listens on. */
+    public int port() {
+        return port;
     }
 
     public String output() throws Exception {
