@@ -42,6 +42,39 @@ public final class RunningService implements AutoCloseable {
 
     /** On a given data directory: the same again after {@link #close()} is a restart of the service. */
     public static RunningService start(String platformDb, Map<String, String> extra, Path dataDir) throws Exception {
+        return start(platformDb, extra, dataDir, TestPostgres::freePort);
+    }
+
+    /**
+     * As above, its HTTP port from {@code ports}. A free port picked here can be taken by another
+     * process before the service binds it (an outgoing connection's ephemeral port, on a busy
+     * machine); the service then refuses to start, naming the port, and is started again on the next
+     * port, at most twice. A port given in {@code extra} is used as it is.
+     */
+    static RunningService start(String platformDb, Map<String, String> extra, Path dataDir,
+                                java.util.function.IntSupplier ports) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(platformDb, extra, dataDir, ports.getAsInt());
+            } catch (Exception e) {
+                if (attempt == 3 || extra.containsKey("onboarding.server.port") || !portTaken(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean portTaken(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains("is the port taken?")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RunningService startOnce(String platformDb, Map<String, String> extra, Path dataDir, int port)
+            throws Exception {
         PostgresCluster pg = TestPostgres.cluster();
         Map<String, String> overrides = new HashMap<>(Map.of(
                 "onboarding.postgres.host", pg.host(),
@@ -50,7 +83,7 @@ public final class RunningService implements AutoCloseable {
                 "onboarding.postgres.password", pg.password() == null ? "" : pg.password(),
                 "onboarding.platform-db", platformDb,
                 "onboarding.data-dir", dataDir.toString(),
-                "onboarding.server.port", Integer.toString(TestPostgres.freePort()),
+                "onboarding.server.port", Integer.toString(port),
                 "onboarding.api-token", TOKEN,
                 "onboarding.operations.recovery-interval-ms", "1000",
                 "onboarding.public-base-url", "http://onboarding.test"));
