@@ -166,16 +166,27 @@ public final class TenantRoleProvisioner {
                 return;
             }
             requireOwn(connection, tenantId, login);
-            statement.execute("ALTER ROLE " + quote(login) + " NOLOGIN");
-            PostgresCluster.terminateRoleSessions(connection, login);
-            try (Connection tenantDb = cluster.connect(database); Statement inTenant = tenantDb.createStatement()) {
-                inTenant.execute("REASSIGN OWNED BY " + quote(login) + " TO "
-                        + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
-                inTenant.execute("DROP OWNED BY " + quote(login));
+            try {
+                statement.execute("ALTER ROLE " + quote(login) + " NOLOGIN");
+                PostgresCluster.terminateRoleSessions(connection, login);
+                try (Connection tenantDb = cluster.connect(database); Statement inTenant = tenantDb.createStatement()) {
+                    inTenant.execute("REASSIGN OWNED BY " + quote(login) + " TO "
+                            + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+                    inTenant.execute("DROP OWNED BY " + quote(login));
+                }
+                statement.execute("DROP ROLE " + quote(login));
+            } catch (SQLException e) {
+                // Dropped meanwhile by someone else undoing the same thing (a half-made invitation is undone by
+                // the recovery timer and by its resumed step alike): gone is what was wanted.
+                if (!UNDEFINED_OBJECT.equals(e.getSQLState()) || OwnerMarkers.ofRole(connection, login).isPresent()) {
+                    throw e;
+                }
             }
-            statement.execute("DROP ROLE " + quote(login));
         }
     }
+
+    /** SQLSTATE 42704: the role (or another object) does not exist. */
+    private static final String UNDEFINED_OBJECT = "42704";
 
     private static void requireOwn(Connection connection, UUID tenantId, String login) throws SQLException {
         if (!OwnerMarkers.ofRole(connection, login).filter(TenantNaming.ownerMarker(tenantId)::equals).isPresent()) {
