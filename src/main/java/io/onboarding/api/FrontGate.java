@@ -35,6 +35,9 @@ public final class FrontGate implements Handler<RoutingContext> {
     /** Invitation links carry their own credential: no bearer token. */
     private static final String PUBLIC_API = "/api/v1/invitations/";
 
+    /** In the start-up failure of a service whose HTTP port is taken (the test harnesses retry on it). */
+    public static final String PORT_TAKEN = "is the port taken?";
+
     /** The audit log's action for a call refused by the gate. */
     public static final String REFUSED = "refused-at-front-door";
     private static final String CALLER = "onboarding.caller";
@@ -62,7 +65,7 @@ public final class FrontGate implements Handler<RoutingContext> {
         // service nobody can reach must not look alive to its supervisor. It stops, saying why.
         if (!(router.getServer().getServer() instanceof TCPServerBase server) || !server.isListening()) {
             throw new IllegalStateException("the HTTP server is not listening on port " + port
-                    + " (is the port taken? see the line above)");
+                    + " (" + PORT_TAKEN + " see the line above)");
         }
         router.route().order(Integer.MIN_VALUE).handler(this);
         // Last of all: what no route took is an unknown path (404) or, if a route has the path for

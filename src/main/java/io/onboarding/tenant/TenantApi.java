@@ -62,7 +62,6 @@ public final class TenantApi {
         HttpReplies.operationStarted(exchange, 202, tenantId, operationId, "destroying");
     }
 
-    /** The reply to a create request the entry point ({@code direct:onboard-tenant}) accepted. */
     /** Naming a new tenant's cluster is an admin's choice: 403 naming {@code cluster} for any other token. */
     public void checkClusterChoice(Exchange exchange) {
         JsonNode body = exchange.getMessage().getBody(JsonNode.class);
@@ -75,6 +74,7 @@ public final class TenantApi {
         }
     }
 
+    /** The reply to a create request the entry point ({@code direct:onboard-tenant}) accepted. */
     public void accepted(Exchange exchange) {
         TenantOnboarding.Accepted accepted = exchange.getMessage().getBody(TenantOnboarding.Accepted.class);
         HttpReplies.operationStarted(exchange, accepted.created() ? 202 : 200, accepted.tenantId(),

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.TenantOnboardingService;
+import io.onboarding.api.FrontGate;
 import io.onboarding.platform.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class RunningService implements AutoCloseable {
 
     private static boolean portTaken(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause.getMessage() != null && cause.getMessage().contains("is the port taken?")) {
+            if (cause.getMessage() != null && cause.getMessage().contains(FrontGate.PORT_TAKEN)) {
                 return true;
             }
         }

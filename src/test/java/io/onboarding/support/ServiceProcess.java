@@ -2,6 +2,7 @@ package io.onboarding.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.onboarding.api.FrontGate;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,6 @@ public final class ServiceProcess implements AutoCloseable {
         this.api = api;
         this.port = port;
     }
-
-    /** The service's refusal to start when its HTTP port is taken (FrontGate). */
-    private static final String PORT_TAKEN = "is the port taken?";
 
     /**
      * Starts the jar with exactly this environment (plus PATH and HOME) and waits until it is healthy.
@@ -66,7 +64,7 @@ public final class ServiceProcess implements AutoCloseable {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
                 String output = Files.readString(log);
-                if (output.contains(PORT_TAKEN)) {
+                if (output.contains(FrontGate.PORT_TAKEN)) {
                     throw new PortTaken(output);
                 }
                 throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + output);
