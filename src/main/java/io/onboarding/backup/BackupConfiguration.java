@@ -7,6 +7,7 @@ import io.onboarding.secrets.SecretStore;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantPrivilegeGranter;
 import io.onboarding.tenant.TenantRepository;
+import io.onboarding.tenant.TenantSteward;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -62,9 +63,10 @@ public class BackupConfiguration implements CamelConfiguration {
     @BindToRegistry("backupDumps")
     public BackupDumps backupDumps(TenantClusters clusters, BackupRepository records, BackupKeys keys,
             BackupMetrics metrics, TenantDatabaseProvisioner databases, TenantPrivilegeGranter privileges,
-            BackupStorage storage, @PropertyInject("onboarding.backup.pg-bin-dir") String pgBinDir) {
+            BackupStorage storage, TenantSteward steward,
+            @PropertyInject("onboarding.backup.pg-bin-dir") String pgBinDir) {
         return new BackupDumps(clusters, records, keys, new PgTools(pgBinDir == null ? "" : pgBinDir), metrics,
-                databases, privileges, storage);
+                databases, privileges, storage, steward);
     }
 
     /** The S3-compatible store behind {@code offsite}, when a bucket is configured (docs/backups-offsite.md). */

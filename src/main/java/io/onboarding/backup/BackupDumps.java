@@ -8,6 +8,7 @@ import io.onboarding.tenant.TenantPrivilegeGranter;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRole;
 import io.onboarding.tenant.TenantNaming;
+import io.onboarding.tenant.TenantSteward;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +49,12 @@ public final class BackupDumps {
     private final TenantDatabaseProvisioner databases;
     private final TenantPrivilegeGranter privileges;
     private final BackupStorage storage;
+    private final TenantSteward steward;
 
     public BackupDumps(TenantClusters clusters, BackupRepository backups, BackupKeys keys, PgTools pgTools,
                        BackupMetrics metrics, TenantDatabaseProvisioner databases, TenantPrivilegeGranter privileges,
-                       BackupStorage storage) {
+                       BackupStorage storage, TenantSteward steward) {
+        this.steward = steward;
         this.clusters = clusters;
         this.backups = backups;
         this.keys = keys;
@@ -106,18 +110,25 @@ public final class BackupDumps {
         }
     }
 
-    /** A PostgreSQL client tool run against the cluster; the password and TLS settings go in the environment only. */
+    /** A PostgreSQL client tool run against the cluster as the platform login. */
     private static Process start(Path log, PostgresCluster cluster, String... command) throws IOException {
+        return start(log, cluster, Map.of("PGUSER", cluster.user(),
+                "PGPASSWORD", cluster.password() == null ? "" : cluster.password()), command);
+    }
+
+    /** A PostgreSQL client tool run against the cluster; the login, password and TLS settings in the environment only. */
+    private static Process start(Path log, PostgresCluster cluster, Map<String, String> login, String... command)
+            throws IOException {
         String[] arguments = new String[command.length + 7];
         System.arraycopy(command, 0, arguments, 0, command.length);
         String[] connection = {"--host", cluster.host(), "--port", Integer.toString(cluster.port()), "--username",
-                cluster.user(), "--no-password"};
+                login.get("PGUSER"), "--no-password"};
         System.arraycopy(connection, 0, arguments, command.length, connection.length);
         ProcessBuilder builder = new ProcessBuilder(arguments).redirectError(log.toFile());
         if (command[0].endsWith("pg_restore")) {
             builder.redirectOutput(log.toFile());
         }
-        builder.environment().put("PGPASSWORD", cluster.password() == null ? "" : cluster.password());
+        builder.environment().put("PGPASSWORD", login.get("PGPASSWORD"));
         builder.environment().put("PGCONNECT_TIMEOUT", "10");
         // TLS as for the service's own connections; a PGSSL* of the service's own environment must not leak in.
         builder.environment().keySet().removeIf(name -> name.startsWith("PGSSL"));
@@ -164,10 +175,17 @@ public final class BackupDumps {
         LOG.info("Backup {} of tenant {} restored into {}", backup.backupId(), tenant.tenantId(), target);
     }
 
-    /** pg_restore into {@code target} on the record's cluster, as the tenant's admin role, all or nothing. */
+    /**
+     * pg_restore into {@code target} on the record's cluster, all or nothing, logged in as the tenant's
+     * steward acting as its admin role: a CHECK, default or trigger of the tenant's that runs during the
+     * restore (and resets the role) runs with the tenant's rights, never the platform's. The steward is
+     * put back as decided first (pg_restore cannot retry a refused login the way a JDBC session does).
+     */
     private Process startRestore(Path log, TenantRecord tenant, String target) throws IOException, SQLException {
         PostgresCluster cluster = clusters.of(tenant);
-        return start(log, cluster, pgTools.pgRestore(cluster.serverMajorVersion()).toString(), "--dbname", target,
+        steward.repair(cluster, tenant.tenantId());
+        return start(log, cluster, steward.libpqLogin(tenant.tenantId()),
+                pgTools.pgRestore(cluster.serverMajorVersion()).toString(), "--dbname", target,
                 "--no-owner", "--role", TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN),
                 "--exit-on-error", "--single-transaction");
     }

@@ -43,14 +43,39 @@ public record PostgresCluster(String host, int port, String user, String passwor
 
     /** A short-lived connection for administrative work (CREATE DATABASE cannot run on a pooled transaction). */
     public Connection connect(String database) throws SQLException {
+        return open(database, user, password, null);
+    }
+
+    /**
+     * The platform login inside a database whose objects a tenant can define, for catalog-only work:
+     * search path {@value #CATALOG_SEARCH_PATH}, so a function or operator the tenant put in {@code public}
+     * (a better-matching {@code public.=(name, text)}) is never found instead of the catalog's.
+     */
+    public Connection connectForCatalog(String database) throws SQLException {
+        return open(database, user, password, CATALOG_SEARCH_PATH);
+    }
+
+    /** Logged in as {@code login} (a tenant's steward), with the same search path. */
+    public Connection connectAs(String database, String login, String loginPassword) throws SQLException {
+        return open(database, login, loginPassword, CATALOG_SEARCH_PATH);
+    }
+
+    private Connection open(String database, String login, String loginPassword, String searchPath)
+            throws SQLException {
         Properties properties = new Properties();
-        properties.setProperty("user", user);
-        if (password != null) {
-            properties.setProperty("password", password);
+        properties.setProperty("user", login);
+        if (loginPassword != null) {
+            properties.setProperty("password", loginPassword);
         }
         properties.setProperty("ApplicationName", "tenant-onboarding");
+        if (searchPath != null) {
+            properties.setProperty("options", "-c search_path=" + searchPath);
+        }
         return DriverManager.getConnection(jdbcUrl(database), properties);
     }
+
+    /** pg_dump's own choice: nothing the tenant can create is found by an unqualified name. */
+    public static final String CATALOG_SEARCH_PATH = "pg_catalog,pg_temp";
 
     /** The server's major version (e.g. 15), to pick a matching pg_dump. */
     public int serverMajorVersion() throws SQLException {

@@ -84,9 +84,14 @@ public class TenantConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(template.trim()), strategy.trim()));
     }
 
+    @BindToRegistry("tenantSteward")
+    public TenantSteward tenantSteward(SecretStore secrets) {
+        return new TenantSteward(secrets, MAINTENANCE_DATABASE);
+    }
+
     @BindToRegistry("tenantRoleProvisioner")
-    public TenantRoleProvisioner tenantRoleProvisioner(TenantClusters clusters) {
-        return new TenantRoleProvisioner(clusters, MAINTENANCE_DATABASE);
+    public TenantRoleProvisioner tenantRoleProvisioner(TenantClusters clusters, TenantSteward steward) {
+        return new TenantRoleProvisioner(clusters, MAINTENANCE_DATABASE, steward);
     }
 
     @BindToRegistry("tenantSuspension")
@@ -98,13 +103,14 @@ public class TenantConfiguration implements CamelConfiguration {
     @BindToRegistry("tenantSchemaMigrator")
     public TenantSchemaMigrator tenantSchemaMigrator(TenantClusters clusters,
             @PropertyInject(value = "onboarding.tenant-schema.target", defaultValue = "latest") String target,
-            DataSource controlPlane) {
-        return new TenantSchemaMigrator(clusters, target, new TenantSchemaVersions(controlPlane), controlPlane);
+            DataSource controlPlane, TenantSteward steward) {
+        return new TenantSchemaMigrator(clusters, target, new TenantSchemaVersions(controlPlane), controlPlane,
+                steward);
     }
 
     @BindToRegistry("tenantPrivilegeGranter")
-    public TenantPrivilegeGranter tenantPrivilegeGranter(TenantClusters clusters) {
-        return new TenantPrivilegeGranter(clusters);
+    public TenantPrivilegeGranter tenantPrivilegeGranter(TenantClusters clusters, TenantSteward steward) {
+        return new TenantPrivilegeGranter(clusters, steward, MAINTENANCE_DATABASE);
     }
 
     @BindToRegistry("tenantRoleSecrets")

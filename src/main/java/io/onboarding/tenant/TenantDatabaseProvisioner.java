@@ -50,9 +50,12 @@ public final class TenantDatabaseProvisioner {
         PostgresCluster cluster = clusters.of(tenant);
         String template = templates.templateFor(cluster, collation, tenant.collationProvider()).orElse(null);
         try (Connection connection = cluster.connect(maintenanceDatabase)) {
-            createIn(connection, tenant.tenantId(), tenant.databaseName(), tenant.connectionLimit(), collation,
-                    tenant.collationProvider(), template);
+            boolean made = createIn(connection, tenant.tenantId(), tenant.databaseName(), tenant.connectionLimit(),
+                    collation, tenant.collationProvider(), template);
             tenants.recordCollation(tenant.tenantId(), collation, localeProvider(connection, tenant.databaseName()));
+            if (made && template != null) {
+                templates.cloned(tenant.tenantId());
+            }
         }
         handOver(cluster, tenant.tenantId(), tenant.databaseName(), template != null);
     }
@@ -70,8 +73,9 @@ public final class TenantDatabaseProvisioner {
         handOver(cluster, tenant.tenantId(), name, false);
     }
 
-    private void createIn(Connection connection, UUID tenantId, String name, int connectionLimit, String collation,
-                          String provider, String template) throws SQLException {
+    /** True if this call made the database (false: an earlier attempt had). */
+    private boolean createIn(Connection connection, UUID tenantId, String name, int connectionLimit, String collation,
+                             String provider, String template) throws SQLException {
         String database = quote(name);
         String marker = TenantNaming.ownerMarker(tenantId);
         try (Statement statement = connection.createStatement()) {
@@ -88,8 +92,9 @@ public final class TenantDatabaseProvisioner {
                         : templates.cloneClause(template)), template == null ? collation : null, provider);
             }
             statement.execute("COMMENT ON DATABASE " + database + " IS " + literal(marker));
-            statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+            TenantPrivilegeGranter.grantDatabase(statement, tenantId, name);
             statement.execute("ALTER DATABASE " + database + " OWNER TO " + quote(ClusterLockdown.DATABASE_OWNER));
+            return existing.isEmpty();
         }
     }
 
@@ -125,7 +130,8 @@ public final class TenantDatabaseProvisioner {
 
     /** Schema {@code public} to the tenant's admin role; in a clone of a template, all the template's objects too. */
     private void handOver(PostgresCluster cluster, UUID tenantId, String name, boolean cloned) throws SQLException {
-        try (Connection connection = cluster.connect(name); Statement statement = connection.createStatement()) {
+        // Catalog-only (no code of the tenant's runs): the platform login with the catalog's search path.
+        try (Connection connection = cluster.connectForCatalog(name); Statement statement = connection.createStatement()) {
             statement.execute("ALTER SCHEMA public OWNER TO "
                     + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
             if (cloned) {

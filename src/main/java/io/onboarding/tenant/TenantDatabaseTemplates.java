@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@link ClusterLockdown#DATABASE_OWNER}, its schema owned by the placeholder role
  * {@value #PLACEHOLDER}, marked {@value #MARKER}, IS_TEMPLATE and closed to connections. A tenant
  * database is cloned from it and the placeholder's objects handed to the tenant's admin role, so
- * Flyway finds it at the target. Made once under an advisory lock (any instance); if it cannot be
+ * it is at the target with no migration run. Made once under an advisory lock (any instance); if it cannot be
  * made, provisioning falls back to template0 and Flyway, logged once.
  */
 public final class TenantDatabaseTemplates {
@@ -84,6 +84,11 @@ public final class TenantDatabaseTemplates {
         }
     }
 
+    /** A tenant database was just cloned from this release's template: it is at the template's version. */
+    void cloned(UUID tenantId) {
+        migrator.recordClone(tenantId);
+    }
+
     /** In a database cloned from a template: the placeholder's objects become the tenant admin's. Idempotent. */
     void adopt(Statement inClone, UUID tenantId) throws SQLException {
         inClone.execute("REASSIGN OWNED BY " + quote(PLACEHOLDER) + " TO "
@@ -123,7 +128,7 @@ public final class TenantDatabaseTemplates {
                 + quote(ClusterLockdown.DATABASE_OWNER) + " ENCODING 'UTF8' TEMPLATE template0", collation, provider);
         statement.execute("COMMENT ON DATABASE " + quote(name) + " IS " + literal(MARKER));
         statement.execute("REVOKE ALL ON DATABASE " + quote(name) + " FROM PUBLIC");
-        try (Connection template = cluster.connect(name); Statement inTemplate = template.createStatement()) {
+        try (Connection template = cluster.connectForCatalog(name); Statement inTemplate = template.createStatement()) {
             inTemplate.execute("ALTER SCHEMA public OWNER TO " + quote(PLACEHOLDER));
         }
         migrator.migrateAs(cluster, name, PLACEHOLDER);

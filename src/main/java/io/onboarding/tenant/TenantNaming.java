@@ -20,6 +20,11 @@ public final class TenantNaming {
         return "tenant_" + hex(tenantId) + "_" + role.roleSuffix();
     }
 
+    /** The platform's LOGIN inside the tenant's database: a member of its admin role ({@link TenantSteward}). */
+    public static String stewardName(UUID tenantId) {
+        return "tenant_" + hex(tenantId) + "_steward";
+    }
+
     /** The LOGIN role of one invited user of the tenant. */
     public static String userRoleName(UUID tenantId, UUID userId) {
         return "tenant_" + hex(tenantId) + "_u_" + hex(userId).substring(0, 16);

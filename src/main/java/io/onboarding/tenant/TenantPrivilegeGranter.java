@@ -2,6 +2,7 @@ package io.onboarding.tenant;
 
 import static io.onboarding.platform.SqlIdentifiers.quote;
 
+import io.onboarding.platform.PostgresCluster;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,9 +13,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Locks a tenant database down and grants each tenant role exactly its privileges, in one
- * transaction: database rights as the service (the database's owner is the platform's), schema and
- * table rights as the tenant's admin role (their owner).
+ * Locks a tenant database down and grants each tenant role exactly its privileges: database rights
+ * from the cluster's maintenance database as the platform (the database's owner is the platform's;
+ * no session enters the tenant's database for them), schema and table rights inside it as the
+ * tenant's steward ({@link TenantSteward}) acting as the admin role (their owner), in one transaction.
  */
 public final class TenantPrivilegeGranter {
 
@@ -28,9 +30,13 @@ public final class TenantPrivilegeGranter {
             TenantRole.AUDITOR, privileges("SELECT", "SELECT", "SELECT", "SELECT"));
 
     private final TenantClusters clusters;
+    private final TenantSteward steward;
+    private final String maintenanceDatabase;
 
-    public TenantPrivilegeGranter(TenantClusters clusters) {
+    public TenantPrivilegeGranter(TenantClusters clusters, TenantSteward steward, String maintenanceDatabase) {
         this.clusters = clusters;
+        this.steward = steward;
+        this.maintenanceDatabase = maintenanceDatabase;
     }
 
     public void grant(TenantRecord tenant) throws SQLException {
@@ -40,28 +46,25 @@ public final class TenantPrivilegeGranter {
     /** The same lock-down and grants on another database of the tenant's (a restored copy; a move's target copy). */
     public void grantOn(TenantRecord tenant, String databaseName) throws SQLException {
         UUID tenantId = tenant.tenantId();
-        String database = quote(databaseName);
-        String allRoles = List.of(TenantRole.values()).stream()
-                .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
+        PostgresCluster cluster = clusters.of(tenant);
+        try (Connection connection = cluster.connect(maintenanceDatabase);
+             Statement statement = connection.createStatement()) {
+            grantDatabase(statement, tenantId, databaseName);
+        }
         String nonOwners = TABLE_PRIVILEGES.keySet().stream().sorted()
                 .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
-        try (Connection connection = clusters.of(tenant).connect(databaseName)) {
+        try (Connection connection = steward.connect(cluster, tenantId, databaseName)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                String admin = quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));
-                statement.addBatch("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
-                statement.addBatch("GRANT CONNECT ON DATABASE " + database + " TO " + allRoles);
-                // What owning the database gave the admin before, less the right to change the database.
-                statement.addBatch("GRANT CREATE, TEMPORARY ON DATABASE " + database + " TO " + admin);
-                statement.addBatch("SET LOCAL ROLE " + admin);
+                statement.addBatch("SET LOCAL ROLE " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
                 statement.addBatch("REVOKE ALL ON SCHEMA public FROM PUBLIC");
                 statement.addBatch("GRANT USAGE ON SCHEMA public TO " + nonOwners);
                 for (Map.Entry<TenantRole, Map<String, String>> grants : TABLE_PRIVILEGES.entrySet()) {
                     String role = quote(TenantNaming.roleName(tenantId, grants.getKey()));
                     for (Map.Entry<String, String> table : grants.getValue().entrySet()) {
-                        statement.addBatch("REVOKE ALL ON TABLE " + quote(table.getKey()) + " FROM " + role);
-                        statement.addBatch("GRANT " + table.getValue() + " ON TABLE " + quote(table.getKey())
-                                + " TO " + role);
+                        String name = "public." + quote(table.getKey());
+                        statement.addBatch("REVOKE ALL ON TABLE " + name + " FROM " + role);
+                        statement.addBatch("GRANT " + table.getValue() + " ON TABLE " + name + " TO " + role);
                     }
                 }
                 statement.executeBatch(); // one round trip
@@ -71,6 +74,22 @@ public final class TenantPrivilegeGranter {
                 throw e;
             }
         }
+    }
+
+    /**
+     * PUBLIC locked out of the database, CONNECT for the tenant's roles (its steward through the admin
+     * role) and what owning it gave the admin before, less the right to change the database. Pure
+     * catalog statements, run from any database of the cluster: also at creation, so that a restore can
+     * log in as the steward.
+     */
+    static void grantDatabase(Statement platformSession, UUID tenantId, String databaseName) throws SQLException {
+        String database = quote(databaseName);
+        String allRoles = List.of(TenantRole.values()).stream()
+                .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
+        String admin = quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));
+        platformSession.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+        platformSession.execute("GRANT CONNECT ON DATABASE " + database + " TO " + allRoles);
+        platformSession.execute("GRANT CREATE, TEMPORARY ON DATABASE " + database + " TO " + admin);
     }
 
     private static Map<String, String> privileges(String... perTable) {

@@ -27,10 +27,12 @@ public final class TenantRoleProvisioner {
 
     private final TenantClusters clusters;
     private final String maintenanceDatabase;
+    private final TenantSteward steward;
 
-    public TenantRoleProvisioner(TenantClusters clusters, String maintenanceDatabase) {
+    public TenantRoleProvisioner(TenantClusters clusters, String maintenanceDatabase, TenantSteward steward) {
         this.clusters = clusters;
         this.maintenanceDatabase = maintenanceDatabase;
+        this.steward = steward;
     }
 
     /** On the cluster the record names (a move creates them on its target this way). */
@@ -60,6 +62,7 @@ public final class TenantRoleProvisioner {
                             + " TO CURRENT_USER");
                 }
                 statement.executeBatch(); // one round trip
+                steward.ensure(connection, tenantId);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -169,7 +172,9 @@ public final class TenantRoleProvisioner {
             try {
                 statement.execute("ALTER ROLE " + quote(login) + " NOLOGIN");
                 PostgresCluster.terminateRoleSessions(connection, login);
-                try (Connection tenantDb = cluster.connect(database); Statement inTenant = tenantDb.createStatement()) {
+                // Catalog-only: REASSIGN and DROP OWNED run no code of the tenant's.
+                try (Connection tenantDb = cluster.connectForCatalog(database);
+                     Statement inTenant = tenantDb.createStatement()) {
                     inTenant.execute("REASSIGN OWNED BY " + quote(login) + " TO "
                             + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
                     inTenant.execute("DROP OWNED BY " + quote(login));
@@ -221,6 +226,10 @@ public final class TenantRoleProvisioner {
         String marker = TenantNaming.ownerMarker(tenantId);
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
+            String stewardName = TenantSteward.name(tenantId);
+            if (OwnerMarkers.ofRole(connection, stewardName).filter(marker::equals).isPresent()) {
+                statement.execute("DROP ROLE " + quote(stewardName));
+            }
             TenantRole[] roles = TenantRole.values();
             for (int i = roles.length - 1; i >= 0; i--) {
                 String name = TenantNaming.roleName(tenantId, roles[i]);
@@ -264,12 +273,13 @@ public final class TenantRoleProvisioner {
         }
     }
 
-    /** Roles carrying the tenant's marker other than its four group roles: its users' logins. */
+    /** Roles carrying the tenant's marker other than its four group roles and its steward: its users' logins. */
     private static List<String> userLogins(Connection connection, UUID tenantId) throws SQLException {
         List<String> groups = new ArrayList<>();
         for (TenantRole role : TenantRole.values()) {
             groups.add(TenantNaming.roleName(tenantId, role));
         }
+        groups.add(TenantSteward.name(tenantId));
         try (PreparedStatement query = connection.prepareStatement("SELECT rolname FROM pg_roles"
                 + " WHERE shobj_description(oid, 'pg_authid') = ? AND NOT rolname = ANY (?) ORDER BY rolname")) {
             query.setString(1, TenantNaming.ownerMarker(tenantId));

@@ -1,6 +1,7 @@
 package io.onboarding.tenant;
 
-import org.flywaydb.core.api.output.MigrateResult;
+import java.sql.SQLException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,11 @@ public final class TenantSchemaConvergence {
 
     private void converge(TenantRecord tenant) {
         try {
-            MigrateResult result = migrator.apply(tenant);
+            TenantSchemaMigrator.Result result = migrator.apply(tenant);
             LOG.info("Tenant {} schema at version {} ({} migration(s) applied)", tenant.tenantId(),
-                    result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion,
-                    result.migrationsExecuted);
+                    result.version(), result.applied());
             tenants.clearWarning(tenant.tenantId(), TOPIC);
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             String reason = reason(e);
             LOG.warn("Tenant {} schema not migrated: {}", tenant.tenantId(), reason);
             tenants.setWarning(tenant.tenantId(), TOPIC, "not migrated to the current tenant schema: " + reason);

@@ -2,6 +2,7 @@ package io.onboarding.tenant;
 
 import io.onboarding.operation.OperationHandedBack;
 import io.onboarding.operation.StepContext;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,25 +53,29 @@ public final class TenantSchemaRollout {
         versions.plan(context.operationId(), migrator.currentVersion(), canaries);
     }
 
-    /** Step {@code migrate-canary-tenants}: one at a time. */
+    /** Step {@code migrate-canary-tenants}: one at a time; the first failure stops the rollout. */
     public void migrateCanaries(StepContext context) throws Exception {
-        migrate(context.operationId(), versions.remaining(context.operationId(), true), 1);
+        migrate(context.operationId(), versions.remaining(context.operationId(), true), 1, true);
     }
 
-    /** Step {@code migrate-other-tenants}. */
+    /**
+     * Step {@code migrate-other-tenants}: a tenant that cannot be migrated stays on its version with a
+     * {@code schema} warning and the others go on; the step fails at the end naming every such tenant.
+     */
     public void migrateOthers(StepContext context) throws Exception {
-        migrate(context.operationId(), versions.remaining(context.operationId(), false), parallelism);
+        migrate(context.operationId(), versions.remaining(context.operationId(), false), parallelism, false);
     }
 
-    private void migrate(UUID operationId, List<UUID> tenantIds, int threads) throws Exception {
+    private void migrate(UUID operationId, List<UUID> tenantIds, int threads, boolean stopAtFirst) throws Exception {
         AtomicReference<RuntimeException> stop = new AtomicReference<>();
+        List<String> failed = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tenantIds.size())));
         try {
             List<Future<?>> runs = new ArrayList<>();
             for (UUID tenantId : tenantIds) {
                 runs.add(pool.submit(() -> {
-                    if (stop.get() == null) {
-                        migrateOne(operationId, tenantId, stop);
+                    if (stop.get() == null && (!stopAtFirst || failed.isEmpty())) {
+                        migrateOne(operationId, tenantId, stop, failed);
                     }
                 }));
             }
@@ -83,9 +88,13 @@ public final class TenantSchemaRollout {
         if (stop.get() != null) {
             throw stop.get();
         }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException(failed.size() + " tenant(s) not migrated: " + String.join("; ", failed));
+        }
     }
 
-    private void migrateOne(UUID operationId, UUID tenantId, AtomicReference<RuntimeException> stop) {
+    private void migrateOne(UUID operationId, UUID tenantId, AtomicReference<RuntimeException> stop,
+                            List<String> failed) {
         if (stopping.getAsBoolean()) {
             stop.compareAndSet(null, new OperationHandedBack());
             return;
@@ -99,11 +108,14 @@ public final class TenantSchemaRollout {
         try {
             migrator.apply(tenant.get());
             versions.progress(operationId, tenantId, "done", null);
-        } catch (RuntimeException e) {
+            tenants.clearWarning(tenantId, TenantSchemaConvergence.TOPIC);
+        } catch (SQLException | RuntimeException e) {
             String reason = TenantSchemaConvergence.reason(e);
             LOG.warn("Schema rollout {}: tenant {} not migrated: {}", operationId, tenantId, reason);
             versions.progress(operationId, tenantId, "failed", reason);
-            stop.compareAndSet(null, new IllegalStateException("tenant " + tenantId + " not migrated: " + reason));
+            tenants.setWarning(tenantId, TenantSchemaConvergence.TOPIC,
+                    "not migrated to the current tenant schema: " + reason);
+            failed.add("tenant " + tenantId + " not migrated: " + reason);
         }
     }
 }

@@ -23,8 +23,24 @@ public final class TenantSchemaVersions {
         this.jdbc = new JdbcTemplate(controlPlane);
     }
 
+    /** What the control plane knows of a tenant's schema: its version, and a migration begun and not recorded. */
+    public record Recorded(String version, String applying) {
+    }
+
+    /** The version the tenant's database is at; a migration under way is over (committed or not). */
     public void record(UUID tenantId, String version) {
-        jdbc.update("UPDATE tenants SET schema_version = ? WHERE tenant_id = ?", version, tenantId);
+        jdbc.update("UPDATE tenants SET schema_version = ?, schema_applying = NULL WHERE tenant_id = ?", version,
+                tenantId);
+    }
+
+    /** A migration is about to run: if the service stops before {@link #record}, the database's mark decides. */
+    public void applying(UUID tenantId, String version) {
+        jdbc.update("UPDATE tenants SET schema_applying = ? WHERE tenant_id = ?", version, tenantId);
+    }
+
+    public Recorded recorded(UUID tenantId) {
+        return jdbc.query("SELECT schema_version, schema_applying FROM tenants WHERE tenant_id = ?",
+                rs -> rs.next() ? new Recorded(rs.getString(1), rs.getString(2)) : new Recorded(null, null), tenantId);
     }
 
     /** Tenants with a database (active or suspended) by schema version; "unknown" if never recorded. */

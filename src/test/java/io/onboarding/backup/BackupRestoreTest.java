@@ -79,8 +79,8 @@ class BackupRestoreTest {
     void aManualBackupIsEncryptedAndRestoresItsRowsIntoANewDatabase() throws Exception {
         UUID tenantId = tenant(null);
         String database = TenantNaming.databaseName(tenantId);
-        catalog.execute(database, "INSERT INTO applications (name, description) VALUES ('billing', 'bills'),"
-                + " ('search', 'finds')");
+        catalog.execute(database, "INSERT INTO applications (name, description, team, created_by) VALUES ('billing', 'bills', 'core', 'ops'),"
+                + " ('search', 'finds', 'core', 'ops')");
 
         assertThat(backup(tenantId).get("status").asText()).isEqualTo("succeeded");
         JsonNode item = backups(tenantId).get(0);
@@ -126,10 +126,10 @@ class BackupRestoreTest {
     void aRestoreInPlaceTakesASafetyBackupFirst() {
         UUID tenantId = tenant(null);
         String database = TenantNaming.databaseName(tenantId);
-        catalog.execute(database, "INSERT INTO applications (name) VALUES ('before')");
+        catalog.execute(database, "INSERT INTO applications (name, team, created_by) VALUES ('before', 'core', 'ops')");
         backup(tenantId);
         String backupId = backups(tenantId).get(0).get("backup_id").asText();
-        catalog.execute(database, "INSERT INTO applications (name) VALUES ('after')");
+        catalog.execute(database, "INSERT INTO applications (name, team, created_by) VALUES ('after', 'core', 'ops')");
 
         JsonNode restored = restore(tenantId, "{\"backup_id\":\"" + backupId + "\",\"target_database\":\"" + database + "\"}");
         assertThat(restored.get("status").asText()).as(restored.toString()).isEqualTo("succeeded");

@@ -128,7 +128,7 @@ class OffsiteBackupTest {
     void anOffsiteBackupIsAVerifiedEncryptedObjectAndRestoresItsRows() throws Exception {
         UUID tenantId = offsiteTenant("local", "");
         String database = TenantNaming.databaseName(tenantId);
-        catalog.execute(database, "INSERT INTO applications (name) VALUES ('billing'), ('search')");
+        catalog.execute(database, "INSERT INTO applications (name, team, created_by) VALUES ('billing', 'core', 'ops'), ('search', 'core', 'ops')");
 
         JsonNode done = backup(tenantId);
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");

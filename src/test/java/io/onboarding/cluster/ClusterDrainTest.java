@@ -60,7 +60,7 @@ class ClusterDrainTest {
         movable = List.of(clusters.provision("local", "dr-a"), clusters.provision("local", "dr-a"));
         for (UUID tenant : movable) {
             clusters.on(first).execute(clusters.database(tenant),
-                    "INSERT INTO applications (name) VALUES ('billing'), ('crm')");
+                    "INSERT INTO applications (name, team, created_by) VALUES ('billing', 'core', 'ops'), ('crm', 'core', 'ops')");
         }
         blocked = clusters.provision("local", "dr-a");
         blockedUser = clusters.inviteAndAccept(blocked);

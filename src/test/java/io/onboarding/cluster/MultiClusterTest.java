@@ -193,7 +193,7 @@ class MultiClusterTest {
     void aMovedTenantKeepsItsRowsItsUsersPasswordsAndItsBackups() throws Exception {
         UUID tenantId = clusters.provision("local", "loc-a");
         String database = clusters.database(tenantId);
-        clusters.on(first).execute(database, "INSERT INTO applications (name) VALUES ('billing'), ('crm')");
+        clusters.on(first).execute(database, "INSERT INTO applications (name, team, created_by) VALUES ('billing', 'core', 'ops'), ('crm', 'core', 'ops')");
         JsonNode credentials = clusters.inviteAndAccept(tenantId);
         clusters.login(first, credentials).close();
 

@@ -70,12 +70,19 @@ final class TwoClusters implements AutoCloseable {
 
     /** Writes the clusters file and starts the service over it; a running one is stopped first (a restart). */
     void run(String clustersYaml) throws Exception {
+        run(clustersYaml, Map.of());
+    }
+
+    /** {@link #run} with settings over the usual ones for this start only. */
+    void run(String clustersYaml, Map<String, String> overrides) throws Exception {
         if (service != null) {
             service.close();
             service = null;
         }
         Files.writeString(clustersFile, clustersYaml);
-        service = RunningService.start(platformDb, settings(clustersFile), dataDir);
+        Map<String, String> settings = settings(clustersFile);
+        settings.putAll(overrides);
+        service = RunningService.start(platformDb, settings, dataDir);
     }
 
     /** The service's settings with another clusters file. */
@@ -156,9 +163,14 @@ final class TwoClusters implements AutoCloseable {
 
     /** A developer invited to the tenant, the invitation accepted: the credentials the acceptance returned. */
     JsonNode inviteAndAccept(UUID tenantId) throws Exception {
+        return inviteAndAccept(tenantId, "developer");
+    }
+
+    /** {@link #inviteAndAccept} with another role. */
+    JsonNode inviteAndAccept(UUID tenantId, String role) throws Exception {
         String email = "dev-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
         ApiClient.Response invited = api().post("/api/v1/tenants/" + tenantId + "/users",
-                "{\"email\":\"" + email + "\",\"role\":\"developer\",\"teams\":[],\"invited_by\":\"ops\"}");
+                "{\"email\":\"" + email + "\",\"role\":\"" + role + "\",\"teams\":[],\"invited_by\":\"ops\"}");
         assertThat(invited.status()).as(invited.body().toString()).isEqualTo(201);
         String link = mailbox.awaitLink(email);
         ApiClient.Response accepted = api().postUrl(link.replace("http://onboarding.test", "http://localhost:" + service.port())

@@ -28,9 +28,14 @@ final class EarlierTenantSchema {
                         + " ('" + OTHER_APP + "', 'queue', 'jobs')");
     }
 
-    /** The newest tenant schema version the tenant's database applied successfully. */
+    /** The tenant's schema version, as the control plane records it (what the platform decides by). */
     static String version(Catalog catalog, UUID tenantId) {
-        return catalog.value(TenantNaming.databaseName(tenantId), "SELECT max(version::int) FROM tenant_schema_history"
-                + " WHERE success");
+        return catalog.platform("SELECT schema_version FROM tenants WHERE tenant_id = ?", tenantId).get(0);
+    }
+
+    /** The last migration the tenant's database says it committed (the comment on schema public). */
+    static String mark(Catalog catalog, UUID tenantId) {
+        return catalog.value(TenantNaming.databaseName(tenantId),
+                "SELECT obj_description('public'::regnamespace, 'pg_namespace')");
     }
 }

@@ -30,17 +30,19 @@ class TenantIsolationTest {
     private static RunningService service;
     private static ApiClient api;
     private static Catalog catalog;
+    private static java.nio.file.Path dataDir;
 
     @BeforeAll
     static void start() throws Exception {
         mailbox = new Mailbox();
+        dataDir = java.nio.file.Files.createTempDirectory("onboarding-test-data");
         startService();
         catalog = service.catalog();
     }
 
     private static void startService() throws Exception {
         Map<String, String> settings = mailbox.serviceSettings();
-        service = RunningService.start(PLATFORM_DB, settings);
+        service = RunningService.start(PLATFORM_DB, settings, dataDir); // a restart keeps its data directory
         api = service.api();
     }
 
@@ -90,7 +92,7 @@ class TenantIsolationTest {
 
         try (Connection connection = login(admin, database); Statement statement = connection.createStatement()) {
             // What the design gives the admin: its own tables, new ones, temporary ones.
-            statement.execute("INSERT INTO applications (name) VALUES ('mine')");
+            statement.execute("INSERT INTO applications (name, team, created_by) VALUES ('mine', 'core', 'ops')");
             statement.execute("CREATE TABLE scratch (id int)");
             statement.execute("CREATE TEMP TABLE temporary_scratch (id int)");
             for (String change : new String[] {

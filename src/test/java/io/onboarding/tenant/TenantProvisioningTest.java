@@ -101,23 +101,21 @@ class TenantProvisioningTest {
         }
         // The schema: four tables owned by the admin role, eight indexes besides the keys.
         assertThat(catalog.column(database, "SELECT tablename || ':' || tableowner FROM pg_tables"
-                + " WHERE schemaname = 'public' AND tablename <> 'tenant_schema_history' ORDER BY 1"))
+                + " WHERE schemaname = 'public' ORDER BY 1"))
                 .containsExactly("applications:" + admin, "deployments:" + admin, "resources:" + admin,
                         "user_activity:" + admin);
         assertThat(catalog.column(database, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
                 + " AND indexname LIKE 'idx\\_%' ORDER BY 1")).hasSize(8).containsExactly(
-                "idx_applications_created_at", "idx_applications_status", "idx_deployments_application_id",
-                "idx_deployments_status", "idx_resources_application_id", "idx_resources_type",
+                "idx_applications_status", "idx_applications_team", "idx_deployments_application_id",
+                "idx_deployments_status", "idx_resources_application_id", "idx_resources_type_status",
                 "idx_user_activity_created_at", "idx_user_activity_user_id");
 
-        // Cloned from the pre-migrated template: every object the admin's, Flyway's history as if run here.
+        // Cloned from the pre-migrated template: every object the admin's; the version is the control plane's,
+        // the database's only trace of it the comment on schema public.
         assertThat(catalog.value(database, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = relnamespace"
                 + " WHERE nspname = 'public' AND pg_get_userbyid(relowner) <> ?", admin)).isEqualTo("0");
-        assertThat(catalog.column(database, "SELECT version || ':' || success || ':' || installed_by"
-                + " FROM tenant_schema_history ORDER BY installed_rank")).containsExactly(
-                "1:true:" + TenantDatabaseTemplates.PLACEHOLDER, "2:true:" + TenantDatabaseTemplates.PLACEHOLDER);
-        assertThat(catalog.value(database, "SELECT tableowner FROM pg_tables WHERE tablename = 'tenant_schema_history'"))
-                .isEqualTo(admin);
+        assertThat(EarlierTenantSchema.version(catalog, tenantId)).isEqualTo("3");
+        assertThat(EarlierTenantSchema.mark(catalog, tenantId)).isEqualTo("tenant-onboarding schema version 3");
         assertTemplateIsNoTenant();
 
         // The privilege matrix, four roles by four tables by four privileges.
@@ -179,8 +177,8 @@ class TenantProvisioningTest {
             try (Connection connection = catalog.login(databaseA, member, password);
                  Statement statement = connection.createStatement()) {
                 statement.executeQuery("SELECT count(*) FROM applications").close();
-                statement.execute("INSERT INTO user_activity (user_name, action) VALUES ('probe', 'login')");
-                assertThatThrownBy(() -> statement.execute("INSERT INTO applications (name) VALUES ('x')"))
+                statement.execute("INSERT INTO user_activity (user_id, action) VALUES ('probe', 'login')");
+                assertThatThrownBy(() -> statement.execute("INSERT INTO applications (name, team, created_by) VALUES ('x', 'core', 'ops')"))
                         .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
             }
             assertThatThrownBy(() -> catalog.login(databaseB, member, password).close())
@@ -219,7 +217,7 @@ class TenantProvisioningTest {
 
     /** The template: marked, a template closed to connections, owned by the platform, matching no tenant pattern. */
     private static void assertTemplateIsNoTenant() {
-        String prefix = TenantDatabaseTemplates.PREFIX + "2\\_%";
+        String prefix = TenantDatabaseTemplates.PREFIX + "3\\_%";
         assertThat(catalog.column("postgres", "SELECT datistemplate || ' ' || datallowconn || ' '"
                 + " || pg_get_userbyid(datdba) || ' ' || shobj_description(oid, 'pg_database') FROM pg_database"
                 + " WHERE datname LIKE ?", prefix)).isNotEmpty() // one per collation the plans use

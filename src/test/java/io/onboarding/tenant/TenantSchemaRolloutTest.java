@@ -32,17 +32,22 @@ class TenantSchemaRolloutTest {
     private static final String PLATFORM_DB = "platform_schema_rollout_test";
 
     @Test
-    void aRolloutMigratesTheFleetAndStopsAtTheFirstFailure() throws Exception {
+    void aRolloutMigratesTheFleetGoingOnPastTenantsItCannotMigrate() throws Exception {
         Path dataDir = Files.createTempDirectory("schema-rollout");
         UUID canary;
         UUID broken;
         UUID last;
+        UUID tooLong;
         try (RunningService old = startEarlierRelease(PLATFORM_DB, dataDir)) {
             canary = old.activeTenant("free", null);
             broken = old.activeTenant("free", null);
+            tooLong = old.activeTenant("free", null);
             last = old.activeTenant("free", null);
             // The design's UNIQUE (name, type) cannot be added: V2 fails on this tenant.
             addDuplicateResources(old.catalog(), broken);
+            // The design's VARCHAR(255): V3 refuses this tenant's application name (text until then).
+            old.catalog().execute(TenantNaming.databaseName(tooLong),
+                    "INSERT INTO applications (name) VALUES (repeat('n', 300))");
         }
 
         try (RunningService current = RunningService.start(PLATFORM_DB, Map.of(
@@ -52,8 +57,8 @@ class TenantSchemaRolloutTest {
             ApiClient api = current.api();
             Catalog catalog = current.catalog();
             JsonNode fleet = api.get("/api/v1/tenant-schema").body();
-            assertThat(fleet.get("current_version").asText()).isEqualTo("2");
-            assertThat(fleet.get("tenants_by_version").get("1").asInt()).isEqualTo(3);
+            assertThat(fleet.get("current_version").asText()).isEqualTo("3");
+            assertThat(fleet.get("tenants_by_version").get("1").asInt()).isEqualTo(4);
             assertThat(fleet.get("rollout").isNull()).isTrue();
 
             // The rollout is over in a few hundred ms: held at its first migration (V2's ALTER TABLE applications
@@ -61,7 +66,7 @@ class TenantSchemaRolloutTest {
             List<Connection> holders = new ArrayList<>();
             String operationId;
             try {
-                for (UUID tenant : List.of(canary, broken, last)) {
+                for (UUID tenant : List.of(canary, broken, tooLong, last)) {
                     Connection holder = TestPostgres.cluster().connect(TenantNaming.databaseName(tenant));
                     holders.add(holder);
                     holder.setAutoCommit(false);
@@ -82,30 +87,37 @@ class TenantSchemaRolloutTest {
             JsonNode failed = api.get("/api/v1/operations/" + operationId + "?wait=60").body();
             assertThat(failed.get("status").asText()).isEqualTo("failed");
             assertThat(failed.get("type").asText()).isEqualTo("schema-rollout");
-            assertThat(failed.get("error").asText()).contains("tenant " + broken)
-                    .contains("(name, type) pairs are used more than once");
-            assertThat(version(catalog, canary)).isEqualTo("2");
+            assertThat(failed.get("error").asText()).contains("2 tenant(s) not migrated")
+                    .contains("tenant " + broken).contains("(name, type) pairs are used more than once")
+                    .contains("tenant " + tooLong).contains("applications.name: 1 value(s) longer than 255 characters");
+            // The others went on; each refused tenant stays where its last migration left it, with a warning.
+            assertThat(version(catalog, canary)).isEqualTo("3");
             assertThat(version(catalog, broken)).isEqualTo("1");
-            assertThat(version(catalog, last)).isEqualTo("1");
+            assertThat(version(catalog, tooLong)).isEqualTo("2");
+            assertThat(version(catalog, last)).isEqualTo("3");
+            assertThat(api.get("/api/v1/tenants/" + tooLong).body().get("warnings").toString())
+                    .contains("applications.name: 1 value(s) longer than 255 characters");
+            assertThat(catalog.value(TenantNaming.databaseName(tooLong), "SELECT length(name) FROM applications"))
+                    .isEqualTo("300");
             fleet = api.get("/api/v1/tenant-schema").body();
+            assertThat(fleet.at("/tenants_by_version/3").asInt()).isEqualTo(2);
             assertThat(fleet.at("/tenants_by_version/2").asInt()).isEqualTo(1);
-            assertThat(fleet.at("/tenants_by_version/1").asInt()).isEqualTo(2);
+            assertThat(fleet.at("/tenants_by_version/1").asInt()).isEqualTo(1);
             assertThat(fleet.at("/rollout/operation_id").asText()).isEqualTo(operationId);
-            assertThat(fleet.at("/rollout/tenants/done").asInt()).isEqualTo(1);
-            assertThat(fleet.at("/rollout/tenants/failed").asInt()).isEqualTo(1);
-            assertThat(fleet.at("/rollout/tenants/pending").asInt()).isEqualTo(1);
-            assertThat(fleet.at("/rollout/failed/0/tenant_id").asText()).isEqualTo(broken.toString());
+            assertThat(fleet.at("/rollout/tenants/done").asInt()).isEqualTo(2);
+            assertThat(fleet.at("/rollout/tenants/failed").asInt()).isEqualTo(2);
 
             // Fixed, and rolled out again: the rest of the fleet comes up to the current version.
             catalog.execute(TenantNaming.databaseName(broken),
                     "DELETE FROM resources WHERE application_id = '" + OTHER_APP + "'");
+            catalog.execute(TenantNaming.databaseName(tooLong), "UPDATE applications SET name = left(name, 255)");
             String again = api.post("/api/v1/tenant-schema/rollout", "").body().get("operation_id").asText();
             assertThat(api.get("/api/v1/operations/" + again + "?wait=60").body().get("status").asText())
                     .isEqualTo("succeeded");
-            assertThat(version(catalog, broken)).isEqualTo("2");
-            assertThat(version(catalog, last)).isEqualTo("2");
+            assertThat(version(catalog, broken)).isEqualTo("3");
+            assertThat(version(catalog, last)).isEqualTo("3");
             fleet = api.get("/api/v1/tenant-schema").body();
-            assertThat(fleet.get("tenants_by_version").toString()).isEqualTo("{\"2\":3}");
+            assertThat(fleet.get("tenants_by_version").toString()).isEqualTo("{\"3\":4}");
             assertThat(fleet.at("/rollout/tenants").toString()).isEqualTo("{\"done\":2}");
             assertThat(api.get("/api/v1/operations?type=schema-rollout").body().get("items").size()).isEqualTo(2);
         }
@@ -137,8 +149,8 @@ class TenantSchemaRolloutTest {
                 Map.of("onboarding.tenant-schema.converge-at-start", "false"), dataDir)) {
             assertThat(current.awaitOperation(operationId.toString()).get("status").asText()).isEqualTo("succeeded");
             assertThat(version(catalog, tenants.get(0))).as("done before the crash: not migrated again").isEqualTo("1");
-            assertThat(version(catalog, tenants.get(1))).isEqualTo("2");
-            assertThat(version(catalog, tenants.get(2))).isEqualTo("2");
+            assertThat(version(catalog, tenants.get(1))).isEqualTo("3");
+            assertThat(version(catalog, tenants.get(2))).isEqualTo("3");
             assertThat(current.api().get("/api/v1/tenant-schema").body().at("/rollout/tenants").toString())
                     .isEqualTo("{\"done\":3}");
         }

@@ -123,8 +123,8 @@ class UserInvitationTest {
 
         try (Connection connection = login(credentials); Statement statement = connection.createStatement()) {
             statement.executeQuery("SELECT count(*) FROM applications").close();
-            statement.execute("INSERT INTO user_activity (user_name, action) VALUES ('dev', 'login')");
-            assertThatThrownBy(() -> statement.execute("INSERT INTO applications (name) VALUES ('nope')"))
+            statement.execute("INSERT INTO user_activity (user_id, action) VALUES ('dev', 'login')");
+            assertThatThrownBy(() -> statement.execute("INSERT INTO applications (name, team, created_by) VALUES ('nope', 'core', 'ops')"))
                     .hasMessageContaining("permission denied for table applications");
             assertThatThrownBy(() -> statement.execute("CREATE TABLE mine (id int)"))
                     .hasMessageContaining("permission denied for schema public");
@@ -180,7 +180,7 @@ class UserInvitationTest {
         invite(tenantId, email, "auditor");
         try (Connection connection = login(collect(email)); Statement statement = connection.createStatement()) {
             statement.executeQuery("SELECT count(*) FROM user_activity").close();
-            assertThatThrownBy(() -> statement.execute("INSERT INTO user_activity (user_name, action) VALUES ('a', 'b')"))
+            assertThatThrownBy(() -> statement.execute("INSERT INTO user_activity (user_id, action) VALUES ('a', 'b')"))
                     .hasMessageContaining("permission denied");
         }
     }
@@ -194,7 +194,7 @@ class UserInvitationTest {
         assertThat(operation.get("steps").get(operation.get("steps").size() - 1).get("name").asText())
                 .isEqualTo("invite-tenant-admin");
         try (Connection connection = login(collect(email)); Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO applications (name) VALUES ('first app')");
+            statement.execute("INSERT INTO applications (name, team, created_by) VALUES ('first app', 'core', 'ops')");
         }
         JsonNode admin = api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items").get(0);
         assertThat(admin.get("role").asText()).isEqualTo("tenant_admin");
@@ -255,7 +255,7 @@ class UserInvitationTest {
         JsonNode second = collect(email);
         assertThat(second.get("password").asText()).isNotEqualTo(first.get("password").asText());
         try (Connection connection = login(second); Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO applications (name) VALUES ('managed')");
+            statement.execute("INSERT INTO applications (name, team, created_by) VALUES ('managed', 'core', 'ops')");
         }
 
         // An open session is closed by the removal.
