@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileTenantTest {
 
-    private static final String PLATFORM_DB = "platform_hostile_test";
+    private static final String PLATFORM_DB = "platform_hostile_tenant_test";
     private static final String CLUSTERS = """
             clusters:
               - {name: h-a, region: local, %1$s, state: %%1$s}

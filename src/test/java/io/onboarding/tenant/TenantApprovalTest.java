@@ -26,9 +26,12 @@ class TenantApprovalTest {
     private static ApiClient api;
     private static Catalog catalog;
 
+    private static java.nio.file.Path dataDir;
+
     @BeforeAll
     static void start() throws Exception {
-        service = RunningService.start(PLATFORM_DB, SETTINGS);
+        dataDir = java.nio.file.Files.createTempDirectory("onboarding-test-data");
+        service = RunningService.start(PLATFORM_DB, SETTINGS, dataDir);
         api = service.api();
         catalog = service.catalog();
     }
@@ -70,9 +73,9 @@ class TenantApprovalTest {
         assertThat(waiting.get("steps").get(0).get("error").asText()).contains("awaiting approval");
         assertThat(api.get("/api/v1/tenants?status=awaiting_approval").body().toString()).contains(tenantId.toString());
 
-        // A restart (same control plane) keeps it waiting.
+        // A restart (same control plane and data directory) keeps it waiting.
         service.close();
-        service = RunningService.start(PLATFORM_DB, SETTINGS);
+        service = RunningService.start(PLATFORM_DB, SETTINGS, dataDir);
         api = service.api();
         assertThat(status(tenantId)).isEqualTo("awaiting_approval");
         assertThat(catalog.databaseExists(database)).isFalse();
