@@ -314,6 +314,39 @@ class InboxBatchFilesTest {
         }
     }
 
+    /** A CSV header column that names no field is refused by its position, never as our own failure. */
+    @Test
+    void csvHeadersThatNameNoFieldAreRefusedNamingTheColumn() throws Exception {
+        Map<String, String> files = Map.of(
+                "dot-" + unique() + ".csv", ".,plan,region\nx,free,local\n",
+                "blank-" + unique() + ".csv", "tenant_name,,region\nx,free,local\n",
+                "twice-" + unique() + ".csv", "tenant_name,plan,plan\nx,free,free\n",
+                "dots-" + unique() + ".csv", "tenant_name,backup_policy..schedule,region\nx,0 4 * * *,local\n",
+                "nested-" + unique() + ".csv", "tenant_name,backup_policy,backup_policy.schedule\nx,y,0 4 * * *\n");
+        Map<String, String> expected = Map.of(
+                "dot", "column 1 (\".\") of the header is not a field name",
+                "blank", "column 2 of the header has no name",
+                "twice", "column 3 (\"plan\") of the header repeats column 2",
+                "dots", "column 2 (\"backup_policy..schedule\") of the header is not a field name",
+                "nested", "column 2 (\"backup_policy\") of the header is a field, and column 3 puts a field inside it");
+        files.forEach((file, content) -> {
+            try {
+                Files.writeString(inbox.resolve(file), content);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        for (String file : files.keySet()) {
+            Path reason = inbox.resolve(".failed").resolve(file + ".reason.txt");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(inbox.resolve(".failed").resolve(file))
+                    && Files.exists(reason));
+            assertThat(Files.readString(reason)).as(file)
+                    .contains(file + " cannot be read: " + expected.get(file.substring(0, file.indexOf('-'))))
+                    .doesNotContain("could not handle");
+        }
+        assertThat(LogCapture.text()).doesNotContain("ArrayIndexOutOfBounds");
+    }
+
     @Test
     void parserErrorsTellThePositionButNeverTheContent() throws Exception {
         String marker = "MARKER" + unique();
