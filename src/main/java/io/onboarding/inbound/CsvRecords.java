@@ -9,12 +9,15 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 
 import io.onboarding.inbound.BatchFileRecords.Records;
 
@@ -30,11 +33,19 @@ final class CsvRecords {
     static Records open(InputStream in, int maxBytes) throws IOException {
         LineBoundedReader reader = new LineBoundedReader(
                 new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), maxBytes);
+        // Missing and repeated names are let through the parser so that checkHeader can name them.
         CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-                .setIgnoreEmptyLines(true).get().parse(reader);
+                .setIgnoreEmptyLines(true).setAllowMissingColumnNames(true)
+                .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL).get().parse(reader);
         if (parser.getHeaderNames().isEmpty()) {
             parser.close();
             throw new UnreadableBatchFile("a .csv file starts with a header row", null);
+        }
+        try {
+            checkHeader(parser.getHeaderNames());
+        } catch (UnreadableBatchFile e) {
+            parser.close();
+            throw e;
         }
         Iterator<CSVRecord> rows = parser.iterator();
         return new BatchFileRecords.LookaheadRecords() {
@@ -79,9 +90,50 @@ final class CsvRecords {
         };
     }
 
+    /**
+     * Every column must name a field: not empty, not twice, a dotted name with a field on each side
+     * of every dot, and not both a field and the group of another column. Columns are named by
+     * their position, and by their name only when it is a plain field name (nothing else of the
+     * file is quoted).
+     */
+    static void checkHeader(List<String> names) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            int column = i + 1;
+            if (name == null || name.isEmpty()) {
+                throw header(column, name, "has no name");
+            }
+            Integer earlier = seen.putIfAbsent(name, column);
+            if (earlier != null) {
+                throw header(column, name, "repeats column " + earlier);
+            }
+            for (String part : name.split("\\.", -1)) {
+                if (part.isEmpty()) {
+                    throw header(column, name, "is not a field name: a dotted name needs a field on each side of"
+                            + " every dot (e.g. backup_policy.schedule)");
+                }
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            for (int j = 0; j < names.size(); j++) {
+                if (names.get(j).startsWith(names.get(i) + ".")) {
+                    throw header(i + 1, names.get(i), "is a field, and column " + (j + 1)
+                            + " puts a field inside it");
+                }
+            }
+        }
+    }
+
+    private static UnreadableBatchFile header(int column, String name, String problem) {
+        boolean plain = name != null && name.matches("[A-Za-z0-9_.]{1,64}");
+        return new UnreadableBatchFile("column " + column + (plain ? " (\"" + name + "\")" : "")
+                + " of the header " + problem, null);
+    }
+
     private static void put(ObjectNode object, String column, String value) {
         ObjectNode target = object;
-        String[] path = column.split("\\.");
+        String[] path = column.split("\\.", -1);
         for (int i = 0; i < path.length - 1; i++) {
             JsonNode child = target.get(path[i]);
             target = child instanceof ObjectNode nested ? nested : target.putObject(path[i]);

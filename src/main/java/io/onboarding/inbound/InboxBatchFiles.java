@@ -65,6 +65,11 @@ public final class InboxBatchFiles {
             }
             String fingerprint;
             try {
+                // Not opened unless a regular file of its own: a FIFO's open would wait for ever.
+                if (InboxFile.size(file) == 0) {
+                    reportEmpty(name);
+                    return;
+                }
                 fingerprint = fingerprint(file);
             } catch (UnreadableBatchFile e) {
                 moveFailed(name, e.getMessage());
@@ -142,6 +147,24 @@ public final class InboxBatchFiles {
         }
         LOG.info("Inbox file {}: {} records accepted, {} refused", name, accepted, refused);
         metrics.inboxFile("processed");
+    }
+
+    /**
+     * An empty file has no records: its report says so, and it moves to .done/. Its content is not
+     * recorded as handled (every empty file has the same digest), so an empty file dropped again is
+     * reported again.
+     */
+    private void reportEmpty(String name) throws IOException {
+        LOG.info("Inbox file {} is empty", name);
+        try (InboxOutputs.Draft draft = outputs.draft()) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("line", 1);
+            line.put("error", ApiException.validation("file", "is empty (0 bytes): there are no records").toBody());
+            draft.writer().write(Json.write(line) + System.lineSeparator());
+            draft.publish(".results", name + ".result.ndjson");
+        }
+        outputs.move(name, ".done");
+        metrics.inboxFile("empty");
     }
 
     /**

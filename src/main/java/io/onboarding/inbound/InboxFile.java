@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * Opens an inbox file only if it is a regular file with a single name: a symbolic link or a hard link
- * dropped in the inbox would make the service read, as itself, a file the dropper cannot read.
+ * dropped in the inbox would make the service read, as itself, a file the dropper cannot read, and a
+ * FIFO or a device would block the reader (a FIFO's open waits for a writer that may never come).
  */
 final class InboxFile {
 
@@ -35,6 +36,16 @@ final class InboxFile {
         }
     }
 
+    /**
+     * The size of a plain file of its own, read from its attributes without opening it;
+     * {@link UnreadableBatchFile} if it is anything else (a link, a FIFO, a device, a socket).
+     */
+    static long size(Path file) throws IOException {
+        check(file);
+        return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS).size();
+    }
+
     private static Object check(Path file) throws IOException {
         Map<String, Object> attributes = Files.readAttributes(file, "unix:isRegularFile,isSymbolicLink,nlink,fileKey",
                 LinkOption.NOFOLLOW_LINKS);
@@ -42,7 +53,7 @@ final class InboxFile {
             throw refused(file, "is a symbolic link");
         }
         if (!Boolean.TRUE.equals(attributes.get("isRegularFile"))) {
-            throw refused(file, "is not a regular file");
+            throw refused(file, "is not a regular file (a FIFO, a device or a socket)");
         }
         if (((Number) attributes.get("nlink")).intValue() != 1) {
             throw refused(file, "has more than one name (a hard link)");

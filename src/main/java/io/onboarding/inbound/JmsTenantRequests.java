@@ -1,6 +1,7 @@
 package io.onboarding.inbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.Json;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * A request that can never succeed also goes to {@code tenant.requests.invalid} with a
  * {@code reason} property, and is not redelivered. That queue is bounded: its messages expire
  * ({@code onboarding.jms.invalid-ttl-ms}), and a request over {@code onboarding.jms.max-message-bytes}
- * is neither parsed nor copied there, only its reason.
+ * is neither parsed nor copied there, only its reason; a copy there has the auth providers' client
+ * secrets redacted. The embedded broker refuses a message far over the limit to its producer, before
+ * anyone reads it (see EmbeddedBroker).
  */
 public final class JmsTenantRequests {
 
@@ -41,6 +44,29 @@ public final class JmsTenantRequests {
         this.template = camel.createProducerTemplate();
     }
 
+    /**
+     * The request as kept in tenant.requests.invalid (for days): the auth providers' client secrets
+     * replaced by {@code ********}, as GET shows them, so that they do not outlive the message there.
+     * A body that is not JSON is kept as it is.
+     */
+    static String withoutSecrets(String request) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(request);
+        } catch (Exception notJson) {
+            return request;
+        }
+        if (body instanceof ObjectNode object && object.get("auth_providers") instanceof ObjectNode providers) {
+            providers.forEach(provider -> {
+                if (provider instanceof ObjectNode settings && settings.has("client_secret")) {
+                    settings.put("client_secret", "********");
+                }
+            });
+            return Json.write(object);
+        }
+        return request;
+    }
+
     public void handle(Exchange exchange) {
         String request = exchange.getMessage().getBody(String.class);
         String messageId = exchange.getMessage().getHeader("JMSMessageID", String.class);
@@ -60,7 +86,7 @@ public final class JmsTenantRequests {
             String reason = Json.write(error);
             LOG.info("JMS message {} is invalid: {}", messageId, reason);
             template.send(INVALID_QUEUE, ExchangePattern.InOnly, invalid -> {
-                invalid.getMessage().setBody(tooLarge ? "" : request);
+                invalid.getMessage().setBody(tooLarge ? "" : withoutSecrets(request));
                 invalid.getMessage().setHeader("reason", reason);
                 invalid.getMessage().setHeader("originalMessageId", messageId);
             });

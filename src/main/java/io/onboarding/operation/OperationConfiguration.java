@@ -56,8 +56,8 @@ public class OperationConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("operationWaiters")
-    public OperationWaiters operationWaiters(DataSource controlPlane) {
-        return new OperationWaiters(controlPlane);
+    public OperationWaiters operationWaiters(DataSource controlPlane, OnboardingMetrics metrics) {
+        return new OperationWaiters(controlPlane, metrics.registry());
     }
 
     /** The policy of {@code step-warns} steps (route configuration {@code step-warnings}). */

@@ -32,7 +32,8 @@ public final class MessageBroker implements AutoCloseable {
         int port = Integer.parseInt(setting.apply("onboarding.jms.embedded-port"));
         EmbeddedBroker broker = EmbeddedBroker.start(dataDir.resolve("artemis"), "127.0.0.1", port, user, password,
                 Integer.parseInt(setting.apply("onboarding.jms.max-delivery-attempts")),
-                Integer.parseInt(setting.apply("onboarding.jms.invalid-max-bytes")));
+                Integer.parseInt(setting.apply("onboarding.jms.invalid-max-bytes")),
+                Integer.parseInt(setting.apply("onboarding.jms.max-message-bytes")));
         return new MessageBroker(new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, user, password), broker);
     }
 

@@ -314,6 +314,78 @@ class InboxBatchFilesTest {
         }
     }
 
+    /** A FIFO and empty files report what they are and hold up nothing behind them. */
+    @Test
+    void aFifoAndEmptyFilesAreReportedWithoutHoldingUpTheFilesBehindThem() throws Exception {
+        // The test never opens the FIFO's other end: a service that opened it would wait for ever for a
+        // writer, and so would the valid files below.
+        String fifo = "pipe-" + unique() + ".ndjson";
+        Process mkfifo = new ProcessBuilder("mkfifo", inbox.resolve(fifo).toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+        String emptyCsv = "empty-" + unique() + ".csv";
+        String emptyJson = "empty-" + unique() + ".json";
+        Files.createFile(inbox.resolve(emptyCsv));
+        Files.createFile(inbox.resolve(emptyJson));
+        String valid = "after-pipe-" + unique() + ".ndjson";
+        Files.writeString(inbox.resolve(valid), "{\"tenant_name\":\"After pipe " + unique()
+                + "\",\"plan\":\"free\",\"region\":\"local\"}\n");
+
+        assertThat(report(valid)).singleElement().satisfies(line -> assertThat(line.has("error")).isFalse());
+        Path failedFifo = inbox.resolve(".failed").resolve(fifo);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(failedFifo, LinkOption.NOFOLLOW_LINKS)
+                && Files.exists(inbox.resolve(".failed").resolve(fifo + ".reason.txt")));
+        assertThat(Files.isRegularFile(failedFifo, LinkOption.NOFOLLOW_LINKS)).isFalse(); // the FIFO itself moved
+        assertThat(Files.readString(inbox.resolve(".failed").resolve(fifo + ".reason.txt")))
+                .contains(fifo + " is not a regular file").contains("not read");
+        assertThat(Files.exists(inbox.resolve(".results").resolve(fifo + ".result.ndjson"))).isFalse();
+        // Both empty files reported as empty (they have the same digest: neither is taken for the other).
+        for (String empty : List.of(emptyCsv, emptyJson)) {
+            assertThat(report(empty)).singleElement().satisfies(line -> {
+                assertThat(line.at("/error/details/0/field").asText()).isEqualTo("file");
+                assertThat(line.at("/error/details/0/message").asText()).contains("is empty");
+            });
+        }
+
+        // The inbox goes on: a file dropped after the FIFO was dealt with is processed too.
+        String next = "after-pipe-" + unique() + ".ndjson";
+        Files.writeString(inbox.resolve(next), "{\"tenant_name\":\"After pipe " + unique()
+                + "\",\"plan\":\"free\",\"region\":\"local\"}\n");
+        assertThat(report(next)).singleElement().satisfies(line -> assertThat(line.has("error")).isFalse());
+    }
+
+    /** A CSV header column that names no field is refused by its position, never as our own failure. */
+    @Test
+    void csvHeadersThatNameNoFieldAreRefusedNamingTheColumn() throws Exception {
+        Map<String, String> files = Map.of(
+                "dot-" + unique() + ".csv", ".,plan,region\nx,free,local\n",
+                "blank-" + unique() + ".csv", "tenant_name,,region\nx,free,local\n",
+                "twice-" + unique() + ".csv", "tenant_name,plan,plan\nx,free,free\n",
+                "dots-" + unique() + ".csv", "tenant_name,backup_policy..schedule,region\nx,0 4 * * *,local\n",
+                "nested-" + unique() + ".csv", "tenant_name,backup_policy,backup_policy.schedule\nx,y,0 4 * * *\n");
+        Map<String, String> expected = Map.of(
+                "dot", "column 1 (\".\") of the header is not a field name",
+                "blank", "column 2 of the header has no name",
+                "twice", "column 3 (\"plan\") of the header repeats column 2",
+                "dots", "column 2 (\"backup_policy..schedule\") of the header is not a field name",
+                "nested", "column 2 (\"backup_policy\") of the header is a field, and column 3 puts a field inside it");
+        files.forEach((file, content) -> {
+            try {
+                Files.writeString(inbox.resolve(file), content);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        for (String file : files.keySet()) {
+            Path reason = inbox.resolve(".failed").resolve(file + ".reason.txt");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(inbox.resolve(".failed").resolve(file))
+                    && Files.exists(reason));
+            assertThat(Files.readString(reason)).as(file)
+                    .contains(file + " cannot be read: " + expected.get(file.substring(0, file.indexOf('-'))))
+                    .doesNotContain("could not handle");
+        }
+        assertThat(LogCapture.text()).doesNotContain("ArrayIndexOutOfBounds");
+    }
+
     @Test
     void parserErrorsTellThePositionButNeverTheContent() throws Exception {
         String marker = "MARKER" + unique();

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.onboarding.platform.EmbeddedBroker;
 import io.onboarding.support.RunningService;
 import io.onboarding.support.TestPostgres;
+import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +35,7 @@ class JmsFaultsTest {
         Path journal = Files.createTempDirectory("onboarding-external-artemis");
         int port = TestPostgres.freePort();
         io.onboarding.support.SecretsSeen.record(PASSWORD);
-        EmbeddedBroker broker = EmbeddedBroker.start(journal, "127.0.0.1", port, USER, PASSWORD, 5, 1_048_576);
+        EmbeddedBroker broker = EmbeddedBroker.start(journal, "127.0.0.1", port, USER, PASSWORD, 5, 1_048_576, 1_048_576);
         String url = "tcp://127.0.0.1:" + port;
         try (RunningService service = RunningService.start("platform_jms_faults_test", Map.of(
                 "onboarding.jms.broker-url", url, "onboarding.jms.user", USER, "onboarding.jms.password", PASSWORD))) {
@@ -45,7 +47,7 @@ class JmsFaultsTest {
                 }
             }
             broker.close(); // some requests consumed, some being consumed, the rest still queued (persistent)
-            broker = EmbeddedBroker.start(journal, "127.0.0.1", port, USER, PASSWORD, 5, 1_048_576);
+            broker = EmbeddedBroker.start(journal, "127.0.0.1", port, USER, PASSWORD, 5, 1_048_576, 1_048_576);
             try (ActiveMQConnectionFactory client = new ActiveMQConnectionFactory(url, USER, PASSWORD);
                  JMSContext jms = client.createContext()) {
                 tenants.add(send(jms)); // sent after the restart: consumed once the service has reconnected
@@ -59,6 +61,40 @@ class JmsFaultsTest {
                     .containsExactly(Integer.toString(tenants.size()));
         } finally {
             broker.close();
+        }
+    }
+
+    /**
+     * The broker the service embeds, on its own: a request rolled back by every delivery attempt is
+     * moved to the queue tenant.requests.DLQ, the name the documents give. The consumer is created
+     * only once the message has been dead-lettered, so it finds it only if the broker put it in a
+     * queue of that name (not in an auto-created DLQ.tenant.requests).
+     */
+    @Test
+    void aRequestRolledBackOnEveryAttemptLandsInTenantRequestsDlq() throws Exception {
+        Path journal = Files.createTempDirectory("onboarding-dlq-artemis");
+        int port = TestPostgres.freePort();
+        String body = "{\"tenant_name\":\"Dead " + UUID.randomUUID() + "\"}";
+        try (EmbeddedBroker broker = EmbeddedBroker.start(journal, "127.0.0.1", port, USER, PASSWORD, 2,
+                1_048_576, 1_048_576);
+             ActiveMQConnectionFactory client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, USER, PASSWORD);
+             JMSContext jms = client.createContext()) {
+            jms.createProducer().send(jms.createQueue("tenant.requests"), body);
+            try (JMSContext transacted = client.createContext(JMSContext.SESSION_TRANSACTED);
+                 JMSConsumer requests = transacted.createConsumer(transacted.createQueue("tenant.requests"))) {
+                for (int attempt = 1; attempt <= 2; attempt++) {
+                    Message delivered = requests.receive(30_000);
+                    assertThat(delivered).as("delivery " + attempt).isNotNull();
+                    assertThat(delivered.getBody(String.class)).isEqualTo(body);
+                    transacted.rollback(); // our failure: rolled back, as the service's route does
+                }
+            }
+            try (JMSConsumer deadLetters = jms.createConsumer(jms.createQueue("tenant.requests.DLQ"))) {
+                Message dead = deadLetters.receive(30_000);
+                assertThat(dead).as("the request in tenant.requests.DLQ").isNotNull();
+                assertThat(dead.getBody(String.class)).isEqualTo(body);
+                assertThat(dead.getStringProperty("_AMQ_ORIG_ADDRESS")).isEqualTo("tenant.requests");
+            }
         }
     }
 

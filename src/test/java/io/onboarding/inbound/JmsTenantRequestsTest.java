@@ -1,18 +1,30 @@
 package io.onboarding.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.RunningService;
+import io.onboarding.support.SecretsSeen;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.UUID;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -167,5 +179,73 @@ class JmsTenantRequestsTest {
         }
         assertThat(catalog.platform("SELECT count(*) FROM tenants WHERE tenant_name LIKE ?", marker + "%"))
                 .containsExactly("0");
+    }
+
+    @Test
+    void aMessageFarOverTheLimitIsRefusedByTheBrokerBeforeAnyoneReadsIt() throws Exception {
+        // 1 MB of text: over the broker's cap for a 64 KiB limit (2 × 65536 + 64 KiB encoded), so it is
+        // streamed to the broker as a large message and refused there, never delivered to the service.
+        String marker = "far-over-" + UUID.randomUUID();
+        String body = "{\"tenant_name\":\"" + marker + "x".repeat(1_000_000) + "\",\"plan\":\"free\",\"region\":\"local\"}";
+        String handled = "onboarding_jms_messages_total{outcome=\"invalid\"}";
+        double handledBefore = service.api().metric(handled);
+        try (JMSContext context = broker.createContext()) {
+            TextMessage message = context.createTextMessage(body);
+            assertThatThrownBy(() -> context.createProducer().send(context.createQueue("tenant.requests"), message))
+                    .hasMessageContaining("over the broker's limit of " + (2 * 65536 + 64 * 1024) + " bytes");
+            assertThat(parked(context, message).receive(2_000)).as("never handed to the service").isNull();
+        }
+        // Not counted as handled either (NaN both times when no invalid request came before: no series yet).
+        assertThat(Double.valueOf(service.api().metric(handled))).isEqualTo(Double.valueOf(handledBefore));
+        // The refused message's file is gone from the broker's disk too.
+        Path largeMessages = service.dataDir().resolve("artemis/large-messages");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (Stream<Path> files = Files.list(largeMessages)) {
+                assertThat(files).isEmpty();
+            }
+        });
+        assertThat(catalog.platform("SELECT count(*) FROM tenants WHERE tenant_name LIKE ?", marker + "%"))
+                .containsExactly("0");
+    }
+
+    private static String withSecret(String name, String plan, String secret) {
+        return "{\"tenant_name\":\"" + name + "\",\"plan\":\"" + plan + "\",\"region\":\"local\",\"auth_providers\":"
+                + "{\"oidc\":{\"issuer_url\":\"https://idp.example\",\"client_id\":\"onboarding\",\"client_secret\":\""
+                + secret + "\"}}}";
+    }
+
+    @Test
+    void theBrokerJournalIsPrivateAndAnInvalidCopyKeepsNoSecret() throws Exception {
+        String secret = "oidc-secret-" + UUID.randomUUID();
+        String invalidSecret = "oidc-secret-" + UUID.randomUUID();
+        SecretsSeen.record(secret);
+        SecretsSeen.record(invalidSecret);
+        try (JMSContext context = broker.createContext()) {
+            Message reply = reply(context, send(context, withSecret("Journal " + UUID.randomUUID().toString()
+                    .substring(0, 8), "enterprise", secret)));
+            assertThat(JSON.readTree(reply.getBody(String.class)).get("status").asText()).isEqualTo("provisioning");
+
+            TextMessage invalid = send(context, withSecret("Invalid secret " + UUID.randomUUID().toString()
+                    .substring(0, 8), "platinum", invalidSecret));
+            Message parked = parked(context, invalid).receive(30_000);
+            assertThat(parked).isNotNull();
+            assertThat(parked.getBody(String.class)).doesNotContain(invalidSecret).contains("\"client_secret\":\"********\"")
+                    .contains("platinum");
+        }
+        // Every directory and file of the broker's journal: nothing for group or others.
+        Path artemis = service.dataDir().resolve("artemis");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (Stream<Path> paths = Files.walk(artemis)) {
+                List<Path> all = paths.toList();
+                assertThat(all).hasSizeGreaterThan(5);
+                for (Path path : all) {
+                    Set<PosixFilePermission> modes = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+                    assertThat(modes).as(path + " " + PosixFilePermissions.toString(modes)).doesNotContain(
+                            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+                            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+                }
+            }
+        });
     }
 }

@@ -79,7 +79,7 @@ class OperationsApiTest {
         PostgresCluster cluster = TestPostgres.cluster();
         OperationWaiters waiters = new OperationWaiters(new DriverManagerDataSource(cluster.jdbcUrl(PLATFORM_DB),
                 cluster.user(), cluster.password()));
-        CompletableFuture<Void> woken = waiters.next(operationId);
+        CompletableFuture<Void> woken = waiters.await(operationId).woken();
         waiters.recheck();
         assertThat(woken).isNotDone();
         catalog.execute(PLATFORM_DB, "UPDATE operations SET status = 'succeeded', finished_at = now()"
@@ -88,6 +88,55 @@ class OperationsApiTest {
         assertThat(woken).isCompleted();
         assertThat(api.get("/api/v1/operations/" + operationId + "?wait=5").body().get("status").asText())
                 .isEqualTo("succeeded");
+    }
+
+    /** Waiters on this service now, from its gauge on /observe/metrics. */
+    private static double waiters() {
+        return api.metric("onboarding_operation_waiters");
+    }
+
+    /** An operation that stays running (as if on another instance): a wait on it lasts its whole length. */
+    private static UUID runningElsewhere() {
+        UUID tenantId = service.activeTenant("free", null);
+        UUID operationId = UUID.randomUUID();
+        service.catalog().execute(PLATFORM_DB, "INSERT INTO operations (operation_id, type, tenant_id, status)"
+                + " VALUES ('" + operationId + "', 'elsewhere', '" + tenantId + "', 'running')");
+        return operationId;
+    }
+
+    @Test
+    void anUnknownOperationIsA404AtOnceAndLeavesNoWaiter() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> waiters() == 0.0); // other tests' waits are over
+        long started = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            ApiClient.Response unknown = api.get("/api/v1/operations/" + UUID.randomUUID() + "?wait=30");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.body().at("/error/code").asText()).isEqualTo("not_found");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+        assertThat(waiters()).isZero();
+    }
+
+    @Test
+    void aWaitThatTimesOutOrWhoseClientGoesAwayLeavesNoWaiter() throws Exception {
+        UUID operationId = runningElsewhere();
+        await().atMost(Duration.ofSeconds(30)).until(() -> waiters() == 0.0);
+
+        // Timed out: answered with the operation as it is, the waiter gone with the wait.
+        ApiClient.Response timedOut = api.get("/api/v1/operations/" + operationId + "?wait=1");
+        assertThat(timedOut.status()).isEqualTo(200);
+        assertThat(timedOut.body().get("status").asText()).isEqualTo("running");
+        assertThat(waiters()).isZero();
+
+        // The client goes away long before its 60 s: the waiter goes with it.
+        try (java.net.Socket client = new java.net.Socket("localhost", service.port())) {
+            client.getOutputStream().write(("GET /api/v1/operations/" + operationId + "?wait=60 HTTP/1.1\r\n"
+                    + "Host: localhost\r\nAuthorization: Bearer " + RunningService.TOKEN + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(20)).until(() -> waiters() == 1.0);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> waiters() == 0.0);
     }
 
     @Test

@@ -106,6 +106,11 @@ public final class RunningService implements AutoCloseable {
         return service.port();
     }
 
+    /** The service's DATA_DIR. */
+    public Path dataDir() {
+        return Path.of(settings.get("onboarding.data-dir"));
+    }
+
     public ApiClient api() {
         return api;
     }
