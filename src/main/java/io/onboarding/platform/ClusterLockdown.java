@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@value #DATABASE_OWNER}, a NOLOGIN role that owns every tenant database. No tenant login is
  * ever a member of it, so no tenant can {@code ALTER DATABASE} its connection limit, re-open a
  * suspended database, rename or drop it. The service's own user is a member.</li>
+ * <li>{@value #STEWARDS}, a NOLOGIN role with no privileges whose members are the tenants' stewards
+ * (the logins the platform works inside tenant databases with): one {@code +onboarding_tenant_stewards}
+ * line in {@code pg_hba.conf} lets them log in with scram-sha-256 where other users need a certificate.</li>
  * <li>The databases that are not tenants' (the maintenance database, the control plane,
  * {@code template1}) closed to PUBLIC: tenant logins can neither connect to them nor make TEMP
  * tables there. Only possible where the service owns them or is superuser; elsewhere it is logged
@@ -31,6 +34,9 @@ public final class ClusterLockdown {
     /** Owner of every tenant database. */
     public static final String DATABASE_OWNER = "onboarding_database_owner";
     private static final String MARKER = "tenant-onboarding: owner of tenant databases";
+    /** Group of every tenant's steward; it has no privileges of its own. */
+    public static final String STEWARDS = "onboarding_tenant_stewards";
+    private static final String STEWARDS_MARKER = "tenant-onboarding: the tenants' stewards";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLockdown.class);
 
     private ClusterLockdown() {
@@ -40,6 +46,7 @@ public final class ClusterLockdown {
             throws SQLException {
         try (Connection connection = cluster.connect(maintenanceDatabase)) {
             ensureOwnerRole(connection);
+            ensureGroup(connection, STEWARDS, STEWARDS_MARKER, "");
             Set<String> closed = new LinkedHashSet<>(List.of(maintenanceDatabase, platformDatabase, "template1"));
             for (String database : closed) {
                 closeToPublic(connection, database);
@@ -48,21 +55,29 @@ public final class ClusterLockdown {
     }
 
     private static void ensureOwnerRole(Connection connection) throws SQLException {
+        ensureGroup(connection, DATABASE_OWNER, MARKER, "; refusing to hand it tenant databases");
+        if (!isSuperuser(connection)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("GRANT " + quote(DATABASE_OWNER) + " TO CURRENT_USER");
+            }
+        }
+    }
+
+    /** A NOLOGIN role of the platform's, made if missing; one that can log in or lacks the marker is not ours. */
+    private static void ensureGroup(Connection connection, String role, String marker, String refusal)
+            throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT rolcanlogin,"
                 + " coalesce(shobj_description(oid, 'pg_authid'), '') FROM pg_roles WHERE rolname = ?");
              Statement statement = connection.createStatement()) {
-            query.setString(1, DATABASE_OWNER);
+            query.setString(1, role);
             try (ResultSet rs = query.executeQuery()) {
                 if (!rs.next()) {
-                    statement.execute("CREATE ROLE " + quote(DATABASE_OWNER) + " NOLOGIN");
-                    statement.execute("COMMENT ON ROLE " + quote(DATABASE_OWNER) + " IS " + literal(MARKER));
-                } else if (rs.getBoolean(1) || !MARKER.equals(rs.getString(2))) {
-                    throw new IllegalStateException("role " + DATABASE_OWNER + " exists but was not made by this"
-                            + " service (it can log in or has no marker); refusing to hand it tenant databases");
+                    statement.execute("CREATE ROLE " + quote(role) + " NOLOGIN");
+                    statement.execute("COMMENT ON ROLE " + quote(role) + " IS " + literal(marker));
+                } else if (rs.getBoolean(1) || !marker.equals(rs.getString(2))) {
+                    throw new IllegalStateException("role " + role + " exists but was not made by this service"
+                            + " (it can log in or has no marker)" + refusal);
                 }
-            }
-            if (!isSuperuser(connection)) {
-                statement.execute("GRANT " + quote(DATABASE_OWNER) + " TO CURRENT_USER");
             }
         }
     }

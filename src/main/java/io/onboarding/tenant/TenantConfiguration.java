@@ -86,7 +86,7 @@ public class TenantConfiguration implements CamelConfiguration {
 
     @BindToRegistry("tenantSteward")
     public TenantSteward tenantSteward(SecretStore secrets) {
-        return new TenantSteward(secrets, MAINTENANCE_DATABASE);
+        return new TenantSteward(secrets, MAINTENANCE_DATABASE).preload();
     }
 
     @BindToRegistry("tenantRoleProvisioner")

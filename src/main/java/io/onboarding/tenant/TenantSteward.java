@@ -3,6 +3,7 @@ package io.onboarding.tenant;
 import static io.onboarding.platform.SqlIdentifiers.literal;
 import static io.onboarding.platform.SqlIdentifiers.quote;
 
+import io.onboarding.platform.ClusterLockdown;
 import io.onboarding.platform.PostgresCluster;
 import io.onboarding.secrets.SecretStore;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ import org.postgresql.util.PasswordUtil;
 public final class TenantSteward {
 
     static final String KEY_PATH = "platform/tenant-steward-key";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TenantSteward.class);
     /** SQLSTATE 28P01 (wrong password, or no such role) and 28000 (role cannot log in). */
     private static final String INVALID_PASSWORD = "28P01";
     private static final String INVALID_AUTHORIZATION = "28000";
@@ -75,8 +77,8 @@ public final class TenantSteward {
                 statement.execute("ALTER ROLE " + steward + attributes);
                 statement.execute("ALTER ROLE " + steward + " RESET ALL");
             }
-            statement.execute("GRANT " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)) + " TO "
-                    + steward);
+            statement.execute("GRANT " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)) + ", "
+                    + quote(ClusterLockdown.STEWARDS) + " TO " + steward);
         }
     }
 
@@ -93,7 +95,13 @@ public final class TenantSteward {
             }
         }
         repair(cluster, tenantId);
-        return cluster.connectAs(database, name(tenantId), new String(password(tenantId)));
+        try {
+            return cluster.connectAs(database, name(tenantId), new String(password(tenantId)));
+        } catch (SQLException e) {
+            throw new SQLException("the tenant's steward " + name(tenantId) + " cannot log in: " + e.getMessage()
+                    + " (the cluster's pg_hba.conf must let members of " + ClusterLockdown.STEWARDS
+                    + " log in with scram-sha-256; docs/connections.md)", e.getSQLState(), e);
+        }
     }
 
     /** The steward as the platform decided, on {@code cluster} (made for tenants of an earlier release). */
@@ -101,6 +109,20 @@ public final class TenantSteward {
         try (Connection connection = cluster.connect(maintenanceDatabase)) {
             ensure(connection, tenantId);
         }
+    }
+
+    /**
+     * Reads (or makes) the platform key at start, so that provisioning does not wait on the secret store
+     * for it; a store that cannot answer now is asked again at the first use.
+     */
+    public TenantSteward preload() {
+        try {
+            key();
+        } catch (RuntimeException e) {
+            LOG.warn("The tenant steward key ({}) could not be read at start, it is read at first use: {}", KEY_PATH,
+                    e.getMessage());
+        }
+        return this;
     }
 
     /** For a client tool (pg_restore) that logs in as the steward: user and password, never on a command line. */

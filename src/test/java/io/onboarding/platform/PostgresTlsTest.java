@@ -54,8 +54,11 @@ class PostgresTlsTest {
                 .setServerConfig("ssl_ca_file", certificates.caCert().toString())
                 .start();
         // From now on TCP needs TLS and a client certificate naming the user: whatever connects proves both.
+        // The tenants' stewards (the platform's logins inside tenant databases) use scram over TLS, as
+        // docs/connections.md tells the DBA.
         Files.writeString(pgData.resolve("pg_hba.conf"), """
-                local     all all              trust
+                local     all all                         trust
+                hostssl   all +onboarding_tenant_stewards 127.0.0.1/32 scram-sha-256
                 hostssl   all all 127.0.0.1/32 cert
                 hostnossl all all 0.0.0.0/0    reject
                 """);
