@@ -185,6 +185,26 @@ class AccessAndAuditTest {
         assertThat(again.status()).isEqualTo(409);
     }
 
+    @Test
+    void theReservedNameIsRefusedHoweverItIsSpelled() throws Exception {
+        for (String name : new String[] {"bootstrap-admin ", " bootstrap-admin", "BOOTSTRAP-ADMIN", "Bootstrap_Admin",
+                "bootstrap admin", "bootstrap.admin", "bootstrap--admin", "bootstrap-admin\t", "bootstrap-admin\u00a0",
+                "bootstrap\u200b-admin", "\uff42\uff4f\uff4f\uff54\uff53\uff54\uff52\uff41\uff50-admin"}) {
+            ApiClient.Response refused = admin.post("/api/v1/tokens", "{\"name\":"
+                    + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(name) + ",\"scopes\":[\"admin\"]}");
+            assertField(refused, "name");
+            assertThat(refused.body().get("error").get("details").findValuesAsText("field")).as(name).containsOnly("name");
+        }
+        assertThat(admin.post("/api/v1/tokens", "{\"name\":\"bootstrap-admin \",\"scopes\":[\"admin\"]}").body()
+                .toString()).contains("reserved");
+        for (JsonNode token : admin.get("/api/v1/tokens").body().get("items")) {
+            assertThat(TokenRequest.isReserved(token.get("name").asText())).as(token.toString()).isFalse();
+        }
+        // A name like it that is not it is fine, and is kept without its surrounding spaces.
+        JsonNode near = newToken("bootstrap-admins " + UUID.randomUUID().toString().substring(0, 4) + " ", "[\"reader\"]", null);
+        assertThat(near.get("name").asText()).startsWith("bootstrap-admins ").doesNotEndWith(" ");
+    }
+
     private static void assertField(ApiClient.Response response, String field) {
         assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(400);
         assertThat(response.body().get("error").get("details").findValuesAsText("field")).contains(field);
