@@ -185,6 +185,27 @@ class AccessAndAuditTest {
         assertThat(again.status()).isEqualTo(409);
     }
 
+    /** Without METRICS_TOKEN (the default) the metrics, which list every tenant, want an API token. */
+    @Test
+    void metricsNeedAnApiTokenByDefault() {
+        UUID tenantId = service.activeTenant("free", null);
+        ApiClient.Response anonymous = admin.withToken(null).get("/observe/metrics");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).contains("Bearer");
+        assertThat(anonymous.raw().body()).doesNotContain(tenantId.toString()).doesNotContain("onboarding_tenant_info");
+        assertThat(admin.withToken("onb_not-a-token").get("/observe/metrics").status()).isEqualTo(401);
+
+        ApiClient.Response byAdmin = admin.get("/observe/metrics");
+        assertThat(byAdmin.status()).isEqualTo(200);
+        assertThat(byAdmin.raw().body()).contains("jvm_");
+        JsonNode reader = newToken(unique("prometheus"), "[\"reader\"]", null);
+        assertThat(as(reader).get("/observe/metrics").status()).as("a reader token, as Prometheus would hold").isEqualTo(200);
+        assertThat(admin.delete("/api/v1/tokens/" + reader.get("token_id").asText()).status()).isEqualTo(204);
+        assertThat(as(reader).get("/observe/metrics").status()).as("revoked").isEqualTo(401);
+        // Readiness stays open: load balancers and the compose health check call it without a token.
+        assertThat(admin.withToken(null).get("/observe/health").status()).isEqualTo(200);
+    }
+
     @Test
     void theReservedNameIsRefusedHoweverItIsSpelled() throws Exception {
         for (String name : new String[] {"bootstrap-admin ", " bootstrap-admin", "BOOTSTRAP-ADMIN", "Bootstrap_Admin",

@@ -56,7 +56,7 @@ class ReconcileTest {
      */
     private static void awaitStartUpScheduling() {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                .until(() -> api.withToken(null).get("/observe/metrics").raw().body().lines()
+                .until(() -> api.get("/observe/metrics").raw().body().lines()
                         .anyMatch(line -> line.startsWith("camel_exchanges_total{")
                                 && line.contains("routeId=\"schedule-all-tenant-backups\"") && !line.endsWith(" 0.0")));
     }
