@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")"
 chmod 0700 .
 
-for name in postgres_password exporter_password api_token jms_password grafana_admin_password \
+for name in postgres_password exporter_password api_token metrics_token jms_password grafana_admin_password \
         minio_root_password backup_s3_secret_key; do
     if [ ! -s "$name" ]; then
         # 32 random bytes as 64 hex characters: no character any consumer could misread.

@@ -71,7 +71,10 @@ final class Infrastructure implements AutoCloseable {
         camel.getRegistry().bind("postgresCluster", postgres.cluster());
         camel.getRegistry().bind("controlPlane", postgres.controlPlane());
         camel.getRegistry().bind("bootstrapToken", new BootstrapToken(apiToken));
-        camel.addComponent("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
+        JmsComponent jms = JmsComponent.jmsComponent(broker.connectionFactory());
+        // JMS properties become headers too: none may stand in for one the routes use themselves.
+        jms.setHeaderFilterStrategy(new io.onboarding.api.InboundJmsHeaderFilter());
+        camel.addComponent("jms", jms);
     }
 
     /** Readiness is about dependencies: the control-plane database, the broker, the secret store. */

@@ -23,8 +23,7 @@ public final class AuditApi {
     }
 
     public void list(Exchange exchange) {
-        UUID tenantId = ApiRequests.query(exchange, "tenant_id") == null ? null
-                : ApiRequests.uuid(exchange, "tenant_id", "tenant_id");
+        UUID tenantId = ApiRequests.queryUuid(exchange, "tenant_id");
         String action = ApiRequests.query(exchange, "action");
         if (action != null && action.length() > 100) {
             throw ApiException.validation("action", "is at most 100 characters");

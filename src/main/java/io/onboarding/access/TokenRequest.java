@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiException.FieldError;
 import io.onboarding.api.RequestSchemas;
+import java.text.Normalizer;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -40,12 +42,12 @@ public record TokenRequest(String name, List<String> scopes, OffsetDateTime expi
             }
         }
         JsonNode nameNode = body.get("name");
-        String name = nameNode != null && nameNode.isTextual() ? nameNode.asText() : null;
-        if (name == null || !NAME.matcher(name).matches()) {
+        String name = nameNode != null && nameNode.isTextual() ? nameNode.asText().strip() : null;
+        if (name != null && isReserved(name)) {
+            errors.add(new FieldError("name", "is reserved for the bootstrap admin token"));
+        } else if (name == null || !NAME.matcher(name).matches()) {
             errors.add(new FieldError("name",
                     "must be 1 to 64 characters: letters, digits, space, '.', '_', '@' or '-', starting with a letter or digit"));
-        } else if (name.equalsIgnoreCase(BootstrapToken.NAME)) {
-            errors.add(new FieldError("name", "is reserved for the bootstrap admin token"));
         }
         List<String> scopes = scopes(body.get("scopes"), errors);
         OffsetDateTime expiresAt = expiresAt(body.get("expires_at"), errors);
@@ -53,6 +55,21 @@ public record TokenRequest(String name, List<String> scopes, OffsetDateTime expi
             throw ApiException.validation(errors);
         }
         return new TokenRequest(name, scopes, expiresAt);
+    }
+
+    /**
+     * Whether a name would read as the bootstrap admin's in a listing or the audit log: compared after
+     * Unicode NFKC (full-width and other compatibility forms), with every run of spaces, {@code .},
+     * {@code _}, {@code -} and invisible characters taken as one {@code -}, trimmed, case folded.
+     * {@code "bootstrap-admin "}, {@code "Bootstrap_Admin"}, {@code "bootstrap admin"} are all reserved.
+     */
+    static boolean isReserved(String name) {
+        String folded = Normalizer.normalize(name, Normalizer.Form.NFKC)
+                .replaceAll("[\\p{Cf}\\p{Cc}]", "")
+                .replaceAll("[\\s._\\-\\p{Z}]+", "-")
+                .replaceAll("^-|-$", "")
+                .toLowerCase(Locale.ROOT);
+        return folded.equals(BootstrapToken.NAME);
     }
 
     private static List<String> scopes(JsonNode node, List<FieldError> errors) {

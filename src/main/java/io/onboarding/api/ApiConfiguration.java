@@ -21,6 +21,8 @@ public class ApiConfiguration implements CamelConfiguration {
     private long maxBodyBytes;
     @PropertyInject("onboarding.metrics.token")
     private String metricsToken;
+    @PropertyInject("onboarding.metrics.open")
+    private boolean metricsOpen;
     @PropertyInject("onboarding.public-base-url")
     private String publicBaseUrl;
     @BeanInject("bearerTokenGuard")
@@ -43,8 +45,8 @@ public class ApiConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
-        FrontGate frontGate = new FrontGate(apiGuard, auditLog, maxBodyBytes, metricsToken == null ? "" : metricsToken,
-                requestsFirst);
+        FrontGate frontGate = new FrontGate(apiGuard, auditLog, maxBodyBytes,
+                MetricsAccess.of(metricsToken, metricsOpen), requestsFirst);
         camel.addStartupListener((context, alreadyStarted) -> frontGate.install(context, port));
     }
 }

@@ -1,10 +1,12 @@
 package io.onboarding.api;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 
-/** Reading path and query parameters (Camel headers) of an API call. */
+/** Reading path parameters (Camel headers) and query parameters (the query string) of an API call. */
 public final class ApiRequests {
 
     /**
@@ -40,10 +42,49 @@ public final class ApiRequests {
 
     /** A query parameter, or null when absent or blank. */
     public static String query(Exchange exchange, String name) {
-        String value = exchange.getMessage().getHeader(name, String.class);
-        if (value != null && value.indexOf('\0') >= 0) {
-            throw ApiException.validation(name, "must not contain NUL characters");
-        }
+        String value = rawQuery(exchange, name);
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** A query parameter that must be a UUID when given (a filter); null when absent or blank. */
+    public static UUID queryUuid(Exchange exchange, String name) {
+        String value = query(exchange, name);
+        try {
+            return value == null ? null : UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(name, "must be a UUID");
+        }
+    }
+
+    /**
+     * A query parameter exactly as given (decoded), or null when absent: its first value, read from the
+     * request's query string ({@code CamelHttpQuery}, set by platform-http from the request line), never
+     * from a header of that name (those are dropped, {@link InternalHeaders}).
+     */
+    public static String rawQuery(Exchange exchange, String name) {
+        String query = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            String key = decode(equals < 0 ? pair : pair.substring(0, equals), name);
+            if (key.equals(name)) {
+                String value = equals < 0 ? "" : decode(pair.substring(equals + 1), name);
+                if (value.indexOf('\0') >= 0) {
+                    throw ApiException.validation(name, "must not contain NUL characters");
+                }
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static String decode(String text, String field) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(field, "is not a valid URL-encoded query");
+        }
     }
 }

@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -25,7 +24,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * without the admin token gets its 401 here, a declared body over {@code MAX_BODY_BYTES} its 413
  * (a body without a declared length, chunked, is read here and counted as it comes: the 413 is sent and
  * the connection closed as soon as it goes over, so it is never buffered whole), and
- * {@code /observe/metrics} wants its token when one is configured. Every response carries
+ * {@code /observe/metrics} wants its token ({@link MetricsAccess}). Every response carries
  * {@code X-Request-Id} (the caller's if sane, else a new one), which the routes read from the
  * request. A mutating /api call refused here is recorded in the audit log as
  * {@code refused-at-front-door} (its path is not: an invitation path carries a credential).
@@ -45,17 +44,16 @@ public final class FrontGate implements Handler<RoutingContext> {
     private final BearerTokenGuard apiGuard;
     private final AuditLog auditLog;
     private final long maxBodyBytes;
-    private final byte[] metricsToken;
+    private final MetricsAccess metrics;
     private final RequestsFirst requestsFirst;
 
-    public FrontGate(BearerTokenGuard apiGuard, AuditLog auditLog, long maxBodyBytes, String metricsToken,
+    public FrontGate(BearerTokenGuard apiGuard, AuditLog auditLog, long maxBodyBytes, MetricsAccess metrics,
                      RequestsFirst requestsFirst) {
         this.apiGuard = apiGuard;
         this.requestsFirst = requestsFirst;
         this.auditLog = auditLog;
         this.maxBodyBytes = maxBodyBytes;
-        this.metricsToken = metricsToken == null || metricsToken.isBlank() ? null
-                : metricsToken.getBytes(StandardCharsets.UTF_8);
+        this.metrics = metrics;
     }
 
     /** Puts the gate in front of every route of the server on {@code port}. */
@@ -125,9 +123,8 @@ public final class FrontGate implements Handler<RoutingContext> {
                 return;
             }
         }
-        if (metricsToken != null && path.startsWith("/observe/metrics")
-                && !BearerTokenGuard.matches(authorization, metricsToken)) {
-            reply(context, new ApiException(401, "unauthorized", "/observe/metrics needs the metrics bearer token"));
+        if (path.startsWith("/observe/metrics") && !metrics.admits(authorization, apiGuard)) {
+            reply(context, new ApiException(401, "unauthorized", metrics.refusal()));
             return;
         }
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);

@@ -13,6 +13,13 @@ import java.util.stream.StreamSupport;
  * What a command prints: with {@code --output table} (the default) aligned columns, with
  * {@code --output json} the API's JSON exactly as it answered. Errors and, under json, progress go to
  * stderr, so stdout stays one JSON document.
+ * <p>
+ * Everything printed passes {@link #safe}: a control character from the server (C0, DEL, C1, and the
+ * line, paragraph and bidirectional-override characters) is printed as its {@code \}{@code uXXXX}
+ * escape, never as itself, so a tenant name or a suspension reason cannot move the cursor, clear the
+ * screen, set the window title or hide text in the operator's terminal. The only line breaks are the
+ * ones printed here (and those between the tokens of a JSON body, kept so JSON stays JSON); inside a
+ * JSON string the escape is JSON's own, so {@code --output json} still parses to the same values.
  */
 final class Output {
 
@@ -53,8 +60,7 @@ final class Output {
         table.print(out);
         String next = page.path("next_cursor").asText(null);
         if (next != null && !page.path("next_cursor").isNull()) {
-            out.println("more: --cursor " + next);
-            out.flush();
+            println(out, "more: --cursor " + next);
         }
     }
 
@@ -70,7 +76,7 @@ final class Output {
         fields.print(out);
         for (Map.Entry<String, JsonNode> list : lists) {
             out.println();
-            out.println(list.getKey() + ":");
+            println(out, list.getKey() + ":");
             Set<String> keys = new LinkedHashSet<>();
             list.getValue().forEach(item -> item.fieldNames().forEachRemaining(keys::add));
             Table table = new Table(List.copyOf(keys));
@@ -82,21 +88,18 @@ final class Output {
     /** A line for people: printed under table output only (json prints the API's answer instead). */
     void note(String line) {
         if (!json()) {
-            out.println(line);
-            out.flush();
+            println(out, line);
         }
     }
 
     /** A line that follows an operation: stdout under table output, stderr under json. */
     void progress(String line) {
-        PrintWriter to = json() ? err : out;
-        to.println(line);
-        to.flush();
+        println(json() ? err : out, line);
     }
 
     void raw(ApiAnswer answer) {
         if (answer.body() != null && !answer.body().isEmpty()) {
-            out.println(answer.body());
+            out.println(safe(answer.body(), true));
             out.flush();
         }
     }
@@ -105,21 +108,53 @@ final class Output {
     void error(ApiAnswer answer) {
         JsonNode error = answer.json().path("error");
         if (error.isObject()) {
-            err.println("error: " + error.path("message").asText("(no message)") + " (HTTP " + answer.status()
+            println(err, "error: " + error.path("message").asText("(no message)") + " (HTTP " + answer.status()
                     + ", " + error.path("code").asText("error") + ")");
             for (JsonNode detail : error.path("details")) {
-                err.println("  " + detail.path("field").asText("-") + ": " + detail.path("message").asText(""));
+                println(err, "  " + detail.path("field").asText("-") + ": " + detail.path("message").asText(""));
             }
         } else {
             String body = answer.body() == null ? "" : answer.body().strip();
-            err.println("error: HTTP " + answer.status() + (body.isEmpty() ? "" : ": " + abbreviate(body)));
+            println(err, "error: HTTP " + answer.status() + (body.isEmpty() ? "" : ": " + abbreviate(body)));
         }
-        err.flush();
     }
 
     void error(String message) {
-        err.println("error: " + message);
-        err.flush();
+        println(err, "error: " + message);
+    }
+
+    /** One line: {@code text} made {@link #safe} (no line break of its own), then the line break. */
+    private static void println(PrintWriter to, String text) {
+        to.println(safe(text, false));
+        to.flush();
+    }
+
+    /**
+     * {@code text} with every control character as its {@code \}{@code uXXXX} escape: C0 (a line feed
+     * too, unless {@code keepLineFeeds}), DEL, C1, U+2028/U+2029 and the bidirectional embeddings,
+     * overrides and isolates. The one place the CLI's output is made safe for a terminal.
+     */
+    static String safe(String text, boolean keepLineFeeds) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder safe = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 && !(keepLineFeeds && c == '\n') || c >= 0x7f && c <= 0x9f
+                    || c == 0x2028 || c == 0x2029 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
+            if (control && safe == null) {
+                safe = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (safe != null) {
+                if (control) {
+                    safe.append(String.format("\\u%04x", (int) c));
+                } else {
+                    safe.append(c);
+                }
+            }
+        }
+        return safe == null ? text : safe.toString();
     }
 
     private static void flatten(JsonNode node, String prefix, Table fields, List<Map.Entry<String, JsonNode>> lists) {

@@ -12,7 +12,7 @@ final class Table {
     private final List<List<String>> rows = new ArrayList<>();
 
     Table(List<String> header) {
-        this.header = header.stream().map(name -> name.toUpperCase(Locale.ROOT)).toList();
+        this.header = header.stream().map(name -> Output.safe(name.toUpperCase(Locale.ROOT), false)).toList();
     }
 
     Table row(List<String> cells) {
@@ -44,9 +44,9 @@ final class Table {
         return all;
     }
 
-    /** Missing values as "-", and nothing that would break a line. */
+    /** Missing values as "-", nothing that would break a line, no other control character ({@link Output#safe}). */
     private static String cell(String value) {
-        return value == null || value.isEmpty() ? "-" : value.replaceAll("[\\r\\n\\t]+", " ");
+        return value == null || value.isEmpty() ? "-" : Output.safe(value.replaceAll("[\\r\\n\\t]+", " "), false);
     }
 
     private static String pad(String value, int width) {

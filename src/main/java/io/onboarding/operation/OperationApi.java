@@ -24,8 +24,7 @@ public final class OperationApi {
 
     /** {@code GET /api/v1/operations?tenant_id=&type=&status=&limit=&cursor=}. */
     public void list(Exchange exchange) {
-        UUID tenantId = ApiRequests.query(exchange, "tenant_id") == null ? null
-                : ApiRequests.uuid(exchange, "tenant_id", "tenant_id");
+        UUID tenantId = ApiRequests.queryUuid(exchange, "tenant_id");
         String status = ApiRequests.query(exchange, "status");
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.validation("status", "must be one of running, succeeded, failed");

@@ -83,6 +83,10 @@ public final class PropertyLayers {
             Map.entry("INSTANCE_NAME", "onboarding.instance-name"));
 
 
+    /** The variable whose being set empty opens {@code /observe/metrics} ({@link #METRICS_OPEN}). */
+    static final String METRICS_TOKEN = "METRICS_TOKEN";
+    static final String METRICS_OPEN = "onboarding.metrics.open";
+
     /** Variables carrying a secret: each may instead be given as {@code NAME_FILE}, a file holding the value. */
     static final Set<String> SECRETS = Set.of("PGPASSWORD", "ONBOARDING_API_TOKEN", "VAULT_TOKEN", "JMS_PASSWORD",
             "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN", "VAULT_SECRET_ID", "AWS_ACCESS_KEY_ID",
@@ -139,6 +143,9 @@ public final class PropertyLayers {
                 values.put(key, value);
             } else if (file != null && !file.isEmpty()) {
                 values.put(key, readSecretFile(variable + "_FILE", Path.of(file)));
+            } else if (value != null && variable.equals(METRICS_TOKEN)) {
+                // METRICS_TOKEN set but empty: metrics open to anyone, deliberately (the contract's way).
+                values.put(METRICS_OPEN, "true");
             }
         });
         // -Donboarding.*=... on the java command line: more explicit than the environment.

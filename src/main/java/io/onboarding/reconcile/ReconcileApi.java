@@ -1,7 +1,5 @@
 package io.onboarding.reconcile;
 
-import io.onboarding.access.ApiCall;
-import io.onboarding.access.Caller;
 import io.onboarding.api.ApiException;
 import io.onboarding.api.ApiRequests;
 import io.onboarding.api.HttpReplies;
@@ -11,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/v1/reconcile[?repair=true]}: a reconciliation run now, its findings as the reply.
- * A read-only run goes anywhere; a repairing one, and every timer run, holds the reconciliation lock
- * ({@link #LOCK_KEY}), so one instance of the control plane reconciles at a time.
+ * {@code GET /api/v1/reconcile}: a reconciliation run now, its findings as the reply, nothing changed;
+ * {@code POST /api/v1/reconcile/repair}: a run that also repairs (a mutating call: operator or admin,
+ * in the audit log as {@code repair-reconciliation}). A read-only run goes anywhere; a repairing one,
+ * and every timer run, holds the reconciliation lock ({@link #LOCK_KEY}), so one instance of the
+ * control plane reconciles at a time.
  */
 public final class ReconcileApi {
 
@@ -29,32 +29,23 @@ public final class ReconcileApi {
         this.lock = lock;
     }
 
+    /** {@code GET /api/v1/reconcile}: findings only; a GET never changes anything, so {@code repair} is refused. */
     public void reconcile(Exchange exchange) throws Exception {
-        String repair = ApiRequests.query(exchange, "repair");
-        if (repair != null && !repair.equals("true") && !repair.equals("false")) {
-            throw ApiException.validation("repair", "must be true or false");
+        if (ApiRequests.rawQuery(exchange, "repair") != null) {
+            throw ApiException.validation("repair",
+                    "a GET never repairs: use POST /api/v1/reconcile/repair (operator or admin; audited)");
         }
-        Reconciliation result;
-        if ("true".equals(repair)) {
-            requireMutatingScope(exchange);
-            result = lock.tryRun(() -> reconciler.reconcile(true)).orElseThrow(() -> ApiException.conflict(
-                    "another reconciliation is running (on this or another instance); try again later", "repair"));
-        } else {
-            result = reconciler.reconcile(false);
-        }
-        HttpReplies.json(exchange, 200, result);
+        HttpReplies.json(exchange, 200, reconciler.reconcile(false));
     }
 
     /**
-     * A repair changes things although it comes as a GET: it needs a scope that may make changes
-     * ({@code operator} or {@code admin}); a {@code reader} token gets 403.
+     * {@code POST /api/v1/reconcile/repair}: a run that re-creates what it may, under the reconciliation
+     * lock (409 while another instance reconciles). A reader token never gets here (403: POST).
      */
-    private static void requireMutatingScope(Exchange exchange) {
-        ApiCall call = ApiCall.of(exchange);
-        Caller caller = call == null ? null : call.caller();
-        if (caller != null && !caller.permits("POST", "repair-reconciliation")) {
-            throw new ApiException(403, "forbidden", "the token " + caller.tokenName() + " may not repair (reader)");
-        }
+    public void repair(Exchange exchange) throws Exception {
+        Reconciliation result = lock.tryRun(() -> reconciler.reconcile(true)).orElseThrow(() -> ApiException.conflict(
+                "another reconciliation is running (on this or another instance); try again later", "repair"));
+        HttpReplies.json(exchange, 200, result);
     }
 
     /** The timer's run (repairs when {@code onboarding.reconcile.repair} is set); skipped while another instance reconciles. */

@@ -58,7 +58,7 @@ public final class TenantApi {
     /** {@code DELETE /api/v1/tenants/{id}?confirm={tenant_name}}. */
     public void destroy(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        UUID operationId = lifecycle.destroy(tenantId, exchange.getMessage().getHeader("confirm", String.class));
+        UUID operationId = lifecycle.destroy(tenantId, ApiRequests.rawQuery(exchange, "confirm"));
         HttpReplies.operationStarted(exchange, 202, tenantId, operationId, "destroying");
     }
 

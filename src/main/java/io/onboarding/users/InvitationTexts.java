@@ -20,7 +20,7 @@ final class InvitationTexts {
         return """
                 Hello,
 
-                you have been given access to the tenant "%s" as %s%s.
+                you have been given access to the tenant "%s" as %s.%s
 
                 Your database credentials are waiting for you behind this one-time link:
 
@@ -29,7 +29,16 @@ final class InvitationTexts {
                 Collect them with:  curl -X POST %s/accept
                 The link works once and expires at %s.
                 """.formatted(tenant.tenantName(), user.role(),
-                user.invitedBy() == null ? "" : " by " + user.invitedBy(), link(token), link(token), expires);
+                user.invitedBy() == null ? "" : "\nInvited by: " + quoted(user.invitedBy()), link(token), link(token),
+                expires);
+    }
+
+    /**
+     * A name given by the caller (checked to be one line without control characters) as quoted data:
+     * in double quotes, a quote or backslash in it escaped, so it reads as a value and not as the mail's text.
+     */
+    static String quoted(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     String rotation(TenantRecord tenant, String token, OffsetDateTime expires) {

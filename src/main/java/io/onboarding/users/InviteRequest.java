@@ -15,6 +15,21 @@ import java.util.Set;
 public record InviteRequest(String email, TenantRole role, List<String> teams, String invitedBy) {
 
     private static final Set<String> FIELDS = Set.of("email", "role", "teams", "invited_by");
+    /** {@code invited_by} is a person's name, shown in the invitation mail as quoted data. */
+    static final int MAX_INVITED_BY = 100;
+
+    /**
+     * No character that could start a new line or paragraph of the mail, or steer a terminal or the
+     * text's direction: control characters (C0, DEL, C1), line and paragraph separators, and format
+     * characters (bidirectional overrides, zero-width characters).
+     */
+    static boolean isPlainName(String name) {
+        return name.codePoints().noneMatch(c -> switch (Character.getType(c)) {
+            case Character.CONTROL, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.FORMAT,
+                 Character.UNASSIGNED, Character.PRIVATE_USE, Character.SURROGATE -> true;
+            default -> false;
+        });
+    }
 
     public static InviteRequest from(JsonNode body) {
         return RequestSchemas.validate("InviteUserRequest", body, () -> rules(body));
@@ -58,10 +73,14 @@ public record InviteRequest(String email, TenantRole role, List<String> teams, S
         JsonNode invitedByNode = body.get("invited_by");
         String invitedBy = null;
         if (invitedByNode != null && !invitedByNode.isNull()) {
-            if (!invitedByNode.isTextual() || invitedByNode.asText().isBlank() || invitedByNode.asText().length() > 254) {
-                errors.add(new FieldError("invited_by", "must be a non-empty string of at most 254 characters"));
+            String name = invitedByNode.isTextual() ? invitedByNode.asText().strip() : "";
+            if (name.isEmpty() || name.codePointCount(0, name.length()) > MAX_INVITED_BY) {
+                errors.add(new FieldError("invited_by", "must be a name of 1 to " + MAX_INVITED_BY + " characters"));
+            } else if (!isPlainName(name)) {
+                errors.add(new FieldError("invited_by",
+                        "must be a name on one line: no line breaks, control or formatting characters"));
             } else {
-                invitedBy = invitedByNode.asText().trim();
+                invitedBy = name;
             }
         }
         if (!errors.isEmpty()) {

@@ -185,6 +185,47 @@ class AccessAndAuditTest {
         assertThat(again.status()).isEqualTo(409);
     }
 
+    /** Without METRICS_TOKEN (the default) the metrics, which list every tenant, want an API token. */
+    @Test
+    void metricsNeedAnApiTokenByDefault() {
+        UUID tenantId = service.activeTenant("free", null);
+        ApiClient.Response anonymous = admin.withToken(null).get("/observe/metrics");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).contains("Bearer");
+        assertThat(anonymous.raw().body()).doesNotContain(tenantId.toString()).doesNotContain("onboarding_tenant_info");
+        assertThat(admin.withToken("onb_not-a-token").get("/observe/metrics").status()).isEqualTo(401);
+
+        ApiClient.Response byAdmin = admin.get("/observe/metrics");
+        assertThat(byAdmin.status()).isEqualTo(200);
+        assertThat(byAdmin.raw().body()).contains("jvm_");
+        JsonNode reader = newToken(unique("prometheus"), "[\"reader\"]", null);
+        assertThat(as(reader).get("/observe/metrics").status()).as("a reader token, as Prometheus would hold").isEqualTo(200);
+        assertThat(admin.delete("/api/v1/tokens/" + reader.get("token_id").asText()).status()).isEqualTo(204);
+        assertThat(as(reader).get("/observe/metrics").status()).as("revoked").isEqualTo(401);
+        // Readiness stays open: load balancers and the compose health check call it without a token.
+        assertThat(admin.withToken(null).get("/observe/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theReservedNameIsRefusedHoweverItIsSpelled() throws Exception {
+        for (String name : new String[] {"bootstrap-admin ", " bootstrap-admin", "BOOTSTRAP-ADMIN", "Bootstrap_Admin",
+                "bootstrap admin", "bootstrap.admin", "bootstrap--admin", "bootstrap-admin\t", "bootstrap-admin\u00a0",
+                "bootstrap\u200b-admin", "\uff42\uff4f\uff4f\uff54\uff53\uff54\uff52\uff41\uff50-admin"}) {
+            ApiClient.Response refused = admin.post("/api/v1/tokens", "{\"name\":"
+                    + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(name) + ",\"scopes\":[\"admin\"]}");
+            assertField(refused, "name");
+            assertThat(refused.body().get("error").get("details").findValuesAsText("field")).as(name).containsOnly("name");
+        }
+        assertThat(admin.post("/api/v1/tokens", "{\"name\":\"bootstrap-admin \",\"scopes\":[\"admin\"]}").body()
+                .toString()).contains("reserved");
+        for (JsonNode token : admin.get("/api/v1/tokens").body().get("items")) {
+            assertThat(TokenRequest.isReserved(token.get("name").asText())).as(token.toString()).isFalse();
+        }
+        // A name like it that is not it is fine, and is kept without its surrounding spaces.
+        JsonNode near = newToken("bootstrap-admins " + UUID.randomUUID().toString().substring(0, 4) + " ", "[\"reader\"]", null);
+        assertThat(near.get("name").asText()).startsWith("bootstrap-admins ").doesNotEndWith(" ");
+    }
+
     private static void assertField(ApiClient.Response response, String field) {
         assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(400);
         assertThat(response.body().get("error").get("details").findValuesAsText("field")).contains(field);

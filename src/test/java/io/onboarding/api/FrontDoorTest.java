@@ -126,6 +126,8 @@ class FrontDoorTest {
     void metricsNeedTheirTokenWhenOneIsConfigured() {
         assertThat(api.withToken(null).get("/observe/metrics").status()).isEqualTo(401);
         assertThat(api.withToken("wrong").get("/observe/metrics").status()).isEqualTo(401);
+        // Set, it is the only one: not even the admin token stands in for it.
+        assertThat(api.get("/observe/metrics").status()).isEqualTo(401);
         ApiClient.Response scraped = api.withToken(METRICS_TOKEN).get("/observe/metrics");
         assertThat(scraped.status()).isEqualTo(200);
         assertThat(scraped.raw().body()).contains("jvm_");

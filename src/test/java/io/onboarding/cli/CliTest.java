@@ -151,6 +151,34 @@ class CliTest {
     }
 
     @Test
+    void controlCharactersFromTheServerArePrintedEscaped() throws Exception {
+        UUID suspended = service.activeTenant("free", null);
+        // Clear the screen, set the window title, a hyperlink, a CSI in its C1 form, a bell, DEL, a
+        // carriage return that would hide the start of the line, a bidi override.
+        String reason = "unpaid \u001b[2J\u001b]0;owned\u0007 \u001b]8;;https://evil.example\u001b\\link\u001b]8;;\u001b\\"
+                + " \u009b31m red \u007f\rhidden \u202eesrever";
+        Run suspend = cli("tenants", "suspend", suspended.toString(), "--reason", reason, "--wait");
+        assertThat(suspend.exitCode()).as(suspend.err()).isEqualTo(0);
+        assertThat(api.get("/api/v1/tenants/" + suspended).body().path("suspension_reason").asText())
+                .as("the service keeps the reason as given").isEqualTo(reason);
+
+        Run show = cli("tenants", "show", suspended.toString());
+        Run json = cli("tenants", "show", suspended.toString(), "-o", "json");
+        Run list = cli("tenants", "list", "--status", "suspended", "--limit", "200");
+        Run operations = cli("operations", "list", "--tenant", suspended.toString());
+        for (Run run : List.of(suspend, show, json, list, operations)) {
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
+            String printed = run.out() + run.err();
+            assertThat(printed.chars().filter(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f || c == 0x202e))
+                    .as("control characters printed: %s", printed).isEmpty();
+        }
+        assertThat(show.out()).containsPattern("(?m)^suspension_reason\\s+unpaid \\\\u001b\\[2J\\\\u001b\\]0;owned\\\\u0007 ")
+                .contains("\\u009b31m red \\u007f hidden \\u202eesrever");
+        // JSON stays JSON, with the same value: the escapes are JSON's own.
+        assertThat(json.json().path("suspension_reason").asText()).isEqualTo(reason);
+    }
+
+    @Test
     void aBadPlanExitsTwoNamingTheField() {
         Run run = cli("tenants", "create", "--name", "Bad plan", "--plan", "gold", "--region", "local");
 

@@ -51,10 +51,10 @@ class DeploymentFilesTest {
             "CLOUD_PROVISIONER_URL", "PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY", "VAULT_CACERT",
             "VAULT_NAMESPACE", "VAULT_ROLE_ID", "VAULT_SECRET_ID", "BACKUP_S3_ENDPOINT", "BACKUP_S3_BUCKET",
             "BACKUP_S3_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "CLUSTERS_FILE", "LOG_FORMAT",
-            "ONBOARDING_URL", "MAX_BODY_BYTES");
+            "ONBOARDING_URL", "MAX_BODY_BYTES", "METRICS_TOKEN");
     /** Contract variables that carry a secret, and so also have a {@code *_FILE} form. */
     static final Set<String> CONTRACT_SECRETS = Set.of("PGPASSWORD", "ONBOARDING_API_TOKEN", "VAULT_TOKEN",
-            "JMS_PASSWORD", "GRAFANA_TOKEN", "GIT_SERVER_TOKEN", "VAULT_SECRET_ID", "AWS_SECRET_ACCESS_KEY");
+            "JMS_PASSWORD", "GRAFANA_TOKEN", "GIT_SERVER_TOKEN", "VAULT_SECRET_ID", "AWS_SECRET_ACCESS_KEY", "METRICS_TOKEN");
 
     static final String SERVICE = "onboarding";
 
@@ -332,6 +332,19 @@ class DeploymentFilesTest {
                             .containsKey(target.split(":")[0])));
         }
         assertThat(fileSd).containsExactly(inPrometheus + "/targets/*.json");
+        // The service's metrics want METRICS_TOKEN: Prometheus sends it from the same secret file.
+        String metricsToken = Map.copyOf(ComposeFile.environment(service)).get("METRICS_TOKEN_FILE");
+        assertThat(metricsToken).as("METRICS_TOKEN_FILE of the service").startsWith("/run/secrets/");
+        String secret = metricsToken.substring("/run/secrets/".length());
+        assertThat(ComposeFile.texts(service.path("secrets"))).contains(secret);
+        assertThat(ComposeFile.texts(compose.service("prometheus").path("secrets"))).contains(secret);
+        JsonNode serviceJob = null;
+        for (JsonNode job : prometheus.get("scrape_configs")) {
+            serviceJob = job.path("metrics_path").asText().equals("/observe/metrics") ? job : serviceJob;
+        }
+        assertThat(serviceJob).as("the scrape job of the service").isNotNull();
+        assertThat(serviceJob.path("authorization").path("credentials_file").asText())
+                .isEqualTo("/run/secrets/" + secret);
         assertThat(ComposeFile.texts(compose.service("prometheus").get("command"))).contains("--web.enable-lifecycle");
         assertThat(environment.get("PROMETHEUS_URL")).isEqualTo("http://prometheus:9090");
 
@@ -359,7 +372,15 @@ class DeploymentFilesTest {
     @Test
     void promtoolAcceptsThePrometheusConfiguration() throws Exception {
         assumeTrue(run(List.of("promtool", "--version")).exitCode == 0, "promtool is not installed");
-        Result check = run(List.of("promtool", "check", "config", DOCKER.resolve("prometheus/prometheus.yml").toString()));
+        // The metrics token is a compose secret, at /run/secrets/ only inside the container: promtool,
+        // which checks that the file exists, reads a copy pointing at a stand-in file.
+        Path dir = Files.createTempDirectory("prometheus-config");
+        Path token = Files.writeString(dir.resolve("metrics_token"), "stand-in");
+        String config = Files.readString(DOCKER.resolve("prometheus/prometheus.yml"));
+        assertThat(config).contains("/run/secrets/metrics_token");
+        Path copy = Files.writeString(dir.resolve("prometheus.yml"), config.replace("/run/secrets/metrics_token",
+                token.toString()));
+        Result check = run(List.of("promtool", "check", "config", copy.toString()));
         assertThat(check.exitCode).as(check.output).isZero();
         assertThat(check.output).contains("SUCCESS");
     }

@@ -113,6 +113,15 @@ class PropertyLayersTest {
     }
 
     @Test
+    void metricsAreOpenOnlyWhenMetricsTokenIsSetEmpty() {
+        assertThat(value(layered(Map.of(), Map.of()), "onboarding.metrics.open")).isEqualTo("false");
+        assertThat(value(layered(Map.of("METRICS_TOKEN", ""), Map.of()), "onboarding.metrics.open")).isEqualTo("true");
+        PropertiesComponent withToken = layered(Map.of("METRICS_TOKEN", "t0ken"), Map.of());
+        assertThat(value(withToken, "onboarding.metrics.open")).isEqualTo("false");
+        assertThat(value(withToken, "onboarding.metrics.token")).isEqualTo("t0ken");
+    }
+
+    @Test
     void theSecretVariablesAreExactlyThoseOfTheTable() {
         assertThat(PropertyLayers.SECRETS).containsExactlyInAnyOrder("PGPASSWORD", "ONBOARDING_API_TOKEN",
                 "VAULT_TOKEN", "VAULT_SECRET_ID", "JMS_PASSWORD", "GRAFANA_TOKEN", "METRICS_TOKEN", "GIT_SERVER_TOKEN",

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Orphans made by hand (a database and a role carrying our marker for a tenant that has no row, a
  * stray monitoring file) and resources an active tenant lost (its monitoring file, its backup
- * schedule): GET /api/v1/reconcile lists each, the gauges say the same, ?repair=true re-creates the
- * missing ones and never touches an orphan.
+ * schedule): GET /api/v1/reconcile lists each and changes nothing (not even with ?repair=true: a 400),
+ * the gauges say the same, POST /api/v1/reconcile/repair re-creates the missing ones, is audited by
+ * its action, and never touches an orphan.
  */
 class ReconcileTest {
 
@@ -55,7 +56,7 @@ class ReconcileTest {
      */
     private static void awaitStartUpScheduling() {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                .until(() -> api.withToken(null).get("/observe/metrics").raw().body().lines()
+                .until(() -> api.get("/observe/metrics").raw().body().lines()
                         .anyMatch(line -> line.startsWith("camel_exchanges_total{")
                                 && line.contains("routeId=\"schedule-all-tenant-backups\"") && !line.endsWith(" 0.0")));
     }
@@ -102,7 +103,20 @@ class ReconcileTest {
         assertThat(activeTargets).doesNotExist();
         assertGaugesMatch(body);
 
-        JsonNode repaired = api.get("/api/v1/reconcile?repair=true").body();
+        // A GET never repairs: asking it to is a 400 naming the parameter, and nothing is re-created.
+        ApiClient.Response getRepair = api.get("/api/v1/reconcile?repair=true");
+        assertThat(getRepair.status()).as(String.valueOf(getRepair.body())).isEqualTo(400);
+        assertThat(getRepair.body().get("error").get("details").get(0).get("field").asText()).isEqualTo("repair");
+        assertThat(activeTargets).doesNotExist();
+        assertThat(catalog.platform("SELECT count(*) FROM qrtz_triggers WHERE trigger_group = 'tenant-backups'"
+                + " AND trigger_name = ?", active.toString())).containsExactly("0");
+        assertThat(findings(api.get("/api/v1/reconcile").body().get("missing")))
+                .contains("monitoring " + active + " targets/tenant-" + active + ".json");
+
+        String requestId = "repair-" + UUID.randomUUID();
+        ApiClient.Response repair = api.withHeader("X-Request-Id", requestId).post("/api/v1/reconcile/repair", "");
+        assertThat(repair.status()).as(String.valueOf(repair.body())).isEqualTo(200);
+        JsonNode repaired = repair.body();
         assertThat(findings(repaired.get("repaired"))).containsExactlyInAnyOrder(
                 "monitoring " + active + " targets/tenant-" + active + ".json", "backup_schedule " + active + " " + active);
         assertThat(findings(repaired.get("missing"))).noneMatch(finding -> finding.contains(active.toString()));
@@ -116,7 +130,18 @@ class ReconcileTest {
         assertThat(catalog.roleExists(ghostRole)).isTrue();
         assertThat(findings(repaired.get("orphans"))).contains("database " + ghost + " " + ghostDatabase);
 
+        // The repair is in the audit log by its action, with the caller and the outcome.
+        JsonNode audit = api.get("/api/v1/audit?action=repair-reconciliation&limit=500").body().get("items");
+        JsonNode row = null;
+        for (JsonNode item : audit) {
+            row = requestId.equals(item.get("request_id").asText()) ? item : row;
+        }
+        assertThat(row).as("the audit row of the repair").isNotNull();
+        assertThat(row.get("token_name").asText()).isEqualTo("bootstrap-admin");
+        assertThat(row.get("outcome").asText()).isEqualTo("200");
+
         assertThat(api.get("/api/v1/reconcile?repair=maybe").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/reconcile/repair").status()).isEqualTo(405);
         assertThat(api.withToken(null).get("/api/v1/reconcile").status()).isEqualTo(401);
     }
 
@@ -138,14 +163,14 @@ class ReconcileTest {
         try (Connection other = TestPostgres.cluster().connect("platform_reconcile_test");
              Statement statement = other.createStatement()) {
             statement.execute("SELECT pg_advisory_lock(" + ReconcileApi.LOCK_KEY + ")");
-            ApiClient.Response refused = api.get("/api/v1/reconcile?repair=true");
+            ApiClient.Response refused = api.post("/api/v1/reconcile/repair", "");
             assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
             assertThat(refused.body().toString()).contains("\"field\":\"repair\"")
                     .contains("another reconciliation is running");
             assertThat(api.get("/api/v1/reconcile").status()).as("read-only runs go anywhere").isEqualTo(200);
             statement.execute("SELECT pg_advisory_unlock(" + ReconcileApi.LOCK_KEY + ")");
         }
-        assertThat(api.get("/api/v1/reconcile?repair=true").status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/reconcile/repair", "").status()).isEqualTo(200);
     }
 
     @Test
@@ -156,7 +181,7 @@ class ReconcileTest {
         SecretsSeen.record(token);
         ApiClient reader = api.withToken(token);
         assertThat(reader.get("/api/v1/reconcile").status()).isEqualTo(200);
-        ApiClient.Response refused = reader.get("/api/v1/reconcile?repair=true");
+        ApiClient.Response refused = reader.post("/api/v1/reconcile/repair", "");
         assertThat(refused.status()).as(refused.body().toString()).isEqualTo(403);
         assertThat(refused.body().get("error").get("code").asText()).isEqualTo("forbidden");
     }

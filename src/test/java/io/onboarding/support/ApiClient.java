@@ -93,9 +93,9 @@ public final class ApiClient {
         }
     }
 
-    /** The current value of one series on /observe/metrics (no token needed), NaN if absent. */
+    /** The current value of one series on /observe/metrics (read with this client's token), NaN if absent. */
     public double metric(String series) {
-        for (String line : withToken(null).get("/observe/metrics").raw().body().split("\n")) {
+        for (String line : get("/observe/metrics").raw().body().split("\n")) {
             if (line.startsWith(series + " ")) {
                 return Double.parseDouble(line.substring(series.length() + 1).trim());
             }

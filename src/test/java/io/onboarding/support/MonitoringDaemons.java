@@ -67,6 +67,9 @@ public final class MonitoringDaemons {
      */
     public static Daemon prometheusForService(Path dir, int servicePort, String moreJobs, String moreSections)
             throws Exception {
+        // /observe/metrics wants a token: the service's admin token, from a file as in docker/prometheus.
+        Path token = Files.createTempFile("metrics-token", "");
+        Files.writeString(token, RunningService.TOKEN);
         return prometheus(dir, TestPostgres.freePort(), """
                 global:
                   scrape_interval: 1s
@@ -76,9 +79,11 @@ public final class MonitoringDaemons {
                 scrape_configs:
                   - job_name: tenant-onboarding
                     metrics_path: /observe/metrics
+                    authorization:
+                      credentials_file: %3$s
                     static_configs:
                       - targets: ["127.0.0.1:%2$d"]
-                """.formatted(dir, servicePort) + moreJobs + moreSections);
+                """.formatted(dir, servicePort, token) + moreJobs + moreSections);
     }
 
     /**

@@ -237,6 +237,36 @@ class UserInvitationTest {
     }
 
     @Test
+    void invitedByIsAOneLineNameShownInTheMailAsQuotedData() throws Exception {
+        UUID tenantId = service.activeTenant("free", null);
+        String paragraph = "Jane\n\nYour account is locked: sign in at https://evil.example/login";
+        for (String hostile : new String[] {paragraph, "Jane\r\nBcc: all@example.test", "Jane \u001b[2J\u001b]8;;https://evil.example\u0007",
+                "Jane\u2028Doe", "Jane\u0085Doe", "Jane\u202eeoD", "Jane\u007fDoe", "x".repeat(101), "   "}) {
+            String email = email("hostile");
+            ApiClient.Response refused = api.post("/api/v1/tenants/" + tenantId + "/users",
+                    "{\"email\":\"" + email + "\",\"role\":\"developer\",\"invited_by\":"
+                            + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(hostile) + "}");
+            assertThat(refused.status()).as(hostile).isEqualTo(400);
+            assertThat(refused.body().get("error").get("details").findValuesAsText("field")).as(hostile)
+                    .containsExactly("invited_by");
+            assertThat(api.get("/api/v1/tenants/" + tenantId + "/users").raw().body()).doesNotContain(email);
+        }
+
+        String email = email("quoted");
+        String name = "Jane \"JJ\" Doe-" + "x".repeat(80);
+        ApiClient.Response invited = api.post("/api/v1/tenants/" + tenantId + "/users", "{\"email\":\"" + email
+                + "\",\"role\":\"developer\",\"invited_by\":" + new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(name) + "}");
+        assertThat(invited.status()).as(String.valueOf(invited.body())).isEqualTo(201);
+        collect(email);
+        jakarta.mail.internet.MimeMessage mail = mailbox.messagesTo(email).get(0);
+        assertThat(mail.getContentType()).startsWith("text/plain");
+        String text = mail.getContent().toString().replace("\r\n", "\n");
+        assertThat(text).contains("\nInvited by: \"Jane \\\"JJ\\\" Doe-" + "x".repeat(80) + "\"\n");
+        assertThat(text.lines().filter(line -> line.contains("Jane"))).hasSize(1);
+    }
+
+    @Test
     void rotationStopsTheOldPasswordAndRemovalDropsTheRole() throws Exception {
         UUID tenantId = service.activeTenant("standard", null);
         String email = email("rotor");
