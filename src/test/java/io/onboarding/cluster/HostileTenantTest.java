@@ -125,7 +125,7 @@ class HostileTenantTest {
         assertThat(hostile(tenantId, "SELECT count(*) FROM guarded")).isEqualTo("1");
         expectUnprivileged(tenantId, login, "drain");
 
-        ApiClient.Response reconciled = clusters.api().get("/api/v1/reconcile?repair=true");
+        ApiClient.Response reconciled = clusters.api().post("/api/v1/reconcile/repair", "");
         assertThat(reconciled.status()).as(reconciled.body().toString()).isEqualTo(200);
         expectUnprivileged(tenantId, login, "reconcile");
 
