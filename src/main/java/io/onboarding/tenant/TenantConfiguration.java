@@ -85,8 +85,20 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantSteward")
-    public TenantSteward tenantSteward(SecretStore secrets) {
-        return new TenantSteward(secrets, MAINTENANCE_DATABASE).preload();
+    public TenantSteward tenantSteward(SecretStore secrets, CamelContext camel) throws Exception {
+        TenantSteward steward = new TenantSteward(secrets, MAINTENANCE_DATABASE);
+        // Once every route runs (the Vault store is a route) and before the service reports itself ready.
+        camel.addStartupListener(new org.apache.camel.StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                steward.preload();
+            }
+        });
+        return steward;
     }
 
     @BindToRegistry("tenantRoleProvisioner")

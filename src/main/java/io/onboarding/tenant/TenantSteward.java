@@ -115,14 +115,13 @@ public final class TenantSteward {
      * Reads (or makes) the platform key at start, so that provisioning does not wait on the secret store
      * for it; a store that cannot answer now is asked again at the first use.
      */
-    public TenantSteward preload() {
+    void preload() {
         try {
             key();
         } catch (RuntimeException e) {
             LOG.warn("The tenant steward key ({}) could not be read at start, it is read at first use: {}", KEY_PATH,
                     e.getMessage());
         }
-        return this;
     }
 
     /** For a client tool (pg_restore) that logs in as the steward: user and password, never on a command line. */
