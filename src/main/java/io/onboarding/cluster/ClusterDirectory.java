@@ -58,6 +58,24 @@ public final class ClusterDirectory {
         return this;
     }
 
+    /**
+     * Start-up: every cluster that tenants live on is configured. A clusters file that leaves one out
+     * stops the start naming it and how many tenants it holds, rather than a service whose every
+     * request about those tenants (and every metrics tick) would fail.
+     */
+    public void requireConfigured(Map<String, Long> liveTenantsByCluster) {
+        List<String> missing = liveTenantsByCluster.entrySet().stream()
+                .filter(entry -> !members.containsKey(entry.getKey()))
+                .map(entry -> "cluster " + entry.getKey() + " holds " + entry.getValue() + " tenant(s)")
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("CLUSTERS_FILE does not name every cluster tenants live on: "
+                    + String.join("; ", missing) + " (configured: " + String.join(", ", members.keySet())
+                    + "). Put the cluster back in the file (state: closed keeps new tenants off it), or move its"
+                    + " tenants first (docs/clusters.md)");
+        }
+    }
+
     /** The one cluster when there is no clusters file (every tenant's, no look-up needed). */
     public boolean single() {
         return members.size() == 1;

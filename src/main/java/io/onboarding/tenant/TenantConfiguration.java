@@ -32,7 +32,9 @@ public class TenantConfiguration implements CamelConfiguration {
      */
     @BindToRegistry("tenantRepository")
     public TenantRepository tenantRepository(DataSource controlPlane, ClusterDirectory clusters) {
-        return new TenantRepository(controlPlane, clusters);
+        TenantRepository tenants = new TenantRepository(controlPlane, clusters);
+        clusters.requireConfigured(tenants.liveTenantsByCluster());
+        return tenants;
     }
 
     /** The cluster each per-tenant step works on: the one the tenant's row names. */

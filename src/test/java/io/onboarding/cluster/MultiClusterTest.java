@@ -182,6 +182,23 @@ class MultiClusterTest {
                 "clusters[1] (eu-2): state must be one of open, draining, closed");
     }
 
+    @Test
+    void aClusterTakenOutOfTheFileWhileTenantsLiveThereStopsTheStartNamingItAndItsTenants() throws Exception {
+        clusters.provision("sa-east-1", "sa-a");
+        long onSaA = Long.parseLong(clusters.on(first).platform("SELECT count(*) FROM tenants WHERE cluster = 'sa-a'"
+                + " AND status NOT IN ('destroyed', 'failed')").get(0));
+        // A second instance on the same control plane, with a file that no longer names sa-a.
+        Path file = Files.createTempFile("clusters-without-sa-a", ".yaml");
+        Files.writeString(file, "clusters:\n  - {name: loc-a, region: local, " + TwoClusters.connection(first) + "}\n");
+        assertThatThrownBy(() -> RunningService.start(PLATFORM_DB, clusters.settings(file)).close())
+                .hasStackTraceContaining("CLUSTERS_FILE does not name every cluster tenants live on: ")
+                .hasStackTraceContaining("cluster sa-a holds " + onSaA + " tenant(s)")
+                .hasStackTraceContaining("Put the cluster back in the file");
+        Files.delete(file);
+        // The running instance is untouched: its tenants there answer as before.
+        assertThat(api.get("/api/v1/tenants?limit=100").status()).isEqualTo(200);
+    }
+
     private static void assertRefused(String yaml, String message) throws Exception {
         Path file = Files.createTempFile("clusters-bad", ".yaml");
         Files.writeString(file, yaml);
