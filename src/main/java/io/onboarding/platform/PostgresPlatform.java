@@ -26,7 +26,8 @@ public final class PostgresPlatform implements AutoCloseable {
         EmbeddedPostgresServer embedded = null;
         PostgresCluster cluster;
         if (setting.apply("onboarding.postgres.host").isEmpty()) {
-            embedded = EmbeddedPostgresServer.start(dataDir, Integer.parseInt(setting.apply("onboarding.embedded-postgres.port")));
+            embedded = EmbeddedPostgresServer.start(dataDir, Integer.parseInt(setting.apply("onboarding.embedded-postgres.port")),
+                    setting.apply(PostgresOsUser.SETTING));
             cluster = embedded.cluster();
         } else {
             String user = setting.apply("onboarding.postgres.user");
