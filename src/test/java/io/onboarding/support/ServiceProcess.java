@@ -19,12 +19,14 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final ApiClient api;
     private final int port;
+    private final Path dataDir;
 
-    private ServiceProcess(Process process, Path log, ApiClient api, int port) {
+    private ServiceProcess(Process process, Path log, ApiClient api, int port, Path dataDir) {
         this.process = process;
         this.log = log;
         this.api = api;
         this.port = port;
+        this.dataDir = dataDir;
     }
 
     /**
@@ -60,7 +62,8 @@ public final class ServiceProcess implements AutoCloseable {
         Process process = launch(log, environment, jvmOptions);
         int port = Integer.parseInt(environment.get("SERVER_PORT"));
         ApiClient api = new ApiClient("http://localhost:" + port, environment.get("ONBOARDING_API_TOKEN"));
-        ServiceProcess service = new ServiceProcess(process, log, api, port);
+        ServiceProcess service = new ServiceProcess(process, log, api, port,
+                environment.containsKey("DATA_DIR") ? Path.of(environment.get("DATA_DIR")) : null);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
                 String output = Files.readString(log);
@@ -108,10 +111,13 @@ public final class ServiceProcess implements AutoCloseable {
         String jar = System.getProperty("service.jar", "target/tenant-onboarding.jar");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The service's scratch files go where the test JVM's go (target/test-tmp), not to the system's /tmp.
+        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", jar));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(key -> !key.equals("PATH") && !key.equals("HOME"));
+        builder.environment().put("TMPDIR", System.getProperty("java.io.tmpdir"));
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         builder.directory(new File("."));
@@ -148,11 +154,42 @@ public final class ServiceProcess implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
+    /**
+     * Stops the service as an operator would (SIGTERM; kill -9 only if it ignores it), then stops the
+     * embedded PostgreSQL a kill -9 left running, if any: the suite leaves no process behind.
+     */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        stopOrphanedPostgres(dataDir);
+    }
+
+    /** The postmaster of DATA_DIR's embedded PostgreSQL, if one still runs (its service was killed), stopped. */
+    public static void stopOrphanedPostgres(Path dataDir) throws InterruptedException {
+        if (dataDir == null) {
+            return;
+        }
+        Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            java.util.Optional<ProcessHandle> postmaster = ProcessHandle.of(pid)
+                    .filter(handle -> handle.info().command().map(command -> command.endsWith("/postgres")).orElse(false));
+            if (postmaster.isPresent()) {
+                postmaster.get().destroy(); // SIGTERM: a smart shutdown
+                postmaster.get().onExit().get(60, TimeUnit.SECONDS);
+            }
+        } catch (java.io.IOException | RuntimeException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("could not stop the embedded PostgreSQL of " + dataDir + ": " + e, e);
         }
     }
 }
