@@ -55,9 +55,39 @@ class TenantSchemaConvergenceTest {
             assertThat(suspend.get("status").asText()).isEqualTo("succeeded");
         }
 
+        // A tenant made at version 2 (the V1 ones stay at 1: no convergence), with rows in every table, the
+        // design's columns of V2 left empty where V2 allowed it and the old ones filled.
+        UUID second;
+        try (RunningService v2 = RunningService.start(PLATFORM_DB, Map.of("onboarding.tenant-schema.target", "2",
+                "onboarding.tenant-schema.converge-at-start", "false"), dataDir)) {
+            second = v2.activeTenant("standard", null);
+            assertThat(version(v2.catalog(), second)).isEqualTo("2");
+            v2.catalog().execute(TenantNaming.databaseName(second),
+                    "INSERT INTO applications (id, name, team) VALUES ('" + APP + "', 'crm', 'sales')",
+                    "INSERT INTO resources (application_id, type, name, configuration, provider_resource_id)"
+                            + " VALUES ('" + APP + "', 'redis', 'cache', '{\"tier\":\"m\"}', 'r-1')",
+                    "INSERT INTO deployments (application_id, version, environment, status, deployed_by)"
+                            + " VALUES ('" + APP + "', '2.0.0', 'staging', 'running', 'carol')",
+                    "INSERT INTO deployments (application_id, version, environment, status)"
+                            + " VALUES ('" + APP + "', '2.0.1', 'staging', 'pending')",
+                    "INSERT INTO user_activity (user_id, action, ip_address) VALUES ('dave', 'deploy', '10.1.2.3')");
+        }
+
         try (RunningService current = RunningService.start(PLATFORM_DB, Map.of(), dataDir)) {
             Catalog catalog = current.catalog();
             await().atMost(Duration.ofSeconds(60)).until(() -> "3".equals(version(catalog, active)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> "3".equals(version(catalog, second)));
+            String fromV2 = TenantNaming.databaseName(second);
+            assertThat(DesignSchema.of(catalog, fromV2)).containsExactlyElementsOf(TenantSchemaTest.design(catalog));
+            assertThat(catalog.value(fromV2, "SELECT concat_ws(' ', name, team, created_by, status) FROM applications"))
+                    .isEqualTo("crm sales unknown active");
+            assertThat(catalog.value(fromV2, "SELECT concat_ws(' ', name, type, desired_config->>'tier',"
+                    + " provider_resource_id) FROM resources")).isEqualTo("cache redis m r-1");
+            assertThat(catalog.column(fromV2, "SELECT concat_ws(' ', version, triggered_by, status,"
+                    + " metadata->>'environment', started_at IS NOT NULL) FROM deployments ORDER BY version"))
+                    .containsExactly("2.0.0 carol running staging t", "2.0.1 unknown pending staging t");
+            assertThat(catalog.value(fromV2, "SELECT concat_ws(' ', user_id, action, host(ip_address),"
+                    + " created_at IS NOT NULL) FROM user_activity")).isEqualTo("dave deploy 10.1.2.3 t");
             String database = TenantNaming.databaseName(active);
             assertThat(DesignSchema.of(catalog, database)).containsExactlyElementsOf(TenantSchemaTest.design(catalog));
             // The rows are kept, the old columns' values in the design's, the documented fill values applied.
