@@ -42,6 +42,7 @@ public final class BackupApi {
             item.put("encrypted", backup.encrypted());
             item.put("encryption_level", backup.encryptionLevel());
             item.put("storage_location", backup.storageLocation());
+            item.put("storage_class", backup.storageClass());
             item.put("checksum_sha256", backup.checksumSha256());
             item.put("error", backup.error());
             return item;

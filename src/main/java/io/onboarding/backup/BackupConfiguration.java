@@ -78,9 +78,11 @@ public class BackupConfiguration implements CamelConfiguration {
             @PropertyInject(value = "onboarding.backup.s3.buckets", defaultValue = "") String buckets,
             @PropertyInject(value = "onboarding.backup.s3.access-key-id", defaultValue = "") String accessKeyId,
             @PropertyInject(value = "onboarding.backup.s3.secret-access-key", defaultValue = "") String secretAccessKey,
-            @PropertyInject(value = "onboarding.backup.s3.part-size-mb", defaultValue = "64") int partSizeMegabytes) {
+            @PropertyInject(value = "onboarding.backup.s3.part-size-mb", defaultValue = "64") int partSizeMegabytes,
+            @PropertyInject(value = "onboarding.backup.s3.checksums", defaultValue = "") String checksums,
+            @PropertyInject(value = "onboarding.backup.s3.storage-class", defaultValue = "") String storageClass) {
         return ObjectStoreSettings.of(endpoint, region, bucket, buckets, accessKeyId, secretAccessKey,
-                partSizeMegabytes);
+                partSizeMegabytes, checksums, storageClass);
     }
 
     @BindToRegistry("backupStorage")

@@ -94,8 +94,8 @@ public final class BackupDumps {
             finish(dump, log, "pg_dump");
             long size = Files.size(partial);
             byte[] digest = sha256.digest();
-            String stored = storage.keep(tenant, backupId, location, partial, size, digest);
-            backups.succeeded(backupId, stored, size, HexFormat.of().formatHex(digest));
+            BackupStorage.Kept kept = storage.keep(tenant, backupId, location, partial, size, digest);
+            backups.succeeded(backupId, kept.location(), kept.storageClass(), size, HexFormat.of().formatHex(digest));
             metrics.succeeded(tenant.databaseName(), Duration.ofNanos(System.nanoTime() - started), size);
             LOG.info("Backup {} of tenant {} written: {} bytes", backupId, tenant.tenantId(), size);
         } catch (Exception e) {

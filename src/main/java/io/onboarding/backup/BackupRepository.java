@@ -15,7 +15,7 @@ public final class BackupRepository {
 
     private static final String COLUMNS = "backup_id, tenant_id, kind, status, database_name, storage_location,"
             + " location, size_bytes, checksum_sha256, encrypted, encryption_level, error, started_at, completed_at,"
-            + " tenant_data_key";
+            + " tenant_data_key, storage_class";
 
     private final JdbcTemplate jdbc;
 
@@ -34,9 +34,11 @@ public final class BackupRepository {
                 backupId, tenantId, operationId, kind, database, storageLocation, encryptionLevel, tenantDataKey);
     }
 
-    public void succeeded(UUID backupId, String location, long size, String checksum) {
-        jdbc.update("UPDATE backups SET status = 'succeeded', location = ?, size_bytes = ?, checksum_sha256 = ?,"
-                + " pending_object = NULL, completed_at = now() WHERE backup_id = ?", location, size, checksum, backupId);
+    /** {@code storageClass}: the object's, as the store reports it; null for a file on disk. */
+    public void succeeded(UUID backupId, String location, String storageClass, long size, String checksum) {
+        jdbc.update("UPDATE backups SET status = 'succeeded', location = ?, storage_class = ?, size_bytes = ?,"
+                + " checksum_sha256 = ?, pending_object = NULL, completed_at = now() WHERE backup_id = ?", location,
+                storageClass, size, checksum, backupId);
     }
 
     /** Before an upload: the object it writes, so a failed backup's object can still be found and deleted. */
@@ -117,6 +119,6 @@ public final class BackupRepository {
                 rs.getString("storage_location"), rs.getString("location"), (Long) rs.getObject("size_bytes"),
                 rs.getString("checksum_sha256"), rs.getBoolean("encrypted"), rs.getString("encryption_level"),
                 rs.getString("error"), rs.getObject("started_at", OffsetDateTime.class),
-                rs.getObject("completed_at", OffsetDateTime.class), rs.getBoolean("tenant_data_key"));
+                rs.getObject("completed_at", OffsetDateTime.class), rs.getBoolean("tenant_data_key"), rs.getString("storage_class"));
     }
 }

@@ -43,25 +43,29 @@ public final class BackupStorage {
         return Files.createDirectories(directory(storageLocation, tenantId));
     }
 
+    /** Where a backup was kept: its location, and for an object its storage class as the store reports it. */
+    record Kept(String location, String storageClass) {
+    }
+
     /**
-     * The finished {@code .partial} file kept as the backup; returns its location. On the object
-     * store the file is uploaded to its final key and verified (size and SHA-256), then removed.
+     * The finished {@code .partial} file kept as the backup. On the object store the file is uploaded
+     * to its final key with the configured storage class and verified (size and SHA-256), then removed.
      */
-    String keep(TenantRecord tenant, UUID backupId, String storageLocation, Path partial, long size, byte[] sha256)
+    Kept keep(TenantRecord tenant, UUID backupId, String storageLocation, Path partial, long size, byte[] sha256)
             throws IOException {
         if (!inObjectStore(storageLocation)) {
             Path file = partial.resolveSibling(partial.getFileName().toString().replaceFirst("\\.partial$", ""));
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-            return file.toString();
+            return new Kept(file.toString(), null);
         }
         String location = OffsiteObjectStore.location(settings.bucketFor(tenant.region()),
                 tenant.tenantId() + "/" + backupId + ".dump.enc");
         // A retried backup whose region now maps to another bucket: the earlier attempt's object first.
         backups.pendingObject(backupId).filter(earlier -> !earlier.equals(location)).ifPresent(store::delete);
         backups.uploading(backupId, location);
-        store.upload(location, partial, size, sha256);
+        OffsiteObjectStore.Uploaded uploaded = store.upload(location, partial, size, sha256);
         Files.deleteIfExists(partial);
-        return location;
+        return new Kept(uploaded.location(), uploaded.storageClass());
     }
 
     /** The encrypted bytes of a backup. */

@@ -16,10 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
 import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,11 +31,13 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /**
  * The S3-compatible object store behind the storage location {@code offsite} (AWS SDK v2; with an
@@ -39,7 +45,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * dumps; each upload is checked twice: the store verifies the SHA-256 sent with it
  * ({@code x-amz-checksum-sha256}) and a HEAD afterwards must report the same size (and checksum,
  * where the store returns it). Every failure becomes an {@link IllegalStateException} saying whether
- * the store was unreachable or refused, and what.
+ * the store was unreachable or refused, and what. Objects are uploaded with the configured storage
+ * class; the class the HEAD reports (none: {@code STANDARD}, as S3 omits it for that class) is what
+ * the backup records. {@code BACKUP_S3_CHECKSUMS=when_required} sends no {@code aws-chunked} body
+ * at all, for stores that do not understand it.
  */
 public final class OffsiteObjectStore implements AutoCloseable {
 
@@ -48,10 +57,13 @@ public final class OffsiteObjectStore implements AutoCloseable {
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
     /** S3's limit on the parts of one upload. */
     private static final long MAX_PARTS = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(OffsiteObjectStore.class);
 
     private final S3Client s3;
     private final String endpoint;
     private final long partSize;
+    private final String storageClass;
+    private final ObjectStoreSettings.Checksums checksums;
 
     public OffsiteObjectStore(ObjectStoreSettings settings) {
         AwsCredentialsProvider credentials = settings.accessKeyId().isEmpty()
@@ -63,6 +75,16 @@ public final class OffsiteObjectStore implements AutoCloseable {
                 .credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)));
+        if (settings.checksums() == ObjectStoreSettings.Checksums.WHEN_REQUIRED) {
+            // No aws-chunked body: no checksum trailers, and no chunked signing either (over plain
+            // HTTP the SDK signs every upload's payload in aws-chunked frames unless this is off).
+            builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                    .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
+        } else {
+            builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED);
+        }
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint()).forcePathStyle(true); // http://host/bucket/key
         } else {
@@ -70,6 +92,8 @@ public final class OffsiteObjectStore implements AutoCloseable {
         }
         this.s3 = builder.build();
         this.partSize = settings.partSizeBytes();
+        this.storageClass = settings.storageClass();
+        this.checksums = settings.checksums();
         this.endpoint = settings.endpoint() == null ? "AWS S3 (" + settings.signingRegion() + ")"
                 : settings.endpoint().toString();
     }
@@ -83,11 +107,15 @@ public final class OffsiteObjectStore implements AutoCloseable {
         return location != null && location.startsWith(SCHEME);
     }
 
+    /** An object uploaded and verified, and the storage class the store reports for it. */
+    public record Uploaded(String location, String storageClass) {
+    }
+
     /**
-     * Uploads the file to its final key and checks it; an object that fails the check is deleted
-     * again. Returns the object's location.
+     * Uploads the file to its final key, with the configured storage class, and checks it; an object
+     * that fails the check is deleted again.
      */
-    public String upload(String location, Path file, long size, byte[] sha256) {
+    public Uploaded upload(String location, Path file, long size, byte[] sha256) {
         Target target = Target.of(location);
         String checksum;
         HeadObjectResponse head;
@@ -100,24 +128,33 @@ public final class OffsiteObjectStore implements AutoCloseable {
             throw new UncheckedIOException("the dump of " + location + " cannot be read", e);
         }
         String problem = null;
-        if (head.contentLength() == null || head.contentLength() != size) {
+        boolean sizeDiffers = head.contentLength() == null || head.contentLength() != size;
+        if (sizeDiffers) {
             problem = "reports " + head.contentLength() + " bytes, " + size + " were sent";
         } else if (head.checksumSHA256() != null && !checksum.equals(head.checksumSHA256())) {
             problem = "reports SHA-256 " + head.checksumSHA256() + ", " + checksum + " was sent";
         }
         if (problem != null) {
             delete(location);
+            String hint = sizeDiffers && checksums == ObjectStoreSettings.Checksums.WHEN_SUPPORTED
+                    ? " (a store that keeps aws-chunked framing as data does this: BACKUP_S3_CHECKSUMS=when_required)" : "";
             throw new IllegalStateException("offsite store " + endpoint + ": " + location + " " + problem
-                    + "; the object was deleted");
+                    + "; the object was deleted" + hint);
         }
-        return location;
+        // S3 leaves the header out for STANDARD.
+        String stored = head.storageClass() == null ? StorageClass.STANDARD.toString() : head.storageClassAsString();
+        if (!stored.equals(storageClass)) {
+            LOG.warn("Offsite store {} keeps {} as {}, not as {} (BACKUP_S3_STORAGE_CLASS); the backup records {}",
+                    endpoint, location, stored, storageClass, stored);
+        }
+        return new Uploaded(location, stored);
     }
 
     /** One PUT; the store checks the SHA-256. Returns the checksum a HEAD reports for it. */
     private String uploadWhole(Target target, Path file, long size, byte[] sha256) {
         String checksum = BASE64.encodeToString(sha256);
         s3.putObject(put -> put.bucket(target.bucket()).key(target.key()).contentLength(size)
-                .contentType(CONTENT_TYPE).checksumSHA256(checksum), RequestBody.fromFile(file));
+                .contentType(CONTENT_TYPE).storageClass(storageClass).checksumSHA256(checksum), RequestBody.fromFile(file));
         return checksum;
     }
 
@@ -129,7 +166,8 @@ public final class OffsiteObjectStore implements AutoCloseable {
     private String uploadInParts(Target target, Path file, long size) throws IOException {
         long part = Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
         String uploadId = s3.createMultipartUpload(create -> create.bucket(target.bucket()).key(target.key())
-                .contentType(CONTENT_TYPE).checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+                .contentType(CONTENT_TYPE).storageClass(storageClass).checksumAlgorithm(ChecksumAlgorithm.SHA256))
+                .uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
             MessageDigest ofParts = sha256();
@@ -228,7 +266,9 @@ public final class OffsiteObjectStore implements AutoCloseable {
         if (e instanceof S3Exception refused) {
             String code = refused.awsErrorDetails() == null ? null : refused.awsErrorDetails().errorCode();
             return new IllegalStateException("offsite store " + endpoint + " refused the " + what + ": "
-                    + (code == null ? "error" : code) + " (HTTP " + refused.statusCode() + ")", e);
+                    + (code == null ? "error" : code) + " (HTTP " + refused.statusCode() + ")"
+                    + ("InvalidStorageClass".equals(code) ? ": it does not take storage class " + storageClass
+                            + " (BACKUP_S3_STORAGE_CLASS)" : ""), e);
         }
         if (e instanceof SdkClientException) {
             return new IllegalStateException("offsite store " + endpoint + " unreachable for the " + what + ": "

@@ -77,6 +77,8 @@ public final class PropertyLayers {
             Map.entry("BACKUP_S3_REGION", "onboarding.backup.s3.region"),
             Map.entry("AWS_ACCESS_KEY_ID", "onboarding.backup.s3.access-key-id"),
             Map.entry("AWS_SECRET_ACCESS_KEY", "onboarding.backup.s3.secret-access-key"),
+            Map.entry("BACKUP_S3_CHECKSUMS", "onboarding.backup.s3.checksums"),
+            Map.entry("BACKUP_S3_STORAGE_CLASS", "onboarding.backup.s3.storage-class"),
             // Clusters tenants are placed on (docs/clusters.md)
             Map.entry("CLUSTERS_FILE", "onboarding.clusters-file"),
             // Several instances on one control plane (docs/instances.md)

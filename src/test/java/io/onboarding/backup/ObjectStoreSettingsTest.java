@@ -46,6 +46,38 @@ class ObjectStoreSettingsTest {
     }
 
     @Test
+    void checksumsDefaultToWhenRequiredForAnEndpointAndWhenSupportedForAwsItself() {
+        assertThat(settings("backups", "").checksums()).isEqualTo(ObjectStoreSettings.Checksums.WHEN_REQUIRED);
+        assertThat(ObjectStoreSettings.of("", "", "backups", "", "", "", 64).checksums())
+                .isEqualTo(ObjectStoreSettings.Checksums.WHEN_SUPPORTED);
+        assertThat(ObjectStoreSettings.of("", "", "backups", "", "", "", 64, " When_Required ", "").checksums())
+                .isEqualTo(ObjectStoreSettings.Checksums.WHEN_REQUIRED);
+        assertThat(ObjectStoreSettings.of("http://127.0.0.1:9090", "", "backups", "", "", "", 64, "when_supported", "")
+                .checksums()).isEqualTo(ObjectStoreSettings.Checksums.WHEN_SUPPORTED);
+        assertThatThrownBy(() -> ObjectStoreSettings.of("", "", "backups", "", "", "", 64, "always", ""))
+                .hasMessage("BACKUP_S3_CHECKSUMS (onboarding.backup.s3.checksums) must be when_required or"
+                        + " when_supported, not 'always'");
+    }
+
+    @Test
+    void theStorageClassIsOneOfTheSdksAndNotAnArchivedOne() {
+        assertThat(settings("backups", "").storageClass()).isEqualTo("STANDARD_IA");
+        assertThat(ObjectStoreSettings.of("", "", "backups", "", "", "", 64, "", " glacier_ir ").storageClass())
+                .isEqualTo("GLACIER_IR");
+        assertThat(ObjectStoreSettings.of("", "", "backups", "", "", "", 64, "", "STANDARD").storageClass())
+                .isEqualTo("STANDARD");
+        assertThatThrownBy(() -> ObjectStoreSettings.of("", "", "backups", "", "", "", 64, "", "COLD"))
+                .hasMessageStartingWith("BACKUP_S3_STORAGE_CLASS (onboarding.backup.s3.storage-class) must be one of")
+                .hasMessageContaining("STANDARD_IA").hasMessageContaining("not 'COLD'")
+                .hasMessageNotContaining("UNKNOWN_TO_SDK_VERSION").hasMessageNotContaining("DEEP_ARCHIVE");
+        for (String archived : new String[] {"GLACIER", "deep_archive"}) {
+            assertThatThrownBy(() -> ObjectStoreSettings.of("", "", "backups", "", "", "", 64, "", archived))
+                    .hasMessageContaining("BACKUP_S3_STORAGE_CLASS")
+                    .hasMessageContaining("cannot be read until a restore request has brought them back");
+        }
+    }
+
+    @Test
     void theSecretKeyIsNeverShown() {
         assertThat(settings("backups", "").toString()).doesNotContain("secret-key").contains("backups");
     }

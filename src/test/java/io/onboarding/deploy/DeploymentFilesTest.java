@@ -50,7 +50,8 @@ class DeploymentFilesTest {
             "GRAFANA_TOKEN", "GIT_ROOT", "GIT_SERVER_URL", "GIT_SERVER_TOKEN", "GIT_SERVER_ORG",
             "CLOUD_PROVISIONER_URL", "PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY", "VAULT_CACERT",
             "VAULT_NAMESPACE", "VAULT_ROLE_ID", "VAULT_SECRET_ID", "BACKUP_S3_ENDPOINT", "BACKUP_S3_BUCKET",
-            "BACKUP_S3_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "CLUSTERS_FILE", "LOG_FORMAT",
+            "BACKUP_S3_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "BACKUP_S3_CHECKSUMS",
+            "BACKUP_S3_STORAGE_CLASS", "CLUSTERS_FILE", "LOG_FORMAT",
             "ONBOARDING_URL", "MAX_BODY_BYTES", "METRICS_TOKEN");
     /** Contract variables that carry a secret, and so also have a {@code *_FILE} form. */
     static final Set<String> CONTRACT_SECRETS = Set.of("PGPASSWORD", "ONBOARDING_API_TOKEN", "VAULT_TOKEN",
@@ -246,6 +247,8 @@ class DeploymentFilesTest {
         assertThat(environment.get("BACKUP_S3_BUCKET")).isEqualTo(minioInit.get("BACKUP_S3_BUCKET"));
         assertThat(environment.get("AWS_ACCESS_KEY_ID")).isEqualTo(minioInit.get("SERVICE_ACCESS_KEY"));
         assertThat(environment.get("AWS_SECRET_ACCESS_KEY_FILE")).isEqualTo(minioInit.get("SERVICE_SECRET_KEY_FILE"));
+        // MinIO takes STANDARD and REDUCED_REDUNDANCY only: the default STANDARD_IA would fail every backup.
+        assertThat(environment.get("BACKUP_S3_STORAGE_CLASS")).isEqualTo("STANDARD");
     }
 
     @Test
