@@ -67,14 +67,18 @@ public final class TenantSteward {
             throw new TenantConflictException("role " + name(tenantId) + " already exists and does not belong to tenant "
                     + tenantId);
         }
-        String attributes = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT"
-                + " CONNECTION LIMIT -1 PASSWORD " + literal(PasswordUtil.encodeScramSha256(password(tenantId)));
+        String attributes = " LOGIN NOCREATEDB NOCREATEROLE INHERIT CONNECTION LIMIT -1 PASSWORD "
+                + literal(PasswordUtil.encodeScramSha256(password(tenantId)));
+        // PostgreSQL 15 lets only a superuser name these three in ALTER ROLE, even to turn them off; a
+        // CREATEROLE service user cannot have turned them on either.
+        String superuserOnly = " NOSUPERUSER NOREPLICATION NOBYPASSRLS";
         try (Statement statement = platformSession.createStatement()) {
             if (existing.isEmpty()) {
-                statement.execute("CREATE ROLE " + steward + attributes);
+                statement.execute("CREATE ROLE " + steward + superuserOnly + attributes);
                 statement.execute("COMMENT ON ROLE " + steward + " IS " + literal(marker));
             } else {
-                statement.execute("ALTER ROLE " + steward + attributes);
+                statement.execute("ALTER ROLE " + steward + attributes
+                        + (ClusterLockdown.isSuperuser(platformSession) ? superuserOnly : ""));
                 statement.execute("ALTER ROLE " + steward + " RESET ALL");
             }
             statement.execute("GRANT " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)) + ", "
