@@ -130,6 +130,10 @@ public final class BackupDumps {
         }
         builder.environment().put("PGPASSWORD", login.get("PGPASSWORD"));
         builder.environment().put("PGCONNECT_TIMEOUT", "10");
+        builder.environment().remove("PGOPTIONS"); // the service's own must not reach the tools
+        if (login.containsKey("PGOPTIONS")) {
+            builder.environment().put("PGOPTIONS", login.get("PGOPTIONS"));
+        }
         // TLS as for the service's own connections; a PGSSL* of the service's own environment must not leak in.
         builder.environment().keySet().removeIf(name -> name.startsWith("PGSSL"));
         builder.environment().putAll(cluster.tls().libpqEnvironment());
@@ -155,35 +159,38 @@ public final class BackupDumps {
         databases.dropNamed(tenant.tenantId(), target); // a half-restored copy from an interrupted attempt
         databases.createNamed(tenant, target);
         StreamingAead aead = keys.forDecryption(backup);
-        Path log = Files.createTempFile("pg_restore", ".log");
-        // Opened before pg_restore starts: a store that cannot be reached fails here, with nothing to stop.
-        try (InputStream encrypted = storage.open(backup)) {
-            Process restore = startRestore(log, tenant, target);
-            try (InputStream plain = aead.newDecryptingStream(encrypted, associatedData(backup.backupId()));
-                 OutputStream stdin = restore.getOutputStream()) {
-                plain.transferTo(stdin);
-            } catch (IOException e) {
-                restore.destroy();
-                throw new IllegalStateException("backup " + backup.backupId() + " cannot be decrypted or read: "
-                        + e.getMessage(), e);
+        PostgresCluster cluster = clusters.of(tenant);
+        steward.session(cluster, tenant.tenantId(), target, () -> {
+            Path log = Files.createTempFile("pg_restore", ".log");
+            // Opened before pg_restore starts: a store that cannot be reached fails here, with nothing to stop.
+            try (InputStream encrypted = storage.open(backup)) {
+                Process restore = startRestore(log, tenant, target);
+                try (InputStream plain = aead.newDecryptingStream(encrypted, associatedData(backup.backupId()));
+                     OutputStream stdin = restore.getOutputStream()) {
+                    plain.transferTo(stdin);
+                } catch (IOException e) {
+                    restore.destroy();
+                    throw new IllegalStateException("backup " + backup.backupId() + " cannot be decrypted or read: "
+                            + e.getMessage(), e);
+                }
+                finish(restore, log, "pg_restore");
+            } finally {
+                Files.deleteIfExists(log);
             }
-            finish(restore, log, "pg_restore");
-        } finally {
-            Files.deleteIfExists(log);
-        }
+            return null;
+        });
         privileges.grantOn(tenant, target);
         LOG.info("Backup {} of tenant {} restored into {}", backup.backupId(), tenant.tenantId(), target);
     }
 
     /**
      * pg_restore into {@code target} on the record's cluster, all or nothing, logged in as the tenant's
-     * steward acting as its admin role: a CHECK, default or trigger of the tenant's that runs during the
-     * restore (and resets the role) runs with the tenant's rights, never the platform's. The steward is
-     * put back as decided first (pg_restore cannot retry a refused login the way a JDBC session does).
+     * steward (within its session) acting as its admin role: a CHECK, default or trigger of the tenant's
+     * that runs during the restore (and resets the role) runs with the tenant's rights, never the
+     * platform's, and every statement is bounded by the steward's statement timeout.
      */
     private Process startRestore(Path log, TenantRecord tenant, String target) throws IOException, SQLException {
         PostgresCluster cluster = clusters.of(tenant);
-        steward.repair(cluster, tenant.tenantId());
         return start(log, cluster, steward.libpqLogin(tenant.tenantId()),
                 pgTools.pgRestore(cluster.serverMajorVersion()).toString(), "--dbname", target,
                 "--no-owner", "--role", TenantNaming.roleName(tenant.tenantId(), TenantRole.TENANT_ADMIN),
@@ -198,26 +205,30 @@ public final class BackupDumps {
     public void copy(TenantRecord source, TenantRecord target, String database) throws Exception {
         databases.dropNamedOn(target, database);
         databases.createNamed(target, database);
-        Path dumpLog = Files.createTempFile("pg_dump", ".log");
-        Path restoreLog = Files.createTempFile("pg_restore", ".log");
-        try {
-            PostgresCluster from = clusters.of(source);
-            Process dump = start(dumpLog, from, pgTools.pgDump(from.serverMajorVersion()).toString(), "--format=custom",
-                    "--compress=0", "--lock-wait-timeout=120000", "--dbname", source.databaseName());
-            Process restore = startRestore(restoreLog, target, database);
-            try (InputStream plain = dump.getInputStream(); OutputStream stdin = restore.getOutputStream()) {
-                plain.transferTo(stdin);
-            } catch (IOException e) {
-                dump.destroy();
-                restore.destroy();
-                throw e;
+        steward.session(clusters.of(target), target.tenantId(), database, () -> {
+            Path dumpLog = Files.createTempFile("pg_dump", ".log");
+            Path restoreLog = Files.createTempFile("pg_restore", ".log");
+            try {
+                PostgresCluster from = clusters.of(source);
+                Process dump = start(dumpLog, from, pgTools.pgDump(from.serverMajorVersion()).toString(),
+                        "--format=custom", "--compress=0", "--lock-wait-timeout=120000", "--dbname",
+                        source.databaseName());
+                Process restore = startRestore(restoreLog, target, database);
+                try (InputStream plain = dump.getInputStream(); OutputStream stdin = restore.getOutputStream()) {
+                    plain.transferTo(stdin);
+                } catch (IOException e) {
+                    dump.destroy();
+                    restore.destroy();
+                    throw e;
+                }
+                finish(dump, dumpLog, "pg_dump");
+                finish(restore, restoreLog, "pg_restore");
+            } finally {
+                Files.deleteIfExists(dumpLog);
+                Files.deleteIfExists(restoreLog);
             }
-            finish(dump, dumpLog, "pg_dump");
-            finish(restore, restoreLog, "pg_restore");
-        } finally {
-            Files.deleteIfExists(dumpLog);
-            Files.deleteIfExists(restoreLog);
-        }
+            return null;
+        });
         privileges.grantOn(target, database);
         LOG.info("Database {} of tenant {} copied from cluster {} to cluster {}", source.databaseName(),
                 source.tenantId(), source.cluster(), target.cluster());

@@ -52,15 +52,16 @@ public record PostgresCluster(String host, int port, String user, String passwor
      * (a better-matching {@code public.=(name, text)}) is never found instead of the catalog's.
      */
     public Connection connectForCatalog(String database) throws SQLException {
-        return open(database, user, password, CATALOG_SEARCH_PATH);
+        return open(database, user, password, "-c search_path=" + CATALOG_SEARCH_PATH);
     }
 
-    /** Logged in as {@code login} (a tenant's steward), with the same search path. */
-    public Connection connectAs(String database, String login, String loginPassword) throws SQLException {
-        return open(database, login, loginPassword, CATALOG_SEARCH_PATH);
+    /** Logged in as {@code login} (a tenant's steward), the session starting with libpq {@code options}. */
+    public Connection connectAs(String database, String login, String loginPassword, String options)
+            throws SQLException {
+        return open(database, login, loginPassword, options);
     }
 
-    private Connection open(String database, String login, String loginPassword, String searchPath)
+    private Connection open(String database, String login, String loginPassword, String options)
             throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", login);
@@ -68,8 +69,8 @@ public record PostgresCluster(String host, int port, String user, String passwor
             properties.setProperty("password", loginPassword);
         }
         properties.setProperty("ApplicationName", "tenant-onboarding");
-        if (searchPath != null) {
-            properties.setProperty("options", "-c search_path=" + searchPath);
+        if (options != null) {
+            properties.setProperty("options", options);
         }
         return DriverManager.getConnection(jdbcUrl(database), properties);
     }

@@ -87,8 +87,10 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantSteward")
-    public TenantSteward tenantSteward(SecretStore secrets, CamelContext camel) throws Exception {
-        TenantSteward steward = new TenantSteward(secrets, MAINTENANCE_DATABASE);
+    public TenantSteward tenantSteward(SecretStore secrets, CamelContext camel,
+            @PropertyInject(value = "onboarding.tenant-database.steward-statement-timeout", defaultValue = "1h")
+            String statementTimeout) throws Exception {
+        TenantSteward steward = new TenantSteward(secrets, MAINTENANCE_DATABASE, statementTimeout.trim());
         // Once every route runs (the Vault store is a route) and before the service reports itself ready.
         camel.addStartupListener(new org.apache.camel.StartupListener() {
             @Override

@@ -53,26 +53,37 @@ public final class TenantPrivilegeGranter {
         }
         String nonOwners = TABLE_PRIVILEGES.keySet().stream().sorted()
                 .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
-        try (Connection connection = steward.connect(cluster, tenantId, databaseName)) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                statement.addBatch("SET LOCAL ROLE " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
-                statement.addBatch("REVOKE ALL ON SCHEMA public FROM PUBLIC");
-                statement.addBatch("GRANT USAGE ON SCHEMA public TO " + nonOwners);
-                for (Map.Entry<TenantRole, Map<String, String>> grants : TABLE_PRIVILEGES.entrySet()) {
-                    String role = quote(TenantNaming.roleName(tenantId, grants.getKey()));
-                    for (Map.Entry<String, String> table : grants.getValue().entrySet()) {
-                        String name = "public." + quote(table.getKey());
-                        statement.addBatch("REVOKE ALL ON TABLE " + name + " FROM " + role);
-                        statement.addBatch("GRANT " + table.getValue() + " ON TABLE " + name + " TO " + role);
-                    }
+        try {
+            steward.withConnection(cluster, tenantId, databaseName, connection -> {
+                grantTables(connection, tenantId, nonOwners);
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static void grantTables(Connection connection, UUID tenantId, String nonOwners) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.addBatch("SET LOCAL ROLE " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+            statement.addBatch("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+            statement.addBatch("GRANT USAGE ON SCHEMA public TO " + nonOwners);
+            for (Map.Entry<TenantRole, Map<String, String>> grants : TABLE_PRIVILEGES.entrySet()) {
+                String role = quote(TenantNaming.roleName(tenantId, grants.getKey()));
+                for (Map.Entry<String, String> table : grants.getValue().entrySet()) {
+                    String name = "public." + quote(table.getKey());
+                    statement.addBatch("REVOKE ALL ON TABLE " + name + " FROM " + role);
+                    statement.addBatch("GRANT " + table.getValue() + " ON TABLE " + name + " TO " + role);
                 }
-                statement.executeBatch(); // one round trip
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
+            statement.executeBatch(); // one round trip
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
         }
     }
 

@@ -241,14 +241,15 @@ public final class TenantRoleProvisioner {
     }
 
     /**
-     * Suspend (false) and resume (true): every LOGIN role of the tenant's users, and its steward, loses,
-     * or gets back, the right to log in, so nothing of the tenant's can reach any database of the
-     * cluster while it is suspended. The four group roles stay NOLOGIN.
+     * Suspend (false) and resume (true): every LOGIN role of the tenant's users loses, or gets back,
+     * the right to log in, so no member of the tenant can reach any database of the cluster while it
+     * is suspended. The four group roles stay NOLOGIN, and so does the steward outside the platform's
+     * own sessions ({@link TenantSteward#session}).
      */
     public void setUserLogins(UUID tenantId, boolean login) throws SQLException {
         try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
-            for (String user : logins(connection, tenantId)) {
+            for (String user : userLogins(connection, tenantId)) {
                 statement.execute("ALTER ROLE " + quote(user) + (login ? " LOGIN" : " NOLOGIN"));
                 if (!login) {
                     PostgresCluster.terminateRoleSessions(connection, user);
@@ -257,12 +258,12 @@ public final class TenantRoleProvisioner {
         }
     }
 
-    /** The tenant's user roles (and steward) that can log in now, by name. */
+    /** The tenant's user roles that can log in now, by name. */
     public List<String> loginsAllowed(UUID tenantId) throws SQLException {
         try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase);
              PreparedStatement query = connection.prepareStatement(
                      "SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname = ANY (?) ORDER BY rolname")) {
-            query.setArray(1, connection.createArrayOf("text", logins(connection, tenantId).toArray()));
+            query.setArray(1, connection.createArrayOf("text", userLogins(connection, tenantId).toArray()));
             List<String> names = new ArrayList<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
@@ -271,16 +272,6 @@ public final class TenantRoleProvisioner {
             }
             return names;
         }
-    }
-
-    /** Every LOGIN role of the tenant's: its users' and its steward (where it has one). */
-    private static List<String> logins(Connection connection, UUID tenantId) throws SQLException {
-        List<String> logins = new ArrayList<>(userLogins(connection, tenantId));
-        String steward = TenantSteward.name(tenantId);
-        if (OwnerMarkers.ofRole(connection, steward).filter(TenantNaming.ownerMarker(tenantId)::equals).isPresent()) {
-            logins.add(steward);
-        }
-        return logins;
     }
 
     /** Roles carrying the tenant's marker other than its four group roles and its steward: its users' logins. */

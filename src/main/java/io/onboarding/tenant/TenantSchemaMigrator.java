@@ -81,38 +81,65 @@ public final class TenantSchemaMigrator {
         if (atTarget(versions.recorded(tenantId), current)) {
             return new Result(0, current);
         }
-        try (Connection connection = steward.connect(clusters.of(tenant), tenantId, tenant.databaseName())) {
-            // One migrator per database at a time (two instances settling at start): a lock of the database's,
-            // bounded, since a tenant login could take the same one.
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET lock_timeout = '60s'");
-                statement.execute("SELECT pg_catalog.pg_advisory_lock(" + LOCK_KEY + ")");
-            }
-            TenantSchemaVersions.Recorded recorded = versions.recorded(tenantId);
-            if (atTarget(recorded, current)) {
-                return new Result(0, current);
-            }
-            String from = recorded.version();
-            if (from == null || recorded.applying() != null) {
-                // Never migrated by the control plane's account (a new database) or interrupted mid-migration:
-                // the database says what its last committed migration was.
-                from = committedMark(connection).orElse(from);
-            }
-            List<Migration> pending = after(from);
-            for (Migration migration : pending) {
-                versions.applying(tenantId, migration.version());
-                try {
-                    run(connection, migration, TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));
-                } catch (SQLException | RuntimeException e) {
-                    versions.record(tenantId, from); // rolled back: still where it was
-                    throw e;
-                }
-                from = migration.version();
-                versions.record(tenantId, from);
-            }
-            versions.record(tenantId, from);
-            return new Result(pending.size(), from);
+        try {
+            return steward.withConnection(clusters.of(tenant), tenantId, tenant.databaseName(),
+                    connection -> migrate(connection, tenant, current));
+        } catch (SQLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    private Result migrate(Connection connection, TenantRecord tenant, String current) throws SQLException {
+        UUID tenantId = tenant.tenantId();
+        // One migrator per database at a time (two instances settling at start): a lock of the database's,
+        // bounded, since a tenant login could take the same one.
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET lock_timeout = '60s'");
+            statement.execute("SELECT pg_catalog.pg_advisory_lock(" + LOCK_KEY + ")");
+            statement.execute("SET lock_timeout = 0");
+        }
+        TenantSchemaVersions.Recorded recorded = versions.recorded(tenantId);
+        if (atTarget(recorded, current)) {
+            return new Result(0, current);
+        }
+        String from = startingVersion(connection, tenant, recorded);
+        List<Migration> pending = after(from);
+        for (Migration migration : pending) {
+            versions.applying(tenantId, migration.version());
+            try {
+                run(connection, migration, TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));
+            } catch (SQLException | RuntimeException e) {
+                versions.record(tenantId, from); // rolled back: still where it was
+                throw e;
+            }
+            from = migration.version();
+            versions.record(tenantId, from);
+        }
+        versions.record(tenantId, from);
+        return new Result(pending.size(), from);
+    }
+
+    /**
+     * Where to start: the control plane's version. The database's mark (a comment the tenant can write) is
+     * believed only where nobody but the platform could have written it, a database still being provisioned,
+     * or where it names exactly the migration a crash cut between its commit and its record.
+     */
+    private String startingVersion(Connection connection, TenantRecord tenant, TenantSchemaVersions.Recorded recorded)
+            throws SQLException {
+        if (recorded.applying() != null) {
+            return committedMark(connection).filter(recorded.applying()::equals).orElse(recorded.version());
+        }
+        if (recorded.version() == null && "provisioning".equals(tenant.status())) {
+            return committedMark(connection).orElse(null);
+        }
+        if (recorded.version() == null) {
+            throw new IllegalStateException("the control plane records no tenant schema version for tenant "
+                    + tenant.tenantId() + " (made by a release before control-plane V13 and never migrated since);"
+                    + " set tenants.schema_version to the version its database is at");
+        }
+        return recorded.version();
     }
 
     private static boolean atTarget(TenantSchemaVersions.Recorded recorded, String current) {

@@ -1,6 +1,7 @@
 package io.onboarding.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,6 +84,8 @@ class HostileTenantTest {
         assertThat(hostile(tenantId, "SELECT count(*) FROM hostile_log WHERE what LIKE 'resources%'"))
                 .as("the tenant's trigger ran during the migration").isNotEqualTo("0");
         assertThat(hostile(tenantId, "SELECT count(*) FROM resources")).isEqualTo("1");
+        assertThat(hostile(tenantId, "SELECT count(*) FROM hostile_log WHERE what = 'steward taken over'"))
+                .as("the tenant's code tried to take the steward over").isNotEqualTo("0");
         expectUnprivileged(tenantId, login, "rollout");
 
         JsonNode updated = accepted(clusters.api().patch("/api/v1/tenants/" + tenantId, "{\"plan\":\"standard\"}"));
@@ -162,6 +165,20 @@ class HostileTenantTest {
                         EXECUTE pg_catalog.format('ALTER ROLE %%I SUPERUSER', '%s');
                     EXCEPTION WHEN OTHERS THEN NULL;
                     END;
+                    -- In the platform's steward: take it over for later (a password of the tenant's, a
+                    -- setting that would deny the platform's next session, a SECURITY DEFINER door).
+                    IF current_user::text LIKE '%%\\_steward' THEN
+                        BEGIN
+                            EXECUTE pg_catalog.format('ALTER ROLE %%I PASSWORD %%L', current_user, 'chosen-by-tenant');
+                            EXECUTE pg_catalog.format('ALTER ROLE %%I IN DATABASE %%I SET default_transaction_read_only = on',
+                                current_user, pg_catalog.current_database());
+                            CREATE OR REPLACE FUNCTION public.as_steward(command text) RETURNS void
+                                LANGUAGE plpgsql SECURITY DEFINER AS 'BEGIN EXECUTE command; END';
+                            GRANT EXECUTE ON FUNCTION public.as_steward(text) TO PUBLIC;
+                            INSERT INTO public.hostile_log VALUES ('steward taken over', current_user, false);
+                        EXCEPTION WHEN OTHERS THEN NULL;
+                        END;
+                    END IF;
                     EXECUTE pg_catalog.format('SET ROLE %%I', acting);
                     RETURN true;
                 EXCEPTION WHEN OTHERS THEN
@@ -247,6 +264,17 @@ class HostileTenantTest {
             assertThat(superusers(cluster)).as("superusers after " + after).containsOnly(cluster.user());
         }
         expectNoPrivilegedRows(where, TenantNaming.databaseName(tenantId), after);
+        // The steward the tenant's code ran in: no login outside the platform's own sessions, nothing of its
+        // own left in the database (a SECURITY DEFINER door would be the steward's rights for anyone).
+        String steward = TenantNaming.stewardName(tenantId);
+        assertThat(clusters.on(where).value("postgres", "SELECT rolcanlogin FROM pg_roles WHERE rolname = ?", steward))
+                .as("the steward can log in after " + after).isEqualTo("f");
+        assertThat(clusters.on(where).value(TenantNaming.databaseName(tenantId),
+                "SELECT count(*) FROM pg_class c FULL JOIN pg_proc p ON false WHERE pg_get_userbyid(coalesce(c.relowner,"
+                        + " p.proowner)) = ?", steward)).as("objects the steward owns after " + after).isEqualTo("0");
+        assertThatThrownBy(() -> clusters.on(where).login(TenantNaming.databaseName(tenantId), steward,
+                "chosen-by-tenant").close()).as("the steward with the tenant's password after " + after)
+                .isInstanceOf(java.sql.SQLException.class);
     }
 
     private static void expectNoPrivilegedRows(PostgresCluster cluster, String database, String after) {
