@@ -8,6 +8,8 @@ import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantPrivilegeGranter;
 import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantSteward;
+import io.onboarding.tenant.TenantSchemaMigrator;
+import io.onboarding.tenant.TenantSchemaVersions;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -93,8 +95,9 @@ public class BackupConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("backupSteps")
-    public BackupSteps backupSteps(BackupDumps dumps, BackupRepository records, TenantDatabaseProvisioner databases) {
-        return new BackupSteps(dumps, records, databases);
+    public BackupSteps backupSteps(BackupDumps dumps, BackupRepository records, TenantDatabaseProvisioner databases,
+            TenantSchemaMigrator migrator, DataSource controlPlane) {
+        return new BackupSteps(dumps, records, databases, new TenantSchemaVersions(controlPlane), migrator);
     }
 
     @BindToRegistry("backupApi")

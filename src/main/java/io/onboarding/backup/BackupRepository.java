@@ -27,11 +27,19 @@ public final class BackupRepository {
     public void started(UUID backupId, UUID tenantId, UUID operationId, String kind, String database,
                         String storageLocation, String encryptionLevel, boolean tenantDataKey) {
         jdbc.update("INSERT INTO backups (backup_id, tenant_id, operation_id, kind, status, database_name,"
-                        + " storage_location, encryption_level, tenant_data_key)"
-                        + " VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)"
+                        + " storage_location, encryption_level, tenant_data_key, schema_version)"
+                        + " VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, (SELECT schema_version FROM tenants WHERE tenant_id = ?))"
                         + " ON CONFLICT (backup_id) DO UPDATE SET status = 'running', error = NULL, started_at = now(),"
-                        + " encryption_level = excluded.encryption_level, tenant_data_key = excluded.tenant_data_key",
-                backupId, tenantId, operationId, kind, database, storageLocation, encryptionLevel, tenantDataKey);
+                        + " encryption_level = excluded.encryption_level, tenant_data_key = excluded.tenant_data_key,"
+                        + " schema_version = excluded.schema_version",
+                backupId, tenantId, operationId, kind, database, storageLocation, encryptionLevel, tenantDataKey,
+                tenantId);
+    }
+
+    /** The tenant schema version the backup was taken at (the control plane's then); empty if not recorded. */
+    public java.util.Optional<String> schemaVersion(UUID backupId) {
+        return jdbc.queryForList("SELECT schema_version FROM backups WHERE backup_id = ? AND schema_version IS NOT NULL",
+                String.class, backupId).stream().findFirst();
     }
 
     /** {@code storageClass}: the object's, as the store reports it; null for a file on disk. */

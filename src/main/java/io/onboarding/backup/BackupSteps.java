@@ -3,6 +3,8 @@ package io.onboarding.backup;
 import io.onboarding.operation.StepContext;
 import io.onboarding.operation.StepOutcome;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
+import io.onboarding.tenant.TenantSchemaMigrator;
+import io.onboarding.tenant.TenantSchemaVersions;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -13,10 +15,16 @@ public final class BackupSteps {
     private final BackupRepository backups;
     private final TenantDatabaseProvisioner databases;
 
-    public BackupSteps(BackupDumps dumps, BackupRepository backups, TenantDatabaseProvisioner databases) {
+    private final TenantSchemaVersions versions;
+    private final TenantSchemaMigrator migrator;
+
+    public BackupSteps(BackupDumps dumps, BackupRepository backups, TenantDatabaseProvisioner databases,
+                       TenantSchemaVersions versions, TenantSchemaMigrator migrator) {
         this.dumps = dumps;
         this.backups = backups;
         this.databases = databases;
+        this.versions = versions;
+        this.migrator = migrator;
     }
 
     /** Step {@code dump-tenant-database}. */
@@ -71,6 +79,18 @@ public final class BackupSteps {
             return StepOutcome.skipped("restored into " + context.parameter("target_database"));
         }
         databases.replace(context.tenant(), context.parameter("target_database"));
+        // The tenant's database is the backup's now, at the schema version it was taken at.
+        backups.schemaVersion(UUID.fromString(context.parameter("backup_id")))
+                .ifPresent(version -> versions.record(context.tenantId(), version));
+        return StepOutcome.done();
+    }
+
+    /** Step {@code migrate-restored-tenant-schema}: in place only, the restored database brought to the current schema. */
+    public StepOutcome migrateRestored(StepContext context) throws Exception {
+        if (!context.flag("in_place")) {
+            return StepOutcome.skipped("restored into " + context.parameter("target_database"));
+        }
+        migrator.migrate(context.tenant());
         return StepOutcome.done();
     }
 

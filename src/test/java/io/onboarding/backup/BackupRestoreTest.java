@@ -136,7 +136,7 @@ class BackupRestoreTest {
         List<String> steps = new ArrayList<>();
         restored.get("steps").forEach(step -> steps.add(step.get("name").asText() + ":" + step.get("status").asText()));
         assertThat(steps).containsExactly("take-safety-backup:done", "restore-backup:done",
-                "switch-to-restored-database:done");
+                "switch-to-restored-database:done", "migrate-restored-tenant-schema:done");
         assertThat(catalog.column(database, "SELECT name FROM applications")).containsExactly("before");
         assertThat(backups(tenantId)).hasSize(2);
         assertThat(catalog.databaseExists(database + "_restoring")).isFalse();

@@ -50,6 +50,10 @@ class TenantSchemaConvergenceTest {
                     "INSERT INTO user_activity (user_name, action, occurred_at)"
                             + " VALUES ('bob', 'login', '2024-05-02 08:30:00+00')");
             addDuplicateResources(catalog, duplicates);
+            // A backup taken at version 1, restored in place once the tenant is at the current version.
+            JsonNode backup = old.awaitOperation(old.api().post("/api/v1/tenants/" + active + "/backups", "")
+                    .body().get("operation_id").asText());
+            assertThat(backup.get("status").asText()).as(backup.toString()).isEqualTo("succeeded");
             JsonNode suspend = old.awaitOperation(old.api().post("/api/v1/tenants/" + suspended + "/suspend",
                     "{\"reason\":\"unpaid\"}").body().get("operation_id").asText());
             assertThat(suspend.get("status").asText()).isEqualTo("succeeded");
@@ -119,6 +123,20 @@ class TenantSchemaConvergenceTest {
             assertThat(version(catalog, suspended)).isEqualTo("3");
             assertThat(mark(catalog, suspended)).isEqualTo("tenant-onboarding schema version 3");
             assertThat(warnings(current, active)).noneMatch(w -> w.startsWith("schema"));
+
+            // The version-1 backup restored in place: the control plane takes the backup's version, and the
+            // restored database is migrated from it to the design's schema, its rows kept.
+            String backupId = current.api().get("/api/v1/tenants/" + active + "/backups").body().get("items")
+                    .get(0).get("backup_id").asText();
+            JsonNode restored = current.awaitOperation(current.api().post("/api/v1/tenants/" + active + "/restore",
+                    "{\"backup_id\":\"" + backupId + "\",\"target_database\":\"" + database + "\"}")
+                    .body().get("operation_id").asText());
+            assertThat(restored.get("status").asText()).as(restored.toString()).isEqualTo("succeeded");
+            assertThat(restored.toString()).contains("\"name\":\"migrate-restored-tenant-schema\",\"status\":\"done\"");
+            assertThat(version(catalog, active)).isEqualTo("3");
+            assertThat(DesignSchema.of(catalog, database)).containsExactlyElementsOf(TenantSchemaTest.design(catalog));
+            assertThat(catalog.value(database, "SELECT concat_ws(' ', name, type, desired_config->>'size') FROM resources"))
+                    .isEqualTo("main-db postgres s");
         }
     }
 
