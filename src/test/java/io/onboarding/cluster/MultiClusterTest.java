@@ -184,15 +184,15 @@ class MultiClusterTest {
 
     @Test
     void aClusterTakenOutOfTheFileWhileTenantsLiveThereStopsTheStartNamingItAndItsTenants() throws Exception {
-        clusters.provision("sa-east-1", "sa-a");
-        long onSaA = Long.parseLong(clusters.on(first).platform("SELECT count(*) FROM tenants WHERE cluster = 'sa-a'"
+        clusters.provision("local", "loc-b");
+        long onLocB = Long.parseLong(clusters.on(first).platform("SELECT count(*) FROM tenants WHERE cluster = 'loc-b'"
                 + " AND status NOT IN ('destroyed', 'failed')").get(0));
-        // A second instance on the same control plane, with a file that no longer names sa-a.
-        Path file = Files.createTempFile("clusters-without-sa-a", ".yaml");
+        // A second instance on the same control plane, with a file that no longer names loc-b.
+        Path file = Files.createTempFile("clusters-without-loc-b", ".yaml");
         Files.writeString(file, "clusters:\n  - {name: loc-a, region: local, " + TwoClusters.connection(first) + "}\n");
         assertThatThrownBy(() -> RunningService.start(PLATFORM_DB, clusters.settings(file)).close())
                 .hasStackTraceContaining("CLUSTERS_FILE does not name every cluster tenants live on: ")
-                .hasStackTraceContaining("cluster sa-a holds " + onSaA + " tenant(s)")
+                .hasStackTraceContaining("cluster loc-b holds " + onLocB + " tenant(s)")
                 .hasStackTraceContaining("Put the cluster back in the file");
         Files.delete(file);
         // The running instance is untouched: its tenants there answer as before.
