@@ -53,6 +53,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setServerConfig("max_connections", "300")
                     .setConnectConfig("password", password)
+                    // No hook of its own: one would stop PostgreSQL the moment SIGTERM arrives, under the
+                    // operations and Quartz still stopping (errors, broken-connection warnings). The
+                    // service closes it last (TenantOnboardingService.afterStop); after a kill -9 the
+                    // next start stops the orphaned postmaster.
+                    .setRegisterShutdownHook(false)
                     .start();
             LOG.info("Embedded PostgreSQL 15 listening on 127.0.0.1:{} with data in {}", port, pgData);
             return new EmbeddedPostgresServer(postgres, new PostgresCluster("127.0.0.1", port, SUPERUSER, password));
