@@ -16,7 +16,7 @@ final class ServiceUnreachable extends RuntimeException {
     ServiceUnreachable(URI url, String source, Exception cause) {
         super("cannot reach the service at " + url + (source == null ? "" : " (" + source + ")") + ": "
                 + describe(cause) + "; is it running? If it listens elsewhere (another SERVER_PORT or host),"
-                + " give --url http://HOST:PORT or set ONBOARDING_URL", cause);
+                + " give --url or set ONBOARDING_URL to its address, e.g. http://localhost:8081", cause);
     }
 
     /** The exception's name and the first message along its causes (a refused connection has none at the top). */
