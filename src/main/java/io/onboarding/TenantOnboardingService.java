@@ -32,6 +32,8 @@ public final class TenantOnboardingService extends MainListenerSupport implement
     private final Consumer<PropertiesComponent> layers;
     private Infrastructure infrastructure;
     private OperationRunner runner;
+    /** Counted down once the infrastructure (pool, PostgreSQL, broker) is closed, last of all. */
+    private final java.util.concurrent.CountDownLatch infrastructureClosed = new java.util.concurrent.CountDownLatch(1);
 
     private TenantOnboardingService(Map<String, String> environment, Map<String, String> overrides) {
         layers = properties -> PropertyLayers.applyTo(properties, environment, overrides, Path.of(""));
@@ -55,6 +57,10 @@ public final class TenantOnboardingService extends MainListenerSupport implement
     /** Blocks until the JVM is asked to stop (SIGTERM/SIGINT). */
     public static void runUntilStopped(Map<String, String> environment) throws Exception {
         TenantOnboardingService service = new TenantOnboardingService(environment, Map.of());
+        // The JVM halts once every shutdown hook has returned, whatever the main thread is doing: this
+        // hook holds it until Camel has stopped and afterStop has closed the infrastructure, so the
+        // embedded PostgreSQL is stopped last, after the work that uses it (and is stopped at all).
+        Runtime.getRuntime().addShutdownHook(new Thread(service::awaitInfrastructureClosed, "close-infrastructure-last"));
         service.launch(service.main::run);
     }
 
@@ -115,6 +121,22 @@ public final class TenantOnboardingService extends MainListenerSupport implement
     public void afterStop(BaseMainSupport main) {
         try (AutoCloseable closing = infrastructure) {
             LOG.debug("Stopping the infrastructure");
+        } catch (Exception e) {
+            LOG.warn("Infrastructure did not stop cleanly", e);
+        } finally {
+            infrastructureClosed.countDown();
+        }
+    }
+
+    /** Shutdown hook: waits (within the contract's 30 s) for the orderly stop; closes the infrastructure itself if it did not come. */
+    private void awaitInfrastructureClosed() {
+        try {
+            if (!infrastructureClosed.await(25, java.util.concurrent.TimeUnit.SECONDS) && infrastructure != null) {
+                LOG.warn("Camel had not stopped after 25 s; closing the infrastructure now");
+                infrastructure.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warn("Infrastructure did not stop cleanly", e);
         }

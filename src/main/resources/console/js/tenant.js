@@ -21,6 +21,7 @@ export function tenantPage(view, page, tenantId) {
   let tenant = null;
   let backups = [];
   let watching = false;
+  let expecting = null; // an operation this page started: once it has ended, the tenant is read again
 
   replace(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/tenants'}, '← Tenants')),
@@ -29,7 +30,7 @@ export function tenantPage(view, page, tenantId) {
       card('Overview', slots.overview), card('Database', slots.database),
       card('Roles', slots.roles), card('Warnings', slots.warnings)),
     card('Operations', slots.timeline, 'wide'),
-    h('div', {class: 'grid'}, card('Users', slots.users), card('Backups', slots.backups)));
+    card('Users', slots.users, 'wide'), card('Backups', slots.backups, 'wide'));
 
   async function refresh() {
     if (!page.alive()) {
@@ -49,7 +50,7 @@ export function tenantPage(view, page, tenantId) {
     if (!page.alive()) {
       return;
     }
-    section(slots.users, users, result => usersTable(result.items));
+    section(slots.users, users, result => usersTable(result.items, issueLink));
     section(slots.backups, backupList, result => {
       backups = result.items;
       return backupsTable(backups);
@@ -71,9 +72,15 @@ export function tenantPage(view, page, tenantId) {
     replace(slots.timeline, entries.size ? h('ol', {class: 'timeline'}, [...entries.values()])
       : h('p', {class: 'muted empty'}, 'No operation yet.'));
     const running = details.find(operation => operation.status === 'running');
-    if (running) {
+    const ended = details.find(operation => operation.operation_id === expecting && operation.status !== 'running');
+    if (running && !waiting(running)) {
       watch(running.operation_id);
-    } else if (MOVING.has(tenant.status)) {
+    } else if (ended) {
+      // It ended between reading the tenant and reading its operations: read the tenant again.
+      expecting = null;
+      refresh();
+    } else if (running || MOVING.has(tenant.status)) {
+      // Waiting for a decision (approval) is not something a long poll sees end: look again now and then.
       page.later(refresh, 3000);
     }
   }
@@ -95,7 +102,10 @@ export function tenantPage(view, page, tenantId) {
         if (shown) {
           shown.replaceWith(operationEntry(operation));
         }
-      } while (operation.status === 'running');
+      } while (operation.status === 'running' && !waiting(operation));
+      if (expecting === operationId) {
+        expecting = null;
+      }
     } catch (error) {
       replace(slots.notice, errorBox(error));
     } finally {
@@ -128,8 +138,11 @@ export function tenantPage(view, page, tenantId) {
       ['Connection limit', database.connection_limit], ['Encoding', database.encoding],
       ['Collation', database.collation ? database.collation + ' (' + database.collation_provider + ')' : null]])
       : h('p', {class: 'muted empty'}, 'No database.'));
-    replace(slots.roles, table(['Role', 'PostgreSQL role'], (tenant.roles || []).map(role =>
-      h('tr', {}, h('td', {}, role.role), h('td', {class: 'mono'}, role.name))), 'No roles.'));
+    // Before approval nothing is provisioned: no role exists yet, so none is named.
+    replace(slots.roles, tenant.status === 'awaiting_approval'
+      ? h('p', {class: 'muted empty', id: 'roles-pending'}, 'None yet: the roles are created once the onboarding is approved.')
+      : table(['Role', 'PostgreSQL role'], (tenant.roles || []).map(role =>
+        h('tr', {}, h('td', {}, role.role), h('td', {class: 'mono nowrap'}, role.name))), 'No roles.'));
     replace(slots.warnings, (tenant.warnings || []).length
       ? h('ul', {class: 'warnings', id: 'warnings'}, tenant.warnings.map(warning => h('li', {}, warning)))
       : h('p', {class: 'muted empty'}, 'No warnings.'));
@@ -140,7 +153,10 @@ export function tenantPage(view, page, tenantId) {
     const status = tenant.status;
     const button = (id, label, enabled, onclick, kind) => h('button', {type: 'button', id: 'action-' + id,
       class: kind, disabled: !enabled, onclick}, label);
+    const waiting = status === 'awaiting_approval';
     replace(slots.actions,
+      waiting ? button('approve', 'Approve…', true, () => openPanel(approveForm())) : null,
+      waiting ? button('reject', 'Reject…', true, () => openPanel(rejectForm()), 'danger') : null,
       button('suspend', 'Suspend', status === 'active', () => openPanel(suspendForm())),
       button('resume', 'Resume', status === 'suspended', event => start(event.target, 'POST', '/resume')),
       button('backup', 'Back up now', status === 'active' || status === 'suspended',
@@ -164,6 +180,9 @@ export function tenantPage(view, page, tenantId) {
   async function start(button, method, suffix, body, form) {
     const errors = form ? form.querySelector('.error-slot') : slots.notice;
     const result = await busy(button, errors, () => call(method, path.tenant(tenantId) + suffix, body), form);
+    if (result && result.operation_id) {
+      expecting = result.operation_id;
+    }
     if (result !== undefined && page.alive()) {
       if (form) {
         replace(slots.panel);
@@ -184,6 +203,38 @@ export function tenantPage(view, page, tenantId) {
       onsubmit(submit, form, new FormData(form));
     });
     return form;
+  }
+
+  /** Approve and reject send the same pair of fields: who decided (the token's name if left empty) and why. */
+  function approveForm() {
+    return panelForm('approve-form', 'Approve ' + tenant.tenant_name,
+      [h('p', {}, 'The onboarding goes on: the database, roles, secrets and the rest are provisioned.'),
+        field('Approved by', 'approved_by', h('input', {maxlength: 254, autocomplete: 'off'}),
+          'Optional: your name or address (otherwise the API token\'s name); kept in the audit log.'),
+        field('Note', 'note', h('input', {maxlength: 1000, autocomplete: 'off'}), 'Optional.')],
+      'Approve', (submit, form, data) => start(submit, 'POST', '/approve',
+        decision({approved_by: data.get('approved_by'), note: data.get('note')}), form));
+  }
+
+  function rejectForm() {
+    return panelForm('reject-form', 'Reject ' + tenant.tenant_name,
+      [h('p', {}, 'The onboarding ends as failed; nothing was provisioned, nothing is left.'),
+        field('Reason', 'reason', h('input', {maxlength: 1000, autocomplete: 'off'})),
+        field('Rejected by', 'rejected_by', h('input', {maxlength: 254, autocomplete: 'off'}),
+          'Optional: your name or address (otherwise the API token\'s name); kept in the audit log.')],
+      'Reject', (submit, form, data) => start(submit, 'POST', '/reject',
+        decision({rejected_by: data.get('rejected_by'), reason: data.get('reason') || ''}), form), 'danger');
+  }
+
+  /** A new one-time link for a user who has not collected their credentials (no mail needed); admin only. */
+  async function issueLink(button, user) {
+    const result = await busy(button, slots.notice,
+      () => call('POST', path.tenant(tenantId) + '/users/' + encodeURIComponent(user.user_id) + '/invitation-link'));
+    if (result !== undefined && page.alive()) {
+      replace(slots.notice, h('div', {class: 'notice', role: 'status', id: 'invitation-link'},
+        'One-time link for ' + result.email + ' (until ' + stamp(result.expires_at) + '; earlier links no longer work): ',
+        h('span', {class: 'mono wrap-anywhere'}, result.invitation_url)));
+    }
   }
 
   function suspendForm() {
@@ -246,9 +297,22 @@ function section(slot, settled, render) {
   replace(slot, settled.status === 'fulfilled' ? render(settled.value) : errorBox(settled.reason));
 }
 
+/** A running operation that waits for a decision: a step running with a reason (awaiting approval). */
+function waiting(operation) {
+  return (operation.steps || []).some(step => step.status === 'running' && step.reason);
+}
+
+/** Empty optional fields left out, so the API's defaults apply. */
+function decision(fields) {
+  return Object.fromEntries(Object.entries(fields)
+    .map(([key, value]) => [key, value === null ? '' : String(value).trim()])
+    .filter(([key, value]) => value !== '' || key === 'reason'));
+}
+
 function noticeText(result) {
   if (result && result.operation_id) {
-    return 'Started operation ' + result.operation_id + '.';
+    return (result.decision ? 'Onboarding ' + result.decision + ': started ' : 'Started ') + (result.type || 'an')
+      + ' operation ' + result.operation_id + '.';
   }
   if (result && result.user_id) {
     return 'Invited ' + result.email + ' as ' + result.role + ' (database user ' + result.database_user + ').';
@@ -269,20 +333,43 @@ function operationEntry(operation) {
         duration(operation.created_at, operation.finished_at) || 'running',
         steps.length ? ' · ' + done + '/' + steps.length + ' steps' : '')),
     operation.error ? h('div', {class: 'operation-error'}, operation.error) : null,
-    steps.length ? h('ol', {class: 'steps'}, steps.map(step =>
+    operation.result ? resultLine(operation) : null,
+    // One ordered timeline, read downwards: the steps in the order they run, numbered.
+    steps.length ? h('ol', {class: 'steps'}, steps.map((step, index) =>
       h('li', {class: 'step step-' + step.status, 'data-step': step.name, 'data-status': step.status},
         h('span', {class: 'dot'}),
+        h('span', {class: 'step-number muted'}, String(index + 1)),
         h('span', {class: 'step-name'}, step.name),
-        h('span', {class: 'step-status'}, step.status),
+        h('span', {class: 'step-status'}, step.status === 'running' && step.reason ? 'waiting' : step.status),
         h('span', {class: 'muted step-time'}, duration(step.started_at, step.finished_at)),
-        step.error ? h('div', {class: 'step-error'}, step.error) : null))) : null);
+        step.error ? h('div', {class: 'step-error'}, step.error)
+          : step.reason ? h('div', {class: 'step-reason'}, step.reason) : null))) : null);
 }
 
-function usersTable(items) {
-  return table(['Email', 'Role', 'Database user', 'Status', 'Invited'], items.map(user =>
-    h('tr', {'data-user-id': user.user_id},
-      h('td', {}, user.email), h('td', {}, user.role), h('td', {class: 'mono'}, user.database_user),
-      h('td', {}, badge(user.status)), h('td', {}, when(user.created_at)))), 'No users.');
+/** What the operation made: a restore's database, a backup's id. */
+function resultLine(operation) {
+  const result = operation.result;
+  if (result.database) {
+    return h('div', {class: 'operation-result', 'data-database': result.database},
+      result.in_place ? 'Restored in place into the tenant\'s database ' : 'Restored into a new database ',
+      h('span', {class: 'mono wrap-anywhere'}, result.database));
+  }
+  if (result.backup_id) {
+    return h('div', {class: 'operation-result'}, 'Backup ', h('span', {class: 'mono wrap-anywhere'}, result.backup_id));
+  }
+  return null;
+}
+
+function usersTable(items, issueLink) {
+  return h('div', {class: 'table-scroll'}, table(['Email', 'Role', 'Database user', 'Status', 'Invited', ''],
+    items.map(user =>
+      h('tr', {'data-user-id': user.user_id},
+        h('td', {class: 'breakable'}, user.email), h('td', {class: 'nowrap'}, user.role),
+        h('td', {class: 'mono nowrap'}, user.database_user),
+        h('td', {}, badge(user.status)), h('td', {class: 'nowrap'}, when(user.created_at)),
+        h('td', {class: 'nowrap'}, user.status === 'invited' ? h('button', {type: 'button', class: 'secondary small',
+          'data-action': 'invitation-link', onclick: event => issueLink(event.target, user)}, 'Invitation link') : null))),
+    'No users.'));
 }
 
 function backupsTable(items) {

@@ -16,7 +16,7 @@ public enum Scope {
 
     /** Actions for admin tokens only. */
     private static final Set<String> ADMIN_ONLY = Set.of("destroy-tenant", "create-token", "list-tokens", "revoke-token",
-            CHOOSE_CLUSTER);
+            CHOOSE_CLUSTER, "issue-invitation-link");
 
     public boolean permits(String method, String action) {
         return switch (this) {

@@ -1,6 +1,8 @@
 package io.onboarding.api;
 
+import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.TenantBusyException;
+import java.util.UUID;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -15,6 +17,32 @@ public final class ApiErrorResponder implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrorResponder.class);
 
+    /**
+     * A 409 about the tenant's state ("is active, not suspended") while the tenant runs an operation
+     * is really that operation in the way (a resume sent right after a suspend): the answer names it,
+     * as a busy tenant's 409 does, so the caller waits for it instead of reading the old state.
+     */
+    private static ApiException runningInstead(Exchange exchange, ApiException conflict) {
+        UUID tenantId;
+        try {
+            Object header = exchange.getMessage().getHeader("tenantId");
+            if (header == null) {
+                return conflict;
+            }
+            tenantId = UUID.fromString(header.toString());
+        } catch (IllegalArgumentException notOne) {
+            return conflict;
+        }
+        OperationJournal journal = exchange.getContext().getRegistry()
+                .lookupByNameAndType("operationJournal", OperationJournal.class);
+        if (journal == null) {
+            return conflict;
+        }
+        return journal.unfinished(tenantId).map(running -> ApiException.busy(tenantId, running,
+                conflict.getMessage() + " while its operation " + running + " runs; wait for it ("
+                        + HttpReplies.operationLocation(running) + "?wait=60) and try again")).orElse(conflict);
+    }
+
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -27,7 +55,13 @@ public final class ApiErrorResponder implements Processor {
                     exchange.getMessage().getHeader(Exchange.HTTP_METHOD), failure);
             error = new ApiException(500, "internal_error", "the service failed to handle the request");
         }
+        if (error.status() == 409 && error.runningOperation() == null) {
+            error = runningInstead(exchange, error);
+        }
         HttpReplies.json(exchange, error.status(), Map.of("error", error.toBody()));
+        if (error.runningOperation() != null) {
+            exchange.getMessage().setHeader("Location", HttpReplies.operationLocation(error.runningOperation()));
+        }
         if (error.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
         }

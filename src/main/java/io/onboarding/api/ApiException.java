@@ -11,6 +11,12 @@ public class ApiException extends RuntimeException {
         public FieldError(String field, String message) {
             this(field, message, null);
         }
+
+        /** Where the operation in the way is followed ({@code GET …?wait=}), with its id. */
+        @com.fasterxml.jackson.annotation.JsonProperty("location")
+        public String location() {
+            return operationId == null ? null : HttpReplies.operationLocation(operationId);
+        }
     }
 
     private final int status;
@@ -79,6 +85,12 @@ public class ApiException extends RuntimeException {
             body.put("details", details);
         }
         return body;
+    }
+
+    /** The operation a busy-tenant 409 names, if this is one. */
+    public UUID runningOperation() {
+        return status != 409 ? null : details.stream().map(FieldError::operationId)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     public int status() {

@@ -70,10 +70,26 @@ public final class FrontGate implements Handler<RoutingContext> {
         // other methods, a wrong method (405), in the error shape rather than Vert.x's HTML.
         router.route().order(Integer.MAX_VALUE).handler(context -> {
             String path = context.normalizedPath();
-            boolean pathKnown = router.getRoutes().stream()
-                    .anyMatch(route -> route.getPath() != null && samePath(route.getPath(), path));
+            java.util.Set<String> allowed = new java.util.TreeSet<>();
+            boolean pathKnown = false;
+            for (io.vertx.ext.web.Route route : router.getRoutes()) {
+                if (route.getPath() != null && samePath(route.getPath(), path)) {
+                    pathKnown = true;
+                    if (route.methods() != null) {
+                        route.methods().forEach(method -> allowed.add(method.name()));
+                    }
+                }
+            }
+            if (allowed.contains("GET")) {
+                allowed.add("HEAD");
+            }
+            if (pathKnown && !allowed.isEmpty()) {
+                // RFC 9110: a 405 says which methods the resource has.
+                context.response().putHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
+            }
             reply(context, pathKnown
-                    ? new ApiException(405, "method_not_allowed", context.request().method() + " is not allowed here")
+                    ? new ApiException(405, "method_not_allowed", context.request().method() + " is not allowed here"
+                            + (allowed.isEmpty() ? "" : "; allowed: " + String.join(", ", allowed)))
                     : new ApiException(404, "not_found", "no such path"));
         });
     }

@@ -19,13 +19,13 @@ public final class BackupApi {
 
     public void create(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        HttpReplies.operationStarted(exchange, 202, tenantId, backups.launchManual(tenantId), "running");
+        HttpReplies.operationStarted(exchange, tenantId, backups.launchManual(tenantId), "backup");
     }
 
     public void restore(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        HttpReplies.operationStarted(exchange, 202, tenantId, backups.launchRestore(tenantId,
-                Json.parse(exchange.getMessage().getBody(String.class))), "running");
+        HttpReplies.operationStarted(exchange, tenantId, backups.launchRestore(tenantId,
+                Json.parse(exchange.getMessage().getBody(String.class))), "restore");
     }
 
     public void list(Exchange exchange) {

@@ -80,10 +80,10 @@ final class OnboardingApi {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new ServiceUnreachable(address.baseUrl(), e);
+            throw new ServiceUnreachable(address.baseUrl(), address.source(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ServiceUnreachable(address.baseUrl(), e);
+            throw new ServiceUnreachable(address.baseUrl(), address.source(), e);
         }
         ApiAnswer answer = new ApiAnswer(response.statusCode(), response.body());
         if (answer.status() / 100 != 2) {

@@ -25,13 +25,17 @@ import picocli.CommandLine.Spec;
                 "  0  done",
                 "  1  the operation failed (or the service answered 5xx)",
                 "  2  bad usage, or a request the API refused (4xx)",
-                "  3  cannot reach the service"})
+                "  3  cannot reach the service",
+                "  4  --wait: the operation waits for a decision (an enterprise tenant's",
+                "     approval: tenants approve|reject TENANT_ID)"})
 public final class OnboardingCli {
 
     public static final int DONE = 0;
     public static final int FAILED = 1;
     public static final int BAD_USAGE = 2;
     public static final int UNREACHABLE = 3;
+    /** {@code --wait} stopped following: the operation waits for a decision (approval), not for time. */
+    public static final int AWAITING_DECISION = 4;
 
     @Spec
     private CommandSpec spec;
@@ -78,7 +82,11 @@ public final class OnboardingCli {
             out.note("follow it: tenant-onboarding operations wait " + answer.json().path("operation_id").asText());
             return DONE;
         }
-        return new OperationFollower(api(), out).follow(answer.json().path("operation_id").asText());
+        com.fasterxml.jackson.databind.JsonNode started = answer.json();
+        // What was started, first: the tenant id of a new tenant is what the next command needs.
+        out.progress("tenant " + started.path("tenant_id").asText("-") + ": operation "
+                + started.path("operation_id").asText() + " (" + started.path("type").asText("?") + ") started");
+        return new OperationFollower(api(), out).follow(started.path("operation_id").asText());
     }
 
     private static int failed(Exception failure, CommandLine command) {

@@ -27,7 +27,10 @@ final class OperationFollower {
         this.output = output;
     }
 
-    /** Exit code 0 if the operation succeeded, 1 if it failed. */
+    /**
+     * Exit code 0 if the operation succeeded, 1 if it failed, 4 if it waits for a decision (a step
+     * running with a reason: an enterprise onboarding awaiting approval), which no wait would end.
+     */
     int follow(String operationId) {
         Map<String, String> shown = new HashMap<>();
         String path = "/api/v1/operations/" + OnboardingApi.segment(operationId);
@@ -42,6 +45,20 @@ final class OperationFollower {
                 }
             }
             String status = operation.path("status").asText();
+            JsonNode waiting = waitingStep(operation);
+            if ("running".equals(status) && waiting != null) {
+                output.progress(String.format("  %-36s %-11s %8s  %s", waiting.path("name").asText(), "waiting", "-",
+                        waiting.path("reason").asText()));
+                String tenant = operation.path("tenant_id").asText();
+                output.progress("operation " + operation.path("operation_id").asText() + " ("
+                        + operation.path("type").asText() + ") of tenant " + tenant + " waits for approval: "
+                        + "tenant-onboarding tenants approve " + tenant + "  (or: tenants reject " + tenant
+                        + " --reason TEXT); it goes on once decided");
+                if (output.json()) {
+                    output.raw(answer);
+                }
+                return OnboardingCli.AWAITING_DECISION;
+            }
             if (!"running".equals(status)) {
                 output.progress(finalLine(operation));
                 if (output.json()) {
@@ -52,11 +69,22 @@ final class OperationFollower {
         }
     }
 
+    /** A step running with a reason: waiting for something other than time (approval). */
+    private static JsonNode waitingStep(JsonNode operation) {
+        for (JsonNode step : operation.path("steps")) {
+            if ("running".equals(step.path("status").asText()) && step.hasNonNull("reason")) {
+                return step;
+            }
+        }
+        return null;
+    }
+
+    /** Name, status, duration, and why: the reason a step was skipped or warned, or the error it failed with. */
     private static String stepLine(JsonNode step) {
-        String error = step.path("error").asText(null);
+        String why = step.hasNonNull("error") ? step.path("error").asText()
+                : step.hasNonNull("reason") ? step.path("reason").asText() : null;
         return String.format("  %-36s %-11s %8s%s", step.path("name").asText(), step.path("status").asText(),
-                duration(step.path("started_at"), step.path("finished_at")),
-                error == null || step.path("error").isNull() ? "" : "  " + error);
+                duration(step.path("started_at"), step.path("finished_at")), why == null ? "" : "  " + why);
     }
 
     private static String finalLine(JsonNode operation) {
@@ -69,6 +97,14 @@ final class OperationFollower {
         }
         if (operation.hasNonNull("error")) {
             line.append(": ").append(operation.path("error").asText());
+        }
+        JsonNode result = operation.path("result");
+        if (result.hasNonNull("database")) {
+            line.append("; database ").append(result.path("database").asText())
+                    .append(result.path("in_place").asBoolean() ? " (restored in place)" : " (a new database)");
+        }
+        if (result.hasNonNull("backup_id")) {
+            line.append("; backup ").append(result.path("backup_id").asText());
         }
         return line.toString();
     }

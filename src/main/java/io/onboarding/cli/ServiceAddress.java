@@ -14,17 +14,23 @@ import java.util.Map;
  * {@code ONBOARDING_API_TOKEN_FILE}, else {@code $DATA_DIR/api-token} (DATA_DIR default {@code ./data}),
  * the file the service writes when it generates the token.
  */
-record ServiceAddress(URI baseUrl, Map<String, String> environment, Path tokenFileOption) {
+record ServiceAddress(URI baseUrl, String source, Map<String, String> environment, Path tokenFileOption) {
 
     static ServiceAddress of(Map<String, String> environment, String urlOption, Path tokenFileOption) {
+        String fromEnvironment = environment.get("ONBOARDING_URL");
+        String port = environment.get("SERVER_PORT");
+        String source = urlOption != null ? "from --url"
+                : fromEnvironment != null && !fromEnvironment.isBlank() ? "from ONBOARDING_URL"
+                : port != null && !port.isBlank() ? "from SERVER_PORT=" + port.strip()
+                : "the default; neither --url nor ONBOARDING_URL is set";
         String url = urlOption != null ? urlOption
-                : nonEmpty(environment.get("ONBOARDING_URL"), "http://localhost:" + nonEmpty(environment.get("SERVER_PORT"), "8080"));
+                : nonEmpty(fromEnvironment, "http://localhost:" + nonEmpty(port, "8080"));
         try {
             URI uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
             if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 throw new IllegalArgumentException("not an http(s) URL");
             }
-            return new ServiceAddress(uri, environment, tokenFileOption);
+            return new ServiceAddress(uri, source, environment, tokenFileOption);
         } catch (IllegalArgumentException e) {
             throw new CliUsageException("the service URL '" + url + "' is not valid (" + e.getMessage()
                     + "); give --url or ONBOARDING_URL as http://host:port");

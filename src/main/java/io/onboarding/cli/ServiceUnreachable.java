@@ -6,7 +6,17 @@ import java.net.URI;
 final class ServiceUnreachable extends RuntimeException {
 
     ServiceUnreachable(URI url, Exception cause) {
-        super("cannot reach the service at " + url + ": " + describe(cause), cause);
+        this(url, null, cause);
+    }
+
+    /**
+     * The message names the URL, where it came from, and how to give another: a service started with
+     * another SERVER_PORT, or elsewhere, is found with {@code --url} or {@code ONBOARDING_URL}.
+     */
+    ServiceUnreachable(URI url, String source, Exception cause) {
+        super("cannot reach the service at " + url + (source == null ? "" : " (" + source + ")") + ": "
+                + describe(cause) + "; is it running? If it listens elsewhere (another SERVER_PORT or host),"
+                + " give --url or set ONBOARDING_URL to its address, e.g. http://localhost:8081", cause);
     }
 
     /** The exception's name and the first message along its causes (a refused connection has none at the top). */

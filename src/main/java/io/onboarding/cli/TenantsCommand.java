@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code tenants create|list|show|update|suspend|resume|destroy|move}: {@code /api/v1/tenants}. */
-@Command(name = "tenants", description = "Onboard, list, show, change, suspend, resume, destroy and move tenants.")
+/** {@code tenants create|list|show|update|approve|reject|suspend|resume|destroy|move}: {@code /api/v1/tenants}. */
+@Command(name = "tenants", description = "Onboard, list, show, change, approve or reject, suspend, resume, destroy and move tenants.")
 final class TenantsCommand {
 
     static final String WAIT = "Follow the operation: a line per step as it finishes, then the final status"
@@ -72,6 +72,24 @@ final class TenantsCommand {
         RequestBody body = RequestBody.empty().put("plan", plan).put("monitoring_level", monitoringLevel)
                 .put("backup_policy", backupPolicy);
         return cli.started(cli.api().patch(path(tenantId), body.json()), wait);
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Let an onboarding awaiting approval go on (POST .../approve); audited.")
+    int approve(@Parameters(paramLabel = "TENANT_ID") String tenantId,
+                @Option(names = "--by", paramLabel = "WHO", description = "approved_by (default: the token's name)") String by,
+                @Option(names = "--note", description = "kept with the decision") String note,
+                @Option(names = "--wait", description = WAIT) boolean wait) {
+        RequestBody body = RequestBody.empty().put("approved_by", by).put("note", note);
+        return cli.started(cli.api().post(path(tenantId) + "/approve", body.json()), wait);
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true, description = "End an onboarding awaiting approval as failed, nothing left (POST .../reject); audited.")
+    int reject(@Parameters(paramLabel = "TENANT_ID") String tenantId,
+               @Option(names = "--reason", description = "why (required by the API)") String reason,
+               @Option(names = "--by", paramLabel = "WHO", description = "rejected_by (default: the token's name)") String by,
+               @Option(names = "--wait", description = WAIT) boolean wait) {
+        RequestBody body = RequestBody.empty().put("rejected_by", by).put("reason", reason);
+        return cli.started(cli.api().post(path(tenantId) + "/reject", body.json()), wait);
     }
 
     @Command(name = "suspend", mixinStandardHelpOptions = true, description = "Block the tenant database's connections (POST .../suspend).")

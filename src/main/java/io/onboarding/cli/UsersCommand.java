@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code users invite|list|remove|rotate}: {@code /api/v1/tenants/{id}/users}. */
+/** {@code users invite|list|remove|rotate|invitation-link}: {@code /api/v1/tenants/{id}/users}. */
 @Command(name = "users", description = "Invite, list, remove a tenant's users and rotate their credentials.")
 final class UsersCommand {
 
@@ -51,6 +51,16 @@ final class UsersCommand {
     int rotate(@Parameters(paramLabel = "TENANT_ID") String tenantId,
                @Parameters(paramLabel = "USER_ID") String userId) {
         cli.output().object(cli.api().post(users(tenantId) + "/" + segment(userId) + "/rotate-credentials", null));
+        return OnboardingCli.DONE;
+    }
+
+    @Command(name = "invitation-link", mixinStandardHelpOptions = true, description = {
+            "Admin only: a new one-time link for a user who has not collected their credentials yet,",
+            "to hand over when no mail reaches them (no SMTP_HOST). Earlier links stop working.",
+            "Open it (GET) to see what it is for; POST <link>/accept gives the credentials, once."})
+    int invitationLink(@Parameters(paramLabel = "TENANT_ID") String tenantId,
+                       @Parameters(paramLabel = "USER_ID") String userId) {
+        cli.output().object(cli.api().post(users(tenantId) + "/" + segment(userId) + "/invitation-link", null));
         return OnboardingCli.DONE;
     }
 

@@ -38,8 +38,8 @@ public final class ClusterApi {
     /** {@code POST /api/v1/tenants/{id}/move} {@code {"cluster"}}: 202 with the move operation. */
     public void move(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        HttpReplies.operationStarted(exchange, 202, tenantId, moves.launch(tenantId,
-                Json.parse(exchange.getMessage().getBody(String.class))), "active");
+        HttpReplies.operationStarted(exchange, tenantId, moves.launch(tenantId,
+                Json.parse(exchange.getMessage().getBody(String.class))), "move");
     }
 
     public void list(Exchange exchange) {

@@ -54,7 +54,7 @@ public final class OperationJournal implements StepJournal {
                 OperationView::row, operationId).stream().findFirst().map(operation -> operation.withSteps(jdbc.query(
                         "SELECT name, status, started_at, finished_at, error FROM operation_steps"
                                 + " WHERE operation_id = ? ORDER BY position",
-                        (rs, i) -> new OperationView.Step(rs.getString(1), rs.getString(2),
+                        (rs, i) -> OperationView.Step.of(rs.getString(1), rs.getString(2),
                                 rs.getObject(3, OffsetDateTime.class), rs.getObject(4, OffsetDateTime.class),
                                 rs.getString(5)),
                         operationId)));

@@ -67,8 +67,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /**
      * {@code osUser}: whom the server runs as when the service runs as root (otherwise unused).
-     * {@code stopWithJvm}: a shutdown hook stops it too (the service relies on it: Camel Main ends the
-     * JVM on SIGTERM without closing the infrastructure).
+     * {@code stopWithJvm}: a shutdown hook stops it too (the test JVMs' servers; the service closes its
+     * own last, after Camel has stopped, and asks for none).
      */
     public static EmbeddedPostgresServer start(Path dataDir, int port, String osUser, boolean stopWithJvm)
             throws IOException {

@@ -26,8 +26,11 @@ public final class PostgresPlatform implements AutoCloseable {
         EmbeddedPostgresServer embedded = null;
         PostgresCluster cluster;
         if (setting.apply("onboarding.postgres.host").isEmpty()) {
+            // No shutdown hook of its own: one would stop PostgreSQL the moment SIGTERM arrives, under the
+            // operations and Quartz still stopping. The service closes it last (TenantOnboardingService's
+            // hook waits for that); after a kill -9 the next start stops the orphaned postmaster.
             embedded = EmbeddedPostgresServer.start(dataDir, Integer.parseInt(setting.apply("onboarding.embedded-postgres.port")),
-                    setting.apply(PostgresOsUser.SETTING));
+                    setting.apply(PostgresOsUser.SETTING), false);
             cluster = embedded.cluster();
         } else {
             String user = setting.apply("onboarding.postgres.user");

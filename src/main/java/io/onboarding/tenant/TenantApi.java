@@ -41,25 +41,25 @@ public final class TenantApi {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         UUID operationId = lifecycle.change(tenantId,
                 io.onboarding.api.Json.parse(exchange.getMessage().getBody(String.class)));
-        HttpReplies.operationStarted(exchange, 202, tenantId, operationId, "active");
+        HttpReplies.operationStarted(exchange, tenantId, operationId, "update");
     }
 
     public void suspend(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         UUID operationId = lifecycle.suspend(tenantId, ApiRequests.optionalBody(exchange));
-        HttpReplies.operationStarted(exchange, 202, tenantId, operationId, "active");
+        HttpReplies.operationStarted(exchange, tenantId, operationId, "suspend");
     }
 
     public void resume(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
-        HttpReplies.operationStarted(exchange, 202, tenantId, lifecycle.resume(tenantId), "suspended");
+        HttpReplies.operationStarted(exchange, tenantId, lifecycle.resume(tenantId), "resume");
     }
 
     /** {@code DELETE /api/v1/tenants/{id}?confirm={tenant_name}}. */
     public void destroy(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         UUID operationId = lifecycle.destroy(tenantId, ApiRequests.rawQuery(exchange, "confirm"));
-        HttpReplies.operationStarted(exchange, 202, tenantId, operationId, "destroying");
+        HttpReplies.operationStarted(exchange, tenantId, operationId, "destroy");
     }
 
     /** Naming a new tenant's cluster is an admin's choice: 403 naming {@code cluster} for any other token. */
@@ -77,7 +77,7 @@ public final class TenantApi {
     /** The reply to a create request the entry point ({@code direct:onboard-tenant}) accepted. */
     public void accepted(Exchange exchange) {
         TenantOnboarding.Accepted accepted = exchange.getMessage().getBody(TenantOnboarding.Accepted.class);
-        HttpReplies.operationStarted(exchange, accepted.created() ? 202 : 200, accepted.tenantId(),
+        HttpReplies.tenantAccepted(exchange, accepted.created() ? 202 : 200, accepted.tenantId(),
                 accepted.operationId(), accepted.status());
     }
 

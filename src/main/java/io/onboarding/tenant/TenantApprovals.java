@@ -69,17 +69,19 @@ public final class TenantApprovals {
         return StepOutcome.done();
     }
 
-    /** {@code POST /api/v1/tenants/{id}/approve {"approved_by","note"?}}: the onboarding goes on. */
-    public UUID approve(UUID tenantId, JsonNode body) {
+    /** {@code POST /api/v1/tenants/{id}/approve {"approved_by"?,"note"?}}: the onboarding goes on. */
+    public UUID approve(UUID tenantId, JsonNode body, String caller) {
         RequestSchemas.check("ApproveRequest", body);
-        String by = text(body, "approved_by", true, 254);
-        return decide(tenantId, new TenantApprovalRepository.Decision("approved", by, text(body, "note", false, 1000)));
+        String by = text(body, "approved_by", false, 254);
+        return decide(tenantId, new TenantApprovalRepository.Decision("approved", by == null ? caller : by,
+                text(body, "note", false, 1000)));
     }
 
-    /** {@code POST /api/v1/tenants/{id}/reject {"reason"}}: the onboarding ends as failed, nothing left. */
-    public UUID reject(UUID tenantId, JsonNode body) {
+    /** {@code POST /api/v1/tenants/{id}/reject {"rejected_by"?,"reason"}}: the onboarding ends as failed, nothing left. */
+    public UUID reject(UUID tenantId, JsonNode body, String caller) {
         RequestSchemas.check("RejectRequest", body);
-        return decide(tenantId, new TenantApprovalRepository.Decision("rejected", "operator",
+        String by = text(body, "rejected_by", false, 254);
+        return decide(tenantId, new TenantApprovalRepository.Decision("rejected", by == null ? caller : by,
                 text(body, "reason", true, 1000)));
     }
 

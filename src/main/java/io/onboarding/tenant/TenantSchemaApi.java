@@ -64,6 +64,8 @@ public final class TenantSchemaApi {
                 .orElseThrow(this::rolloutRunning);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("operation_id", operationId);
+        body.put("type", TenantSchemaRollout.TYPE);
+        body.put("tenant_id", null);
         body.put("status", "running");
         HttpReplies.json(exchange, 202, body);
         exchange.getMessage().setHeader("Location", "/api/v1/operations/" + operationId);

@@ -33,7 +33,8 @@ public record TenantView(UUID tenantId, String tenantName, String plan, String r
     }
 
     public static TenantView of(TenantRecord tenant, Git git, String sslMode) {
-        List<Role> roles = Arrays.stream(TenantRole.values())
+        // Awaiting approval, nothing is provisioned: no role exists yet, so none is named (roles[].name is a real role).
+        List<Role> roles = "awaiting_approval".equals(tenant.status()) ? List.of() : Arrays.stream(TenantRole.values())
                 .map(role -> new Role(role.apiName(), TenantNaming.roleName(tenant.tenantId(), role)))
                 .toList();
         return new TenantView(tenant.tenantId(), tenant.tenantName(), tenant.plan(), tenant.region(),

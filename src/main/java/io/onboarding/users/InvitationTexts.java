@@ -12,7 +12,7 @@ final class InvitationTexts {
         this.publicBaseUrl = publicBaseUrl.replaceAll("/+$", "");
     }
 
-    private String link(String token) {
+    String link(String token) {
         return publicBaseUrl + "/api/v1/invitations/" + token;
     }
 

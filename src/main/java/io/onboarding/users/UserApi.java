@@ -46,6 +46,21 @@ public final class UserApi {
         HttpReplies.json(exchange, 200, view(user));
     }
 
+    /** The one-time link of a user's pending invitation, for the operator to hand over (admin only). */
+    public void issueInvitationLink(Exchange exchange) {
+        UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
+        UserInvitations.IssuedLink issued = invitations.issueLink(tenantId, ApiRequests.uuid(exchange, "userId", "user_id"));
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("user_id", issued.user().userId());
+        body.put("email", issued.user().email());
+        body.put("invitation_url", issued.url());
+        body.put("expires_at", issued.expiresAt());
+        HttpReplies.json(exchange, 200, body);
+        ApiCall.concernsTenant(exchange, tenantId);
+        // The link is a credential: no cache keeps the answer.
+        exchange.getMessage().setHeader("Cache-Control", "no-store");
+    }
+
     public void describeInvitation(Exchange exchange) {
         HttpReplies.json(exchange, 200, links.describe(token(exchange)));
     }

@@ -222,6 +222,35 @@ public final class UserInvitations {
         return users.findById(userId).orElseThrow();
     }
 
+    /** A one-time link handed to an operator instead of a mail: the link, when it expires, whose it is. */
+    public record IssuedLink(TenantUser user, String url, OffsetDateTime expiresAt) {
+    }
+
+    /**
+     * {@code POST /api/v1/tenants/{id}/users/{user_id}/invitation-link} (admin only, audited): a new
+     * one-time link for a user who has not collected their credentials yet, for when no mail can
+     * reach them (no SMTP_HOST). The links made before stop working, the mailed one included; the
+     * credentials stay behind the link (exactly once, as ever): no password is in the answer.
+     */
+    public IssuedLink issueLink(UUID tenantId, UUID userId) {
+        tenants.require(tenantId);
+        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        if (!"invited".equals(user.status())) {
+            throw ApiException.conflict("user " + userId + " is " + user.status() + ": only a user who has not"
+                    + " collected their credentials yet gets a new invitation link (rotate-credentials gives an"
+                    + " active user a new password and link)", "user_id");
+        }
+        String token = Credentials.token();
+        OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
+        transaction.executeWithoutResult(status -> {
+            users.expireOpenLinks(userId);
+            users.insertInvitation(Credentials.hash(token), userId, "invitation", expires);
+        });
+        LOG.info("Issued a new invitation link to an operator for user {} of tenant {}", userId, tenantId);
+        events.publish("user.invitation_link_issued", tenantId, Map.of("user_id", userId));
+        return new IssuedLink(user, texts.link(token), expires);
+    }
+
     public List<TenantUser> list(UUID tenantId) {
         tenants.require(tenantId);
         return users.list(tenantId);

@@ -157,6 +157,13 @@ class FrontDoorTest {
         ApiClient.Response wrongMethod = api.put("/api/v1/tenants", "{}");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.body().get("error").get("code").asText()).isEqualTo("method_not_allowed");
+        // RFC 9110: a 405 says which methods the resource has.
+        assertThat(wrongMethod.header("Allow")).contains("GET, HEAD, POST");
+        ApiClient.Response wrongOnOne = api.put("/api/v1/operations/" + java.util.UUID.randomUUID(), "{}");
+        assertThat(wrongOnOne.status()).isEqualTo(405);
+        assertThat(wrongOnOne.header("Allow")).contains("GET, HEAD");
+        assertThat(api.delete("/api/v1/tenants/" + java.util.UUID.randomUUID() + "/approve").header("Allow"))
+                .contains("POST");
 
         java.net.http.HttpResponse<String> form = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + service.port()

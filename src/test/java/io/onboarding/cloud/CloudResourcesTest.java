@@ -208,7 +208,7 @@ class CloudResourcesTest {
 
         assertThat(operation.get("status").asText()).isEqualTo("succeeded");
         assertThat(step(operation, "provision-cloud-resources", "status")).isEqualTo("skipped");
-        assertThat(step(operation, "provision-cloud-resources", "error"))
+        assertThat(step(operation, "provision-cloud-resources", "reason"))
                 .isEqualTo("cloud resources are for the enterprise plan only (plan standard)");
         provisioner.verify(0, postRequestedFor(urlEqualTo("/resources"))
                 .withRequestBody(matchingJsonPath("$.tenant_id", equalTo(tenantId.toString()))));

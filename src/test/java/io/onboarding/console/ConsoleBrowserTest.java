@@ -2,6 +2,7 @@ package io.onboarding.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Browser;
 import io.onboarding.support.Catalog;
@@ -38,7 +39,8 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        service = RunningService.start("platform_console_test");
+        // Enterprise onboardings wait for approval, as with the shipped configuration.
+        service = RunningService.start("platform_console_test", java.util.Map.of("onboarding.approval.plans", "enterprise"));
         api = service.api();
         base = "http://localhost:" + service.port();
         browser = Browser.start();
@@ -236,6 +238,138 @@ class ConsoleBrowserTest {
                 .isGreaterThanOrEqualTo(5); // provision ×2, backup, suspend, resume
         assertThat(driver.findElements(By.cssSelector("#chart-hourly g.column"))).hasSize(25);
         browser.screenshot("console-10-fleet");
+    }
+
+    @Test
+    void approvalStepsUsersAndARestoreReadWellAt1400Pixels() throws Exception {
+        // Logged out, the page shows the login only: no navigation, no log-out.
+        driver.get(base + "/");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+        driver.navigate().refresh();
+        WebElement token = browser.await(QUICK, d -> visible(d, By.id("token")));
+        assertThat(driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+        assertThat(driver.findElements(By.cssSelector("#nav a")).stream().noneMatch(WebElement::isDisplayed)).isTrue();
+        assertThat(driver.findElement(By.id("logout")).isDisplayed()).isFalse();
+        browser.screenshot("console-11-login-without-navigation");
+        token.sendKeys(RunningService.TOKEN);
+        driver.findElement(By.id("login-submit")).click();
+        browser.await(QUICK, d -> visible(d, By.id("tenants-body")));
+        assertThat(driver.findElement(By.id("nav")).isDisplayed()).isTrue();
+
+        // An enterprise tenant waits for approval: no role named yet, Approve and Reject offered.
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        JsonNode accepted = api.post("/api/v1/tenants", ("{\"tenant_name\":\"Console Enterprise %s\",\"plan\":\"enterprise\","
+                + "\"region\":\"local\",\"admin_email\":\"a.very.long.address.for.the.layout.%s@enterprise-customer.example\"}")
+                .formatted(suffix, suffix)).body();
+        String tenantId = accepted.get("tenant_id").asText();
+        driver.get(base + "/#/tenants/" + tenantId);
+        browser.await(SLOW, d -> "awaiting_approval".equals(attribute(d, "#tenant-status .badge", "data-status")) ? true : null);
+        browser.await(QUICK, d -> visible(d, By.id("roles-pending")));
+        assertThat(driver.findElements(By.cssSelector("#roles tr"))).isEmpty();
+        browser.await(QUICK, d -> "waiting".equals(textOf(d, "#timeline .step[data-step='await-approval'] .step-status")) ? true : null);
+        assertThat(enabled(driver, By.id("action-approve"))).isNotNull();
+        assertThat(enabled(driver, By.id("action-reject"))).isNotNull();
+        assertThat(enabled(driver, By.id("action-suspend"))).isNull();
+        browser.screenshot("console-12-awaiting-approval");
+
+        driver.findElement(By.id("action-approve")).click();
+        browser.await(QUICK, d -> visible(d, By.id("f-approved_by"))).sendKeys("ops@console.test");
+        driver.findElement(By.id("f-note")).sendKeys("contract signed");
+        driver.findElement(By.id("approve-form-submit")).click();
+        assertThat(browser.await(QUICK, d -> visible(d, By.cssSelector("#action-result .notice"))).getText())
+                .contains("approved", accepted.get("operation_id").asText());
+        browser.await(SLOW, d -> "active".equals(attribute(d, "#tenant-status .badge", "data-status")) ? true : null);
+        assertThat(api.get("/api/v1/audit?tenant_id=" + tenantId + "&action=approve-tenant").body()
+                .at("/items/0/outcome").asText()).isEqualTo("202");
+        browser.await(QUICK, d -> d.findElements(By.cssSelector("#roles tr")).size() == 5 ? true : null);
+
+        // The steps: one column, read downwards in the order they ran.
+        // Read in one go inside the wait: the page may redraw the timeline between two reads.
+        List<int[]> steps = browser.await(QUICK, d -> {
+            WebElement provision = visible(d, By.cssSelector("#timeline .operation[data-status='succeeded']"));
+            if (provision == null) {
+                return null;
+            }
+            List<int[]> read = new java.util.ArrayList<>();
+            for (WebElement step : provision.findElements(By.className("step"))) {
+                read.add(new int[] {step.getRect().getX(), step.getRect().getY(),
+                        Integer.parseInt(step.findElement(By.className("step-number")).getText())});
+            }
+            return read;
+        });
+        assertThat(steps).hasSizeGreaterThan(5);
+        for (int i = 1; i < steps.size(); i++) {
+            assertThat(steps.get(i)[0]).as("same column").isEqualTo(steps.get(0)[0]);
+            assertThat(steps.get(i)[1]).as("below the one before").isGreaterThan(steps.get(i - 1)[1]);
+            assertThat(steps.get(i)[2]).isEqualTo(i + 1);
+        }
+        ((JavascriptExecutor) driver).executeScript("document.querySelector('#timeline .operation[data-status=\\'succeeded\\']').scrollIntoView()");
+        browser.screenshot("console-13-approved-steps-timeline");
+
+        // Users: every column inside its card, the database user on one line; the invitation link on demand.
+        browser.await(QUICK, d -> visible(d, By.cssSelector("#users table button[data-action='invitation-link']")));
+        // Measured in one script: the page may redraw the table between two reads from here.
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> layout = (java.util.Map<String, Object>) ((JavascriptExecutor) driver).executeScript("""
+                const table = document.querySelector('#users table');
+                const card = document.getElementById('users').parentElement.getBoundingClientRect();
+                const right = element => element.getBoundingClientRect().right;
+                return {cardLeft: card.left, cardRight: card.right, tableRight: right(table),
+                  headersRight: Math.max(...[...table.querySelectorAll('th')].map(right)),
+                  databaseUserLines: (() => { const range = document.createRange();
+                    range.selectNodeContents(table.querySelector('tbody td.mono')); return range.getClientRects().length; })()};""");
+        double cardRight = ((Number) layout.get("cardRight")).doubleValue();
+        assertThat(((Number) layout.get("tableRight")).doubleValue()).as("table inside its card").isLessThanOrEqualTo(cardRight);
+        assertThat(((Number) layout.get("headersRight")).doubleValue()).as("every column header inside").isLessThanOrEqualTo(cardRight);
+        assertThat(((Number) layout.get("databaseUserLines")).intValue()).as("the database user on one line").isEqualTo(1);
+        browser.await(QUICK, d -> {
+            WebElement linkButton = d.findElement(By.cssSelector("#users button[data-action='invitation-link']"));
+            scrollTo(linkButton);
+            linkButton.click();
+            return true;
+        });
+        WebElement link = browser.await(QUICK, d -> visible(d, By.id("invitation-link")));
+        assertThat(link.getText()).contains("/api/v1/invitations/").doesNotContain("password");
+        io.onboarding.support.SecretsSeen.record(link.getText().substring(link.getText().lastIndexOf('/') + 1));
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('users').scrollIntoView({block: 'center'})");
+        browser.screenshot("console-14-users");
+
+        // A restore into a new database: the operation names it, inside its card.
+        String backup = service.awaitOperation(api.post("/api/v1/tenants/" + tenantId + "/backups", "").body()
+                .get("operation_id").asText()).at("/result/backup_id").asText();
+        JsonNode restore = service.awaitOperation(api.post("/api/v1/tenants/" + tenantId + "/restore",
+                "{\"backup_id\":\"" + backup + "\"}").body().get("operation_id").asText());
+        String database = restore.at("/result/database").asText();
+        driver.navigate().refresh();
+        String shown = browser.await(SLOW, d -> {
+            WebElement result = visible(d, By.cssSelector("#timeline .operation-result[data-database='" + database + "']"));
+            if (result == null) {
+                return null;
+            }
+            assertInside(result, d.findElement(By.id("timeline")));
+            scrollTo(result);
+            return result.getText();
+        });
+        assertThat(shown).contains("Restored into a new database", database);
+        browser.screenshot("console-15-restored-database");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+    }
+
+    private static void assertInside(WebElement element, WebElement container) {
+        org.openqa.selenium.Rectangle inner = element.getRect();
+        org.openqa.selenium.Rectangle outer = container.getRect();
+        assertThat(inner.getX() + inner.getWidth()).as("right edge of %s", element.getTagName())
+                .isLessThanOrEqualTo(outer.getX() + outer.getWidth());
+        assertThat(inner.getX()).isGreaterThanOrEqualTo(outer.getX());
+    }
+
+    private static void scrollTo(WebElement element) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+    }
+
+    private static String textOf(WebDriver d, String css) {
+        List<WebElement> found = d.findElements(By.cssSelector(css));
+        return found.isEmpty() ? null : found.get(0).getText();
     }
 
     private static String sessionToken() {

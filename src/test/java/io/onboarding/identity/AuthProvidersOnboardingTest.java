@@ -66,7 +66,7 @@ class AuthProvidersOnboardingTest {
     private static String stepStatus(JsonNode operation, String name) {
         for (JsonNode step : operation.get("steps")) {
             if (step.get("name").asText().equals(name)) {
-                return step.get("status").asText() + (step.hasNonNull("error") ? ": " + step.get("error").asText() : "");
+                return step.get("status").asText() + (step.hasNonNull("error") ? ": " + step.get("error").asText() : step.hasNonNull("reason") ? ": " + step.get("reason").asText() : "");
             }
         }
         throw new AssertionError("no step " + name);

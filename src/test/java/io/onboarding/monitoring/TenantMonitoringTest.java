@@ -213,7 +213,8 @@ class TenantMonitoringTest {
                 }
             }
             assertThat(step.get("status").asText()).isEqualTo("warning");
-            assertThat(step.get("error").asText()).startsWith("monitoring: ");
+            assertThat(step.get("reason").asText()).startsWith("monitoring: ");
+            assertThat(step.get("error").isNull()).isTrue();
             JsonNode tenant = broken.api().get("/api/v1/tenants/" + tenantId).body();
             assertThat(tenant.get("status").asText()).isEqualTo("active");
             assertThat(tenant.get("warnings").get(0).asText()).startsWith("monitoring: ");

@@ -207,6 +207,68 @@ class OperationsApiTest {
     }
 
     @Test
+    void every202NamesTheOperationItStartedAndARestoreNamesItsDatabase() {
+        UUID tenantId = service.activeTenant("free", null);
+        String tenantPath = "/api/v1/tenants/" + tenantId;
+
+        ApiClient.Response suspend = api.post(tenantPath + "/suspend", "{\"reason\":\"unpaid\"}");
+        assertStarted(suspend, tenantId, "suspend");
+        // Not the tenant's "active" of before the suspend ran: nothing in the answer reads as its opposite.
+        assertThat(suspend.body().toString()).doesNotContain("active");
+        service.awaitOperation(suspend.body().get("operation_id").asText());
+        ApiClient.Response resume = api.post(tenantPath + "/resume", "");
+        assertStarted(resume, tenantId, "resume");
+        assertThat(resume.body().toString()).doesNotContain("suspended");
+        service.awaitOperation(resume.body().get("operation_id").asText());
+
+        ApiClient.Response backup = api.post(tenantPath + "/backups", "");
+        assertStarted(backup, tenantId, "backup");
+        JsonNode backedUp = service.awaitOperation(backup.body().get("operation_id").asText());
+        assertThat(backedUp.get("status").asText()).isEqualTo("succeeded");
+        String backupId = backedUp.at("/result/backup_id").asText();
+        assertThat(api.get(tenantPath + "/backups").body().get("items").findValuesAsText("backup_id")).contains(backupId);
+
+        ApiClient.Response restore = api.post(tenantPath + "/restore", "{\"backup_id\":\"" + backupId + "\"}");
+        assertStarted(restore, tenantId, "restore");
+        JsonNode restored = service.awaitOperation(restore.body().get("operation_id").asText());
+        assertThat(restored.get("status").asText()).isEqualTo("succeeded");
+        String database = restored.at("/result/database").asText();
+        assertThat(database).startsWith(api.get(tenantPath).body().at("/database/name").asText() + "_r");
+        assertThat(restored.at("/result/in_place").asBoolean()).isFalse();
+        assertThat(service.catalog().databaseExists(database)).as("the database result names").isTrue();
+        // Why a step was skipped is its reason, not an error.
+        JsonNode switched = stepNamed(restored, "switch-to-restored-database");
+        assertThat(switched.get("status").asText()).isEqualTo("skipped");
+        assertThat(switched.get("reason").asText()).contains(database);
+        assertThat(switched.get("error").isNull()).isTrue();
+        JsonNode provision = service.awaitOperation(api.get("/api/v1/operations?type=provision&tenant_id=" + tenantId)
+                .body().at("/items/0/operation_id").asText());
+        JsonNode approval = stepNamed(provision, "await-approval");
+        assertThat(approval.get("reason").asText()).isEqualTo("plan free needs no approval");
+        assertThat(approval.get("error").isNull()).isTrue();
+        assertThat(provision.get("result").isNull()).isTrue();
+    }
+
+    private static void assertStarted(ApiClient.Response started, UUID tenantId, String type) {
+        assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+        String operationId = started.body().get("operation_id").asText();
+        assertThat(started.body().get("type").asText()).isEqualTo(type);
+        assertThat(started.body().get("tenant_id").asText()).isEqualTo(tenantId.toString());
+        assertThat(started.body().get("status").asText()).isEqualTo("running");
+        assertThat(started.header("Location")).contains("/api/v1/operations/" + operationId);
+        assertThat(api.get("/api/v1/operations/" + operationId).body().get("type").asText()).isEqualTo(type);
+    }
+
+    private static JsonNode stepNamed(JsonNode operation, String name) {
+        for (JsonNode step : operation.get("steps")) {
+            if (step.get("name").asText().equals(name)) {
+                return step;
+            }
+        }
+        throw new AssertionError("no step " + name + " in " + operation);
+    }
+
+    @Test
     void aBusyTenantIsA409NamingTheOperationInTheWay() {
         UUID tenantId = service.activeTenant("free", null);
         UUID running = UUID.randomUUID();
@@ -222,7 +284,18 @@ class OperationsApiTest {
             assertThat(detail.get("field").asText()).isEqualTo("tenant_id");
             assertThat(detail.get("operation_id").asText()).isEqualTo(running.toString());
             assertThat(refused.body().at("/error/message").asText()).contains(running.toString());
+            assertThat(detail.get("location").asText()).isEqualTo("/api/v1/operations/" + running);
+            assertThat(refused.header("Location")).contains("/api/v1/operations/" + running);
         }
+        // A resume sent while the tenant is still active because its suspend is running: the 409 is
+        // about that operation (named, with its Location), not only "active, not suspended".
+        ApiClient.Response resume = api.post("/api/v1/tenants/" + tenantId + "/resume", "");
+        assertThat(resume.status()).isEqualTo(409);
+        assertThat(resume.body().at("/error/details/0/operation_id").asText()).isEqualTo(running.toString());
+        assertThat(resume.body().at("/error/details/0/location").asText()).isEqualTo("/api/v1/operations/" + running);
+        assertThat(resume.body().at("/error/message").asText()).contains("is active, not suspended")
+                .contains(running.toString());
+        assertThat(resume.header("Location")).contains("/api/v1/operations/" + running);
         service.catalog().execute(PLATFORM_DB, "UPDATE operations SET status = 'failed', finished_at = now()"
                 + " WHERE operation_id = '" + running + "'");
     }

@@ -70,7 +70,13 @@ class TenantApprovalTest {
         JsonNode waiting = operation(operationId);
         assertThat(waiting.get("status").asText()).isEqualTo("running");
         assertThat(waiting.get("steps").get(0).get("name").asText()).isEqualTo("await-approval");
-        assertThat(waiting.get("steps").get(0).get("error").asText()).contains("awaiting approval");
+        // What the step waits for is its reason; it has not failed.
+        assertThat(waiting.get("steps").get(0).get("status").asText()).isEqualTo("running");
+        assertThat(waiting.get("steps").get(0).get("reason").asText()).contains("awaiting approval");
+        assertThat(waiting.get("steps").get(0).get("error").isNull()).isTrue();
+        // No role exists yet, so none is named.
+        JsonNode awaiting = api.get("/api/v1/tenants/" + tenantId).body();
+        assertThat(awaiting.get("roles")).isEmpty();
         assertThat(api.get("/api/v1/tenants?status=awaiting_approval").body().toString()).contains(tenantId.toString());
 
         // A restart (same control plane and data directory) keeps it waiting.
@@ -80,8 +86,11 @@ class TenantApprovalTest {
         assertThat(status(tenantId)).isEqualTo("awaiting_approval");
         assertThat(catalog.databaseExists(database)).isFalse();
 
-        assertThat(api.post("/api/v1/tenants/" + tenantId + "/approve", "{}").body().get("error").get("details")
-                .get(0).get("field").asText()).isEqualTo("approved_by");
+        // One pair of bodies: reject needs its reason; each takes its decider's name, not the other's.
+        assertThat(api.post("/api/v1/tenants/" + tenantId + "/reject", "{\"rejected_by\":\"ops\"}").body()
+                .at("/error/details/0/field").asText()).isEqualTo("reason");
+        assertUnknownField(api.post("/api/v1/tenants/" + tenantId + "/approve", "{\"rejected_by\":\"ops\"}"),
+                "rejected_by");
         // A misspelt field is refused, not ignored: the caller learns the note was not taken.
         assertUnknownField(api.post("/api/v1/tenants/" + tenantId + "/approve",
                 "{\"approved_by\":\"ops@example.test\",\"notes\":\"contract signed\"}"), "notes");
@@ -92,6 +101,9 @@ class TenantApprovalTest {
                 "{\"approved_by\":\"ops@example.test\",\"note\":\"contract signed\"}");
         assertThat(approved.status()).isEqualTo(202);
         assertThat(approved.body().get("operation_id").asText()).isEqualTo(operationId);
+        assertThat(approved.body().get("type").asText()).isEqualTo("provision");
+        assertThat(approved.body().get("decision").asText()).isEqualTo("approved");
+        assertThat(approved.header("Location")).contains("/api/v1/operations/" + operationId);
         JsonNode done = service.awaitOperation(operationId);
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
         assertThat(status(tenantId)).isEqualTo("active");
@@ -111,17 +123,33 @@ class TenantApprovalTest {
         UUID tenantId = UUID.randomUUID();
         String operationId = awaitingTenant(tenantId).get("operation_id").asText();
 
-        assertThat(api.post("/api/v1/tenants/" + tenantId + "/reject", "{\"reason\":\"no contract\"}").status())
-                .isEqualTo(202);
+        ApiClient.Response rejected = api.post("/api/v1/tenants/" + tenantId + "/reject",
+                "{\"reason\":\"no contract\",\"rejected_by\":\"ops@example.test\"}");
+        assertThat(rejected.status()).isEqualTo(202);
+        assertThat(rejected.body().get("decision").asText()).isEqualTo("rejected");
         JsonNode failed = service.awaitOperation(operationId);
         assertThat(failed.get("status").asText()).isEqualTo("failed");
         assertThat(failed.get("compensated").asBoolean()).isTrue();
-        assertThat(failed.get("error").asText()).contains("no contract");
+        assertThat(failed.get("error").asText()).contains("rejected by ops@example.test: no contract");
         assertThat(status(tenantId)).isEqualTo("failed");
         assertThat(catalog.databaseExists(TenantNaming.databaseName(tenantId))).isFalse();
         assertThat(catalog.roleExists(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN))).isFalse();
         assertThat(api.post("/api/v1/tenants/" + UUID.randomUUID() + "/reject", "{\"reason\":\"x\"}").status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void aDecisionWithoutADeciderIsTheCallingTokensAndIsAudited() {
+        UUID tenantId = UUID.randomUUID();
+        String operationId = awaitingTenant(tenantId).get("operation_id").asText();
+
+        ApiClient.Response rejected = api.post("/api/v1/tenants/" + tenantId + "/reject", "{\"reason\":\"duplicate\"}");
+        assertThat(rejected.status()).as(rejected.body().toString()).isEqualTo(202);
+        assertThat(service.awaitOperation(operationId).get("error").asText())
+                .contains("rejected by " + io.onboarding.access.BootstrapToken.NAME + ": duplicate");
+        JsonNode audit = api.get("/api/v1/audit?tenant_id=" + tenantId + "&action=reject-tenant").body();
+        assertThat(audit.at("/items/0/token_name").asText()).isEqualTo(io.onboarding.access.BootstrapToken.NAME);
+        assertThat(audit.at("/items/0/outcome").asText()).isEqualTo("202");
     }
 
     @Test
