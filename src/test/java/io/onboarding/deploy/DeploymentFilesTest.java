@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No Docker engine runs here, so docker/Dockerfile, docker/compose.yaml and the files they mount are
- * checked as data: the compose file against the Compose Specification's JSON Schema, then the rules
+ * docker/Dockerfile, docker/compose.yaml and the files they mount, checked as data (the image itself is
+ * built and run by docker/smoke-test, with podman): the compose file by docker-compose and against the
+ * Compose Specification's JSON Schema, then the rules
  * a working stack needs (pinned images, health checks, restart policies, dependencies that wait,
  * mounted files that exist, one uid for the service everywhere, secrets only through files, the
  * contract's variables only), and Prometheus' configuration with promtool when it is installed.
@@ -95,16 +96,42 @@ class DeploymentFilesTest {
     }
 
     /**
-     * When the docker CLI has its compose plugin (no engine needed), compose itself checks the file too,
-     * in a copy of docker/ with generated secrets.
+     * Compose itself reads the file (no engine needed), in a copy of docker/ with generated secrets:
+     * Debian's docker-compose 1.29 (`docker-compose config`; .ci/run installs it, and in CI it must be
+     * there) and, where the docker CLI has its compose plugin, `docker compose config`. (Debian's
+     * podman-compose 1.0.3 has no `config` command.) The project name comes from docker/.env, because
+     * docker-compose 1.29 refuses a top-level `name`.
      */
     @Test
-    void dockerComposeConfigAcceptsTheFileWhereComposeIsInstalled(@TempDir Path copy) throws Exception {
-        assumeTrue(run(List.of("docker", "compose", "version")).exitCode == 0, "docker compose is not installed");
+    void composeConfigAcceptsTheFile(@TempDir Path copy) throws Exception {
+        assertThat(compose.root.has("name")).as("a top-level name (docker-compose 1.29 refuses it)").isFalse();
+        assertThat(Files.readAllLines(DOCKER.resolve(".env"))).contains("COMPOSE_PROJECT_NAME=tenant-onboarding");
+
+        List<List<String>> composes = new ArrayList<>();
+        if (run(List.of("docker-compose", "version")).exitCode == 0) {
+            composes.add(List.of("docker-compose"));
+        } else {
+            assertThat(System.getenv("CI")).as("docker-compose is missing, and .ci/run installs it").isNotEqualTo("true");
+        }
+        if (run(List.of("docker", "compose", "version")).exitCode == 0) {
+            composes.add(List.of("docker", "compose"));
+        }
+        assumeTrue(!composes.isEmpty(), "neither docker-compose nor docker compose is installed");
         DeploymentScriptsTest.copyTree(DOCKER, copy);
         assertThat(run(List.of("sh", copy.resolve("secrets/generate.sh").toString())).exitCode).isZero();
-        Result config = run(List.of("docker", "compose", "-f", copy.resolve("compose.yaml").toString(), "config", "-q"));
-        assertThat(config.exitCode).as(config.output).isZero();
+        for (List<String> command : composes) {
+            List<String> config = new ArrayList<>(command);
+            config.addAll(List.of("-f", copy.resolve("compose.yaml").toString(), "config", "-q"));
+            Result checked = run(config);
+            assertThat(checked.exitCode).as(String.join(" ", command) + " config: " + checked.output).isZero();
+
+            // Not blind either: a misspelt dependency condition is refused.
+            Path broken = copy.resolve("broken.yaml");
+            Files.writeString(broken, Files.readString(copy.resolve("compose.yaml"))
+                    .replace("condition: service_healthy", "condition: service_happy"));
+            config.set(config.indexOf("-f") + 1, broken.toString());
+            assertThat(run(config).exitCode).as(String.join(" ", command) + " config of a broken file").isNotZero();
+        }
     }
 
     @Test
