@@ -311,6 +311,8 @@ class DeploymentFilesTest {
                 .containsEntry("BUILD_IMAGE", dockerfile.externalBaseImages().get(0))
                 .containsEntry("RUNTIME_IMAGE", dockerfile.externalBaseImages().get(1));
         assertThat(dockerfile.baseImages().get(2)).isEqualTo("build");
+        // ... and compose says it again: buildah 1.28 skips the Maven stage unless JAR_FROM is given.
+        assertThat(compose.service(SERVICE).path("build").path("args").path("JAR_FROM").asText()).isEqualTo("build");
         String runs = String.join("\n", dockerfile.runtime("RUN"));
         assertThat(runs).contains("postgresql-client-15", "openjdk-17-jre-headless", "pg_dump --version",
                 "pg_restore --version");
