@@ -44,6 +44,16 @@ class DeploymentScriptsTest {
         }
     }
 
+    /** docker/smoke-test (run for real by .ci/run, with podman) is an executable bash script that parses. */
+    @Test
+    void theSmokeTestIsAnExecutableBashScript() throws Exception {
+        Path smokeTest = DOCKER.resolve("smoke-test");
+        assertThat(Files.readAllLines(smokeTest).get(0)).isEqualTo("#!/usr/bin/env bash");
+        assertThat(Files.isExecutable(smokeTest)).isTrue();
+        Result syntax = DeploymentFilesTest.run(List.of("bash", "-n", smokeTest.toString()));
+        assertThat(syntax.exitCode()).as(syntax.output()).isZero();
+    }
+
     @Test
     void generateMakesEverySecretOnceReadableByContainersAndIgnoredByGit(@TempDir Path copy) throws Exception {
         Files.copy(DOCKER.resolve("secrets/generate.sh"), copy.resolve("generate.sh"));
