@@ -45,11 +45,29 @@ public final class ClusterLockdown {
     public static void apply(PostgresCluster cluster, String maintenanceDatabase, String platformDatabase)
             throws SQLException {
         try (Connection connection = cluster.connect(maintenanceDatabase)) {
+            requireVersion(connection, cluster);
             ensureOwnerRole(connection);
             ensureGroup(connection, STEWARDS, STEWARDS_MARKER, "");
             Set<String> closed = new LinkedHashSet<>(List.of(maintenanceDatabase, platformDatabase, "template1"));
             for (String database : closed) {
                 closeToPublic(connection, database);
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL 15 or newer: before 15 a role could grant membership in itself from its own session, so
+     * a tenant's code running in its steward's session could hand the steward to any login.
+     */
+    private static void requireVersion(Connection connection, PostgresCluster cluster) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
+                     + " current_setting('server_version')")) {
+            rs.next();
+            if (rs.getInt(1) < 150000) {
+                throw new IllegalStateException("PostgreSQL " + rs.getString(2) + " at " + cluster
+                        + " is older than 15, which this service needs (before 15 a role may grant itself to"
+                        + " others, and a tenant's code could so take the platform's login into its database)");
             }
         }
     }
