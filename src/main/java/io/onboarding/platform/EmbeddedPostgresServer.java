@@ -3,6 +3,10 @@ package io.onboarding.platform;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -38,6 +42,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final String SUPERUSER = "postgres";
+    private static final String HOST = "127.0.0.1";
+
+    /** The contract's variable for the embedded PostgreSQL's port, named when that port is taken. */
+    public static final String PORT_VARIABLE = "PG_EMBEDDED_PORT";
     private static final int OUTPUT_TAIL_LINES = 40;
 
     private final Path binaries;
@@ -79,18 +87,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         String password = SecretFiles.readOrCreate(dataDir.resolve("postgres-superuser.password"),
                 () -> SecretFiles.randomToken(32));
         stopOrphanedPostmaster(pgData);
+        // Checked before anything is unpacked or initialised: a taken port stops the start at once.
+        requirePortFree(port);
         prepareDataDirectory(dataDir, pgData, user);
         Path binaries = PostgresBinaries.install(dataDir);
         EmbeddedPostgresServer server = new EmbeddedPostgresServer(binaries, pgData, user,
-                new PostgresCluster("127.0.0.1", port, SUPERUSER, password));
+                new PostgresCluster(HOST, port, SUPERUSER, password));
         if (!Files.exists(pgData.resolve("postgresql.conf"))) {
             server.initdb(dataDir, password);
         }
+        // Ours once pg_ctl says so: it listens on HOST alone, and a postmaster that cannot bind it exits.
         server.startPostmaster(port);
         if (stopWithJvm) {
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         }
-        LOG.info("Embedded PostgreSQL 15 listening on 127.0.0.1:{} with data in {} (OS user {}, uid {})", port, pgData,
+        LOG.info("Embedded PostgreSQL 15 listening on " + HOST + ":{} with data in {} (OS user {}, uid {})", port, pgData,
                 user.name(), user.uid());
         return server;
     }
@@ -181,7 +192,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private void startPostmaster(int port) throws IOException {
         List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port), "-F"));
         Map.of("timezone", "UTC", "synchronous_commit", "off", "max_connections", "300",
-                "listen_addresses", "127.0.0.1", "unix_socket_directories", pgData.toString(),
+                "listen_addresses", HOST, "unix_socket_directories", pgData.toString(),
                 "password_encryption", "scram-sha-256").forEach((key, value) -> {
                     options.add("-c");
                     options.add(shellQuoted(key + "=" + value));
@@ -192,8 +203,41 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         int exit = waitFor(pgCtl, 90, "pg_ctl start");
         if (exit != 0) {
             drain.awaitEnd(10);
+            if (!portFree(port)) {
+                // Taken since requirePortFree: the postmaster could not bind it (its last lines say so).
+                throw new IllegalStateException(portTaken(port) + "\n" + drain.tail());
+            }
             throw new IllegalStateException("The embedded PostgreSQL did not start (pg_ctl start exited with " + exit
                     + "; data " + pgData + ", OS user " + user.name() + "):\n" + drain.tail());
+        }
+    }
+
+    /**
+     * Someone else listens on the port (another PostgreSQL, an earlier instance of another DATA_DIR,
+     * any program): the start stops here, naming the port and the setting, rather than letting
+     * PostgreSQL fail to bind, or the pool reach that listener.
+     */
+    private static void requirePortFree(int port) throws IOException {
+        if (!portFree(port)) {
+            throw new IllegalStateException(portTaken(port));
+        }
+    }
+
+    private static String portTaken(int port) {
+        return "The embedded PostgreSQL cannot listen on " + HOST + ":" + port + ": the port is taken (another"
+                + " PostgreSQL, another program or another tenant-onboarding instance listens there). Set "
+                + PORT_VARIABLE + " (onboarding.embedded-postgres.port) to a free port, or PGHOST to use your own"
+                + " PostgreSQL.";
+    }
+
+    /** Whether the port can be bound on HOST now (as PostgreSQL binds it: SO_REUSEADDR, so TIME_WAIT is no obstacle). */
+    private static boolean portFree(int port) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            return true;
+        } catch (BindException taken) {
+            return false;
         }
     }
 
