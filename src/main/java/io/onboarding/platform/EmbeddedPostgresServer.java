@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -53,14 +55,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final PostgresOsUser user;
     private final PostgresCluster cluster;
     private final Thread shutdownHook;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
+
+    /**
+     * How long the shutdown hook leaves the server to its owner: the service closes it once Camel has
+     * stopped (operations finished or handed back, requests answered), within the contract's 30 s.
+     */
+    private static final Duration OWNER_GRACE = Duration.ofSeconds(25);
 
     private EmbeddedPostgresServer(Path binaries, Path pgData, PostgresOsUser user, PostgresCluster cluster) {
         this.binaries = binaries;
         this.pgData = pgData;
         this.user = user;
         this.cluster = cluster;
-        this.shutdownHook = new Thread(this::stopQuietly, "embedded-postgres-stop");
+        this.shutdownHook = new Thread(this::stopWithJvm, "embedded-postgres-stop");
     }
 
     /** As {@link #start(Path, int, String)} with the default OS user ({@value PostgresOsUser#DEFAULT_NAME}). */
@@ -75,8 +84,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /**
      * {@code osUser}: whom the server runs as when the service runs as root (otherwise unused).
-     * {@code stopWithJvm}: a shutdown hook stops it too (the service relies on it: Camel Main ends the
-     * JVM on SIGTERM without closing the infrastructure).
+     * {@code stopWithJvm}: a shutdown hook stops it too, should its owner not close it within
+     * {@link #OWNER_GRACE} of the JVM beginning to exit (a kill -9 of the service leaves it running:
+     * the next start replaces it).
      */
     public static EmbeddedPostgresServer start(Path dataDir, int port, String osUser, boolean stopWithJvm)
             throws IOException {
@@ -379,6 +389,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return user;
     }
 
+    /**
+     * The JVM is exiting. Shutdown hooks run at once and side by side, Camel Main's among them, which
+     * stops the service gracefully: stopping PostgreSQL here and now would pull the database from
+     * under the operations and requests it lets finish. So the owner's {@link #close} is awaited, and
+     * only one that does not come within {@link #OWNER_GRACE} has the server stopped here.
+     */
+    private void stopWithJvm() {
+        try {
+            if (stopped.await(OWNER_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warn("The JVM is exiting and the embedded PostgreSQL was not stopped by the service within {} s: stopping"
+                + " it now", OWNER_GRACE.toSeconds());
+        stopQuietly();
+    }
+
     private void stopQuietly() {
         try {
             stop();
@@ -393,8 +422,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         closed = true;
-        run("pg_ctl", List.of("-D", pgData.toString(), "stop", "-m", "fast", "-w", "-t", "60"));
-        LOG.info("Embedded PostgreSQL stopped (data {})", pgData);
+        try {
+            run("pg_ctl", List.of("-D", pgData.toString(), "stop", "-m", "fast", "-w", "-t", "60"));
+            LOG.info("Embedded PostgreSQL stopped (data {})", pgData);
+        } finally {
+            stopped.countDown(); // last: the JVM may exit as soon as the hook sees it
+        }
     }
 
     @Override

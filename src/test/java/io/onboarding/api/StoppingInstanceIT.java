@@ -21,6 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class StoppingInstanceIT {
 
     private static final String PATH = "/api/v1/tenants";
+    private static final int CLIENTS = 3;
 
     /** One answer, or how the connection failed. */
     private record Probe(int status, String retryAfter, String body, String failure) {
@@ -65,20 +70,40 @@ class StoppingInstanceIT {
             String token = Files.readString(dataDir.resolve("api-token")).trim();
             assertThat(probe(service.port(), token).status()).isEqualTo(200);
 
-            service.signalTerminate();
-            List<Probe> probes = new ArrayList<>();
+            // Several clients at once, so that one whose request is held up does not blind the test.
+            List<Probe> probes = java.util.Collections.synchronizedList(new ArrayList<>());
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            Probe last;
-            do {
-                last = probe(service.port(), token);
-                probes.add(last);
-            } while (!last.refused() && System.nanoTime() < deadline);
+            ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+            List<Future<Probe>> lasts = new ArrayList<>();
+            List<Probe> lastProbes = new ArrayList<>();
+            long sigterm = System.nanoTime();
+            service.signalTerminate();
+            try {
+                for (int i = 0; i < CLIENTS; i++) {
+                    lasts.add(clients.submit(() -> {
+                        Probe last;
+                        do {
+                            last = probe(service.port(), token);
+                            probes.add(last);
+                        } while (!last.refused() && System.nanoTime() < deadline);
+                        return last;
+                    }));
+                }
+                for (Future<Probe> last : lasts) {
+                    lastProbes.add(last.get(90, TimeUnit.SECONDS));
+                }
+            } finally {
+                clients.shutdownNow();
+                assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            }
             int exit = service.awaitExit(Duration.ofSeconds(60));
+            Duration stopped = Duration.ofNanos(System.nanoTime() - sigterm);
 
             Map<String, Long> seen = probes.stream().collect(Collectors.groupingBy(Probe::toString,
                     java.util.TreeMap::new, Collectors.counting()));
             System.out.println("Probes after SIGTERM: " + seen);
-            assertThat(last.refused()).as("probes ended by a refused connection: %s", seen).isTrue();
+            assertThat(lastProbes).as("each client's probes ended by a refused connection: %s", seen)
+                    .allMatch(Probe::refused);
             assertThat(probes).as("answers after SIGTERM: %s", seen).noneMatch(probe -> probe.status() == 404)
                     .allMatch(probe -> probe.failure() != null || probe.status() == 200 || probe.status() == 503,
                             "200, 503 or no connection");
@@ -88,6 +113,14 @@ class StoppingInstanceIT {
                         assertThat(unavailable.body()).contains("\"error\"").contains("\"code\"");
                     });
             assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
+            assertThat(stopped).isLessThan(Duration.ofSeconds(30));
+            // Its PostgreSQL stays up while requests are answered and operations finish: stopped after Camel.
+            String output = service.output();
+            assertThat(output).contains("Embedded PostgreSQL stopped");
+            assertThat(output.indexOf("Embedded PostgreSQL stopped"))
+                    .as("the embedded PostgreSQL is stopped only once Camel has stopped")
+                    .isGreaterThan(output.indexOf("(tenant-onboarding) shutdown in"))
+                    .isGreaterThan(output.indexOf("Vert.x HttpServer stopped"));
         } finally {
             deleteTree(dataDir);
         }
