@@ -16,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
@@ -26,7 +27,9 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * the connection closed as soon as it goes over, so it is never buffered whole), and
  * {@code /observe/metrics} wants its token ({@link MetricsAccess}). Every response carries
  * {@code X-Request-Id} (the caller's if sane, else a new one), which the routes read from the
- * request. A mutating /api call refused here is recorded in the audit log as
+ * request. From the moment the service begins to stop until its listener closes, every request gets
+ * 503 with {@code Retry-After} (in the error shape), never a 404 for a route already removed. A
+ * mutating /api call refused here is recorded in the audit log as
  * {@code refused-at-front-door} (its path is not: an invitation path carries a credential).
  */
 public final class FrontGate implements Handler<RoutingContext> {
@@ -40,6 +43,12 @@ public final class FrontGate implements Handler<RoutingContext> {
     /** The audit log's action for a call refused by the gate. */
     public static final String REFUSED = "refused-at-front-door";
     private static final String CALLER = "onboarding.caller";
+
+    /** Retry-After of the 503 a stopping instance answers with. */
+    static final int STOPPING_RETRY_AFTER_SECONDS = 5;
+
+    /** Set by {@link #install}: whose status says whether the service is stopping. */
+    private volatile CamelContext camel;
 
     private final BearerTokenGuard apiGuard;
     private final AuditLog auditLog;
@@ -65,7 +74,17 @@ public final class FrontGate implements Handler<RoutingContext> {
             throw new IllegalStateException("the HTTP server is not listening on port " + port
                     + " (" + PORT_TAKEN + " see the line above)");
         }
+        this.camel = camel;
         router.route().order(Integer.MIN_VALUE).handler(this);
+        // While Camel stops, its routes are removed before the server closes: what no route took then may
+        // well be a path that exists, so it gets the 503 a stopping instance gives (never the 404 below).
+        router.route().order(Integer.MAX_VALUE - 1).handler(context -> {
+            if (stopping()) {
+                replyStopping(context);
+            } else {
+                context.next();
+            }
+        });
         // Last of all: what no route took is an unknown path (404) or, if a route has the path for
         // other methods, a wrong method (405), in the error shape rather than Vert.x's HTML.
         router.route().order(Integer.MAX_VALUE).handler(context -> {
@@ -124,6 +143,10 @@ public final class FrontGate implements Handler<RoutingContext> {
         String requestId = RequestIds.acceptOrNew(context.request().getHeader(RequestIds.HEADER));
         context.request().headers().set(RequestIds.HEADER, requestId);
         context.addHeadersEndHandler(ended -> context.response().putHeader(RequestIds.HEADER, requestId));
+        if (stopping()) {
+            replyStopping(context);
+            return;
+        }
         String path = context.normalizedPath();
         if (path.startsWith("/api/") && isMutating(context.request().method())) {
             // Running operations give way until it is answered (or its connection is gone).
@@ -158,6 +181,23 @@ public final class FrontGate implements Handler<RoutingContext> {
             return;
         }
         context.next();
+    }
+
+    /** From the moment Camel begins to stop (after SIGTERM, once running operations are done or handed back). */
+    private boolean stopping() {
+        CamelContext context = camel;
+        if (context == null) {
+            return false;
+        }
+        ServiceStatus status = context.getStatus();
+        return status.isStopping() || status.isStopped() || status.isSuspending() || status.isSuspended();
+    }
+
+    /** 503 with Retry-After in the error shape: the client sends it again, here once back or to another instance. */
+    private void replyStopping(RoutingContext context) {
+        context.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(STOPPING_RETRY_AFTER_SECONDS));
+        reply(context, new ApiException(503, "stopping",
+                "this instance is stopping; send the request again (to another instance, or here once it is back)"));
     }
 
     /** A mutating /api call refused here; recorded off the event loop. */

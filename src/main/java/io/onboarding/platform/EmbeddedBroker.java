@@ -12,6 +12,7 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
@@ -22,13 +23,15 @@ import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The zero-configuration JMS broker: Artemis in-process, a persistent journal under
- * {@code $DATA_DIR/artemis}, listening on loopback only, one user whose password is generated once
+ * {@code $DATA_DIR/artemis}, listening on loopback only (a port it cannot bind stops its start:
+ * nobody is handed a connection to whatever holds that port), one user whose password is generated once
  * into {@code $DATA_DIR/jms-password} (0600) unless JMS_USER/JMS_PASSWORD are given. Requests that
  * keep failing are redelivered with back-off, then moved to the queue {@code tenant.requests.DLQ}.
  * The journal holds requests, secrets among them: its directories are 0700 and its files 0600
@@ -41,6 +44,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Where requests that keep failing end: the queue of that name on the address of that name. */
     public static final String DEAD_LETTERS = "tenant.requests.DLQ";
+
+    /** The contract's variable for the embedded broker's port, named when that port is taken. */
+    public static final String PORT_VARIABLE = "JMS_EMBEDDED_PORT";
+
+    private static final String ACCEPTOR = "tcp";
 
     private final EmbeddedActiveMQ broker;
 
@@ -74,7 +82,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // Artemis blocks every producer once the disk is 90% used, and the operations' event
                 // sends with it: only a disk that is really full stops the embedded broker.
                 .setMaxDiskUsage(100)
-                .addAcceptorConfiguration("tcp", "tcp://" + host + ":" + port);
+                .addAcceptorConfiguration(ACCEPTOR, "tcp://" + host + ":" + port);
         config.addAddressSetting("tenant.requests", new AddressSettings()
                 .setMaxDeliveryAttempts(maxDeliveryAttempts)
                 .setRedeliveryDelay(1000)
@@ -95,13 +103,35 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setSecurityManager(new SingleUser(user, password));
         try {
             broker.start();
+            requireListening(broker, host, port);
             files.tightenAll();
         } catch (Exception e) {
+            try {
+                broker.stop();
+            } catch (Exception notStopped) {
+                e.addSuppressed(notStopped);
+            }
             files.close();
             throw e;
         }
         LOG.info("Embedded Artemis broker listening on tcp://{}:{} with its journal in {}", host, port, directory);
         return new EmbeddedBroker(broker, files);
+    }
+
+    /**
+     * Artemis only logs a failed bind (AMQ229230) and runs on without its acceptor; whoever then
+     * connects to the port reaches the program that holds it, another instance's broker perhaps. So the
+     * acceptor must be bound, to this port, before anyone is given a connection factory for it.
+     */
+    private static void requireListening(EmbeddedActiveMQ broker, String host, int port) {
+        Acceptor acceptor = broker.getActiveMQServer().getRemotingService().getAcceptor(ACCEPTOR);
+        int bound = acceptor instanceof NettyAcceptor netty ? netty.getActualPort() : 0;
+        if (bound <= 0 || port != 0 && bound != port) {
+            throw new IllegalStateException("The embedded JMS broker cannot listen on " + host + ":" + port
+                    + ": the port is taken (another program, or another tenant-onboarding instance, listens there;"
+                    + " AMQ229230 above). Set " + PORT_VARIABLE + " (onboarding.jms.embedded-port) to a free port,"
+                    + " or JMS_BROKER_URL to use an external broker.");
+        }
     }
 
     /**

@@ -3,12 +3,17 @@ package io.onboarding.platform;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -38,6 +44,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final String SUPERUSER = "postgres";
+    private static final String HOST = "127.0.0.1";
+
+    /** The contract's variable for the embedded PostgreSQL's port, named when that port is taken. */
+    public static final String PORT_VARIABLE = "PG_EMBEDDED_PORT";
     private static final int OUTPUT_TAIL_LINES = 40;
 
     private final Path binaries;
@@ -45,14 +55,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final PostgresOsUser user;
     private final PostgresCluster cluster;
     private final Thread shutdownHook;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
+
+    /**
+     * How long the shutdown hook leaves the server to its owner: the service closes it once Camel has
+     * stopped (operations finished or handed back, requests answered), within the contract's 30 s.
+     */
+    private static final Duration OWNER_GRACE = Duration.ofSeconds(25);
 
     private EmbeddedPostgresServer(Path binaries, Path pgData, PostgresOsUser user, PostgresCluster cluster) {
         this.binaries = binaries;
         this.pgData = pgData;
         this.user = user;
         this.cluster = cluster;
-        this.shutdownHook = new Thread(this::stopQuietly, "embedded-postgres-stop");
+        this.shutdownHook = new Thread(this::stopWithJvm, "embedded-postgres-stop");
     }
 
     /** As {@link #start(Path, int, String)} with the default OS user ({@value PostgresOsUser#DEFAULT_NAME}). */
@@ -67,8 +84,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /**
      * {@code osUser}: whom the server runs as when the service runs as root (otherwise unused).
-     * {@code stopWithJvm}: a shutdown hook stops it too (the test JVMs' servers; the service closes its
-     * own last, after Camel has stopped, and asks for none).
+     * {@code stopWithJvm}: a shutdown hook stops it too, should its owner not close it within
+     * {@link #OWNER_GRACE} of the JVM beginning to exit (a kill -9 of the service leaves it running:
+     * the next start replaces it).
      */
     public static EmbeddedPostgresServer start(Path dataDir, int port, String osUser, boolean stopWithJvm)
             throws IOException {
@@ -79,18 +97,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         String password = SecretFiles.readOrCreate(dataDir.resolve("postgres-superuser.password"),
                 () -> SecretFiles.randomToken(32));
         stopOrphanedPostmaster(pgData);
+        // Checked before anything is unpacked or initialised: a taken port stops the start at once.
+        requirePortFree(port);
         prepareDataDirectory(dataDir, pgData, user);
         Path binaries = PostgresBinaries.install(dataDir);
         EmbeddedPostgresServer server = new EmbeddedPostgresServer(binaries, pgData, user,
-                new PostgresCluster("127.0.0.1", port, SUPERUSER, password));
+                new PostgresCluster(HOST, port, SUPERUSER, password));
         if (!Files.exists(pgData.resolve("postgresql.conf"))) {
             server.initdb(dataDir, password);
         }
+        // Ours once pg_ctl says so: it listens on HOST alone, and a postmaster that cannot bind it exits.
         server.startPostmaster(port);
         if (stopWithJvm) {
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         }
-        LOG.info("Embedded PostgreSQL 15 listening on 127.0.0.1:{} with data in {} (OS user {}, uid {})", port, pgData,
+        LOG.info("Embedded PostgreSQL 15 listening on " + HOST + ":{} with data in {} (OS user {}, uid {})", port, pgData,
                 user.name(), user.uid());
         return server;
     }
@@ -181,7 +202,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private void startPostmaster(int port) throws IOException {
         List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port), "-F"));
         Map.of("timezone", "UTC", "synchronous_commit", "off", "max_connections", "300",
-                "listen_addresses", "127.0.0.1", "unix_socket_directories", pgData.toString(),
+                "listen_addresses", HOST, "unix_socket_directories", pgData.toString(),
                 "password_encryption", "scram-sha-256").forEach((key, value) -> {
                     options.add("-c");
                     options.add(shellQuoted(key + "=" + value));
@@ -192,8 +213,41 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         int exit = waitFor(pgCtl, 90, "pg_ctl start");
         if (exit != 0) {
             drain.awaitEnd(10);
+            if (!portFree(port)) {
+                // Taken since requirePortFree: the postmaster could not bind it (its last lines say so).
+                throw new IllegalStateException(portTaken(port) + "\n" + drain.tail());
+            }
             throw new IllegalStateException("The embedded PostgreSQL did not start (pg_ctl start exited with " + exit
                     + "; data " + pgData + ", OS user " + user.name() + "):\n" + drain.tail());
+        }
+    }
+
+    /**
+     * Someone else listens on the port (another PostgreSQL, an earlier instance of another DATA_DIR,
+     * any program): the start stops here, naming the port and the setting, rather than letting
+     * PostgreSQL fail to bind, or the pool reach that listener.
+     */
+    private static void requirePortFree(int port) throws IOException {
+        if (!portFree(port)) {
+            throw new IllegalStateException(portTaken(port));
+        }
+    }
+
+    private static String portTaken(int port) {
+        return "The embedded PostgreSQL cannot listen on " + HOST + ":" + port + ": the port is taken (another"
+                + " PostgreSQL, another program or another tenant-onboarding instance listens there). Set "
+                + PORT_VARIABLE + " (onboarding.embedded-postgres.port) to a free port, or PGHOST to use your own"
+                + " PostgreSQL.";
+    }
+
+    /** Whether the port can be bound on HOST now (as PostgreSQL binds it: SO_REUSEADDR, so TIME_WAIT is no obstacle). */
+    private static boolean portFree(int port) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            return true;
+        } catch (BindException taken) {
+            return false;
         }
     }
 
@@ -335,6 +389,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return user;
     }
 
+    /**
+     * The JVM is exiting. Shutdown hooks run at once and side by side, Camel Main's among them, which
+     * stops the service gracefully: stopping PostgreSQL here and now would pull the database from
+     * under the operations and requests it lets finish. So the owner's {@link #close} is awaited, and
+     * only one that does not come within {@link #OWNER_GRACE} has the server stopped here.
+     */
+    private void stopWithJvm() {
+        try {
+            if (stopped.await(OWNER_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warn("The JVM is exiting and the embedded PostgreSQL was not stopped by the service within {} s: stopping"
+                + " it now", OWNER_GRACE.toSeconds());
+        stopQuietly();
+    }
+
     private void stopQuietly() {
         try {
             stop();
@@ -349,8 +422,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         closed = true;
-        run("pg_ctl", List.of("-D", pgData.toString(), "stop", "-m", "fast", "-w", "-t", "60"));
-        LOG.info("Embedded PostgreSQL stopped (data {})", pgData);
+        try {
+            run("pg_ctl", List.of("-D", pgData.toString(), "stop", "-m", "fast", "-w", "-t", "60"));
+            LOG.info("Embedded PostgreSQL stopped (data {})", pgData);
+        } finally {
+            stopped.countDown(); // last: the JVM may exit as soon as the hook sees it
+        }
     }
 
     @Override

@@ -41,6 +41,9 @@ public final class PropertyLayers {
             Map.entry("JMS_BROKER_URL", "onboarding.jms.broker-url"),
             Map.entry("JMS_USER", "onboarding.jms.user"),
             Map.entry("JMS_PASSWORD", "onboarding.jms.password"),
+            // Ports of the embedded PostgreSQL and broker (contract v1.2): a taken one stops the start naming it
+            Map.entry("PG_EMBEDDED_PORT", "onboarding.embedded-postgres.port"),
+            Map.entry("JMS_EMBEDDED_PORT", "onboarding.jms.embedded-port"),
             Map.entry("INBOX_DIR", "onboarding.inbox-dir"),
             Map.entry("BACKUP_DIR", "onboarding.backup-dir"),
             Map.entry("BACKUP_MIN_INTERVAL_SECONDS", "onboarding.backup.min-schedule-interval-seconds"),

@@ -120,8 +120,10 @@ class CrashRecoveryIT {
             assertThat(newDatabases).containsExactly(database);
             List<String> newRoles = new ArrayList<>(tenantRoles(catalog));
             newRoles.removeAll(rolesBefore);
-            assertThat(newRoles).containsExactlyInAnyOrderElementsOf(Arrays.stream(TenantRole.values())
+            List<String> expectedRoles = new ArrayList<>(Arrays.stream(TenantRole.values())
                     .map(role -> TenantNaming.roleName(tenantId, role)).toList());
+            expectedRoles.add(TenantNaming.stewardName(tenantId)); // the platform's login inside its database
+            assertThat(newRoles).containsExactlyInAnyOrderElementsOf(expectedRoles);
             assertThat(catalog.platform("SELECT count(*) FROM operations WHERE status = 'running'"))
                     .containsExactly("0");
 

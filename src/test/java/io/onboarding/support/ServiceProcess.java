@@ -92,8 +92,12 @@ public final class ServiceProcess implements AutoCloseable {
         long started = System.nanoTime();
         Process process = launch(log, environment, jvmOptions);
         if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            // SIGTERM first, so that it stops what it started (an embedded PostgreSQL outlives a kill -9).
+            process.destroy();
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
             throw new AssertionError("the service was expected to exit within " + within + " but kept running:\n"
                     + Files.readString(log));
         }
@@ -152,6 +156,21 @@ public final class ServiceProcess implements AutoCloseable {
             throw new AssertionError("the service ignored SIGTERM for 60 s");
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** SIGTERM without waiting: the test watches the process stop ({@link #awaitExit}). */
+    public void signalTerminate() {
+        process.destroy();
+    }
+
+    /** Waits at most {@code within} for the process to exit; its exit code. */
+    public int awaitExit(Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the service did not exit within " + within);
+        }
+        return process.exitValue();
     }
 
     /**
