@@ -1,13 +1,8 @@
 package io.onboarding.support;
 
-import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,23 +66,7 @@ public final class S3MockProcess implements S3Server {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         S3MockProcess mock = new S3MockProcess(process, port, directory, List.of(buckets));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-        try {
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("S3Mock exited with " + process.exitValue() + ":\n" + Files.readString(log));
-                }
-                try {
-                    return http.send(HttpRequest.newBuilder(URI.create(mock.endpoint() + "/")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (IOException notYet) {
-                    return false;
-                }
-            });
-        } catch (RuntimeException | Error e) {
-            mock.close();
-            throw e;
-        }
+        S3Server.awaitUp(mock, process, log, Duration.ofSeconds(180));
         return mock;
     }
 

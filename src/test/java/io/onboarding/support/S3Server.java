@@ -35,4 +35,31 @@ public interface S3Server extends AutoCloseable {
     /** Stopped, and waited for: connections to its port are refused from now on. */
     @Override
     void close();
+
+    /**
+     * Waits (at most {@code within}) until the just started {@code server}'s root answers 200; a process
+     * that exits meanwhile fails with its log. On failure the server is closed.
+     */
+    static void awaitUp(S3Server server, java.lang.Process process, Path log, java.time.Duration within) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        try {
+            org.awaitility.Awaitility.await().atMost(within).pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError(server.name() + " exited with " + process.exitValue() + ":\n"
+                            + java.nio.file.Files.readString(log));
+                }
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.endpoint() + "/"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (java.io.IOException notYet) {
+                    return false;
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
 }

@@ -1,12 +1,7 @@
 package io.onboarding.support;
 
-import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,24 +75,7 @@ public final class S3rverProcess implements S3Server {
         builder.environment().put("TMPDIR", Files.createDirectories(directory.resolve("tmp")).toAbsolutePath().toString());
         Process process = builder.start();
         S3rverProcess server = new S3rverProcess(process, port, directory, List.of(buckets));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
-        try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("s3rver exited with " + process.exitValue() + ":\n" + Files.readString(log));
-                }
-                try {
-                    return http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (IOException notYet) {
-                    return false;
-                }
-            });
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
+        S3Server.awaitUp(server, process, log, Duration.ofSeconds(60));
         return server;
     }
 
