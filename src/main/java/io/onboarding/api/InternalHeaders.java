@@ -30,6 +30,7 @@ public final class InternalHeaders {
             "confirm", "repair",
             // headers our own routes and beans set or read
             "event", "reason", "originalMessageId", "dashboardUid", "onboardingGivenUp", "Location", "Retry-After", "WWW-Authenticate",
+            "Cache-Control",
             "To", "Subject", "Idempotency-Key", "JMSMessageID");
 
     /**
