@@ -174,8 +174,10 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Stops the service as an operator would (SIGTERM; kill -9 only if it ignores it), then stops the
-     * embedded PostgreSQL a kill -9 left running, if any: the suite leaves no process behind.
+     * Stops the service as an operator would (SIGTERM), so that it stops its embedded PostgreSQL; only if
+     * it ignores that, kill -9 and then the PostgreSQL that kill left running: the suite leaves no process
+     * behind. A service the test killed itself ({@link #kill}) is left as the kill left it (the test
+     * starts the next one on its DATA_DIR, which replaces the orphan).
      */
     @Override
     public void close() throws InterruptedException {
@@ -184,9 +186,9 @@ public final class ServiceProcess implements AutoCloseable {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
+                stopOrphanedPostgres(dataDir);
             }
         }
-        stopOrphanedPostgres(dataDir);
     }
 
     /** The postmaster of DATA_DIR's embedded PostgreSQL, if one still runs (its service was killed), stopped. */
