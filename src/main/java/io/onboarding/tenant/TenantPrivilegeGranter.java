@@ -53,16 +53,10 @@ public final class TenantPrivilegeGranter {
         }
         String nonOwners = TABLE_PRIVILEGES.keySet().stream().sorted()
                 .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
-        try {
-            steward.withConnection(cluster, tenantId, databaseName, connection -> {
-                grantTables(connection, tenantId, nonOwners);
-                return null;
-            });
-        } catch (SQLException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        steward.withConnection(cluster, tenantId, databaseName, connection -> {
+            grantTables(connection, tenantId, nonOwners);
+            return null;
+        });
     }
 
     private static void grantTables(Connection connection, UUID tenantId, String nonOwners) throws SQLException {

@@ -81,14 +81,8 @@ public final class TenantSchemaMigrator {
         if (atTarget(versions.recorded(tenantId), current)) {
             return new Result(0, current);
         }
-        try {
-            return steward.withConnection(clusters.of(tenant), tenantId, tenant.databaseName(),
-                    connection -> migrate(connection, tenant, current));
-        } catch (SQLException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        return steward.withConnection(clusters.of(tenant), tenantId, tenant.databaseName(),
+                connection -> migrate(connection, tenant, current));
     }
 
     private Result migrate(Connection connection, TenantRecord tenant, String current) throws SQLException {
@@ -117,7 +111,9 @@ public final class TenantSchemaMigrator {
             from = migration.version();
             versions.record(tenantId, from);
         }
-        versions.record(tenantId, from);
+        if (pending.isEmpty()) {
+            versions.record(tenantId, from); // at the target by the database's mark: recorded, and nothing under way
+        }
         return new Result(pending.size(), from);
     }
 

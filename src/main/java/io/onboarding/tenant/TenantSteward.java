@@ -59,7 +59,7 @@ public final class TenantSteward {
     /** Work on a steward's connection. */
     @FunctionalInterface
     public interface ConnectionWork<T> {
-        T run(Connection steward) throws Exception;
+        T run(Connection steward) throws SQLException;
     }
 
     private final SecretStore secrets;
@@ -160,12 +160,18 @@ public final class TenantSteward {
 
     /** {@link #session} with one steward connection inside {@code database}. */
     public <T> T withConnection(PostgresCluster cluster, UUID tenantId, String database, ConnectionWork<T> work)
-            throws Exception {
-        return session(cluster, tenantId, database, () -> {
-            try (Connection connection = connect(cluster, tenantId, database)) {
-                return work.run(connection);
-            }
-        });
+            throws SQLException {
+        try {
+            return session(cluster, tenantId, database, () -> {
+                try (Connection connection = connect(cluster, tenantId, database)) {
+                    return work.run(connection);
+                }
+            });
+        } catch (SQLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // nothing but SQL is done here; the session's own signature is wider
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private void open(PostgresCluster cluster, UUID tenantId) throws SQLException {
