@@ -2,7 +2,8 @@
 timers inside the process (a curl/jq pipeline per request would add its own process starts to every
 figure). Standard library only. Reads BENCH_URL and ONBOARDING_API_TOKEN.
 
-  client.py once NAME        one tenant: POST, then GET ?wait= until it ends -> service_ms, client_ms
+  client.py once NAME        one tenant: POST, then GET ?wait= until it ends -> service_ms, client_ms, and
+                             step:NAME ms for the steps that make the database (roles, database, schema, grants)
   client.py burst M          M tenants posted at once, each awaited -> burst_ms
   client.py accept P         P POSTs released together on open connections -> one accept ms per line
   client.py fleet F          posts 20 at a time until F tenants exist (counted through the API)
@@ -51,6 +52,10 @@ def await_operation(c, operation_id):
             return op
 
 
+# The steps a pooled database replaces (docs/pool.md): their own times, from the journal.
+DATABASE_STEPS = ("create-tenant-roles", "create-tenant-database", "migrate-tenant-schema", "grant-tenant-privileges")
+
+
 def millis(start, end):
     parse = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
     return round((parse(end) - parse(start)).total_seconds() * 1000)
@@ -71,6 +76,9 @@ def once(label):
     client = (time.perf_counter() - t0) * 1000
     print(f"service_ms {millis(op['created_at'], op['finished_at'])}")
     print(f"client_ms {client:.0f}")
+    for step in op["steps"]:
+        if step["name"] in DATABASE_STEPS and step["started_at"] and step["finished_at"]:
+            print(f"step:{step['name']} {millis(step['started_at'], step['finished_at'])}")
 
 
 def burst(m, label="burst"):

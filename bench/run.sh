@@ -13,7 +13,7 @@ done
 cd "$(dirname "$0")/.."
 [ -f target/tenant-onboarding.jar ] || mvn -q -B -ntp package -DskipTests
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
-export DATA_DIR; DATA_DIR=$(mktemp -d /tmp/onboarding-bench.XXXXXX)
+export DATA_DIR; DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/onboarding-bench.XXXXXX")
 export SERVER_PORT; SERVER_PORT=$(free_port)
 export ONBOARDING_API_TOKEN=bench-token-0123456789abcdef
 PG_PORT=$(free_port)

@@ -44,10 +44,18 @@ goals = {
     "throughput >= 2x serial floor": summary["throughput_vs_floor"] >= 2,
     "accept p99 <= 50 ms": summary["accept_ms"]["p99"] <= 50,
 }
+
+
+def step_medians(rows):
+    """Median ms of each database step (client.py once prints step:NAME)."""
+    return {k[len("step:"):]: statistics.median(v) for k, v in rows.items() if k.startswith("step:")}
+
+
+summary["steps_ms"] = step_medians(serial)
 fleet_rows = read(samples + ".fleet")
 if fleet_rows:
     summary["fleet"] = {"tenants": int(fleet), "service_ms": stats(fleet_rows["service_ms"]),
-                        "rss_mb": fleet_rows["rss_mb"][0]}
+                        "rss_mb": fleet_rows["rss_mb"][0], "steps_ms": step_medians(fleet_rows)}
     goals["time at fleet <= 1.2x at start"] = summary["fleet"]["service_ms"]["median"] <= 1.2 * svc["median"]
     goals["RSS at fleet <= 512 MB"] = summary["fleet"]["rss_mb"] <= 512
 starts = read(samples + ".starts").get("start_ms", [])
@@ -73,9 +81,10 @@ print(f"{m} at once: {burst_ms} ms, {tps:.2f} tenants/s vs serial floor {floor_t
 print(f"accept ({len(accept)} concurrent POSTs): p50 {summary['accept_ms']['p50']:.0f} ms,"
       f" p99 {summary['accept_ms']['p99']:.0f} ms")
 print(f"service RSS {rss} MB; template clone median ms {summary['clone_ms']}")
+print(f"database steps, median ms: {summary['steps_ms']}")
 if fleet_rows:
     print(f"at {fleet} tenants: service median {summary['fleet']['service_ms']['median']:.0f} ms,"
-          f" RSS {summary['fleet']['rss_mb']:.0f} MB")
+          f" RSS {summary['fleet']['rss_mb']:.0f} MB; database steps, median ms: {summary['fleet']['steps_ms']}")
 print(f"starts to healthy (ms): {[int(x) for x in starts]}")
 if rollout_rows:
     r = summary["rollout"]
