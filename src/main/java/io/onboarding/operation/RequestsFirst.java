@@ -33,6 +33,11 @@ public final class RequestsFirst {
         }
     }
 
+    /** No mutating request is being answered on this instance now. */
+    public synchronized boolean quiet() {
+        return inFlight == 0;
+    }
+
     /** Waits while requests are in flight, at most the bound; at once when there are none. */
     public void giveWay() throws InterruptedException {
         if (maxWaitNanos == 0) {

@@ -2,6 +2,7 @@ package io.onboarding.tenant;
 
 import static io.onboarding.platform.PostgresCluster.MAINTENANCE_DATABASE;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.onboarding.backup.BackupLimits;
 import io.onboarding.git.GitRepositoryRecords;
 import io.onboarding.identity.AuthProviderSettings;
@@ -9,14 +10,19 @@ import io.onboarding.operation.OperationJournal;
 import io.onboarding.operation.OperationLauncher;
 import io.onboarding.operation.OperationPipelines;
 import io.onboarding.operation.OperationRunner;
+import io.onboarding.operation.FaultHolds;
+import io.onboarding.operation.RequestsFirst;
 import io.onboarding.cluster.ClusterDirectory;
+import io.onboarding.cluster.ClusterSettings;
 import io.onboarding.cluster.PlacementPolicy;
 import io.onboarding.secrets.SecretStore;
 import javax.sql.DataSource;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 
 /** Tenants: admission (validation, launch), the provisioning steps' beans, and the tenant API. */
 public class TenantConfiguration implements CamelConfiguration {
@@ -77,13 +83,38 @@ public class TenantConfiguration implements CamelConfiguration {
 
     @BindToRegistry("tenantDatabaseProvisioner")
     public TenantDatabaseProvisioner tenantDatabaseProvisioner(TenantClusters clusters, PlanCatalog plans,
-            TenantRepository tenants, TenantSchemaMigrator migrator,
+            TenantRepository tenants, TenantDatabaseTemplates templates, TenantDatabasePool pool) {
+        return new TenantDatabaseProvisioner(clusters, MAINTENANCE_DATABASE, plans, tenants, templates, pool);
+    }
+
+    @BindToRegistry("tenantDatabaseTemplates")
+    public TenantDatabaseTemplates tenantDatabaseTemplates(TenantSchemaMigrator migrator,
             @PropertyInject(value = "onboarding.tenant-database.template", defaultValue = "true") String template,
             @PropertyInject(value = "onboarding.tenant-database.template-strategy", defaultValue = "FILE_COPY")
             String strategy) {
-        return new TenantDatabaseProvisioner(clusters, MAINTENANCE_DATABASE, plans, tenants,
-                new TenantDatabaseTemplates(MAINTENANCE_DATABASE, migrator,
-                Boolean.parseBoolean(template.trim()), strategy.trim()));
+        return new TenantDatabaseTemplates(MAINTENANCE_DATABASE, migrator, Boolean.parseBoolean(template.trim()),
+                strategy.trim());
+    }
+
+    /** The warm pool of tenant databases (docs/pool.md): claimed by create-tenant-roles. */
+    @BindToRegistry("tenantDatabasePool")
+    public TenantDatabasePool tenantDatabasePool(TenantDatabaseTemplates templates, PlanCatalog plans,
+            TenantRepository tenants, DataSource controlPlane, FaultHolds holds, ClusterDirectory clusters,
+            @BeanInject(MicrometerConstants.METRICS_REGISTRY_NAME) MeterRegistry registry,
+            @PropertyInject(value = "onboarding.tenant-database.pool-size", defaultValue = "2") int size) {
+        return new TenantDatabasePool(size, templates, plans, tenants, controlPlane, holds, registry,
+                clusters.all().stream().map(ClusterSettings::name).toList());
+    }
+
+    /**
+     * The pool's refill (route refill-tenant-database-pool): it waits while this instance runs operations or
+     * answers mutating requests, and while it stops.
+     */
+    @BindToRegistry("tenantDatabasePoolRefill")
+    public TenantDatabasePoolRefill tenantDatabasePoolRefill(TenantDatabasePool pool, ClusterDirectory clusters,
+            PlanCatalog plans, TenantDatabaseTemplates templates, OperationRunner runner, RequestsFirst requests) {
+        return new TenantDatabasePoolRefill(pool, clusters, plans, templates, MAINTENANCE_DATABASE,
+                () -> runner.isStopping() || !runner.idle() || !requests.quiet());
     }
 
     @BindToRegistry("tenantSteward")
@@ -106,8 +137,9 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantRoleProvisioner")
-    public TenantRoleProvisioner tenantRoleProvisioner(TenantClusters clusters, TenantSteward steward) {
-        return new TenantRoleProvisioner(clusters, MAINTENANCE_DATABASE, steward);
+    public TenantRoleProvisioner tenantRoleProvisioner(TenantClusters clusters, TenantSteward steward,
+            TenantDatabasePool pool) {
+        return new TenantRoleProvisioner(clusters, MAINTENANCE_DATABASE, steward, pool);
     }
 
     @BindToRegistry("tenantSuspension")
@@ -125,8 +157,9 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantPrivilegeGranter")
-    public TenantPrivilegeGranter tenantPrivilegeGranter(TenantClusters clusters, TenantSteward steward) {
-        return new TenantPrivilegeGranter(clusters, steward, MAINTENANCE_DATABASE);
+    public TenantPrivilegeGranter tenantPrivilegeGranter(TenantClusters clusters, TenantSteward steward,
+            TenantDatabasePool pool) {
+        return new TenantPrivilegeGranter(clusters, steward, MAINTENANCE_DATABASE, pool);
     }
 
     @BindToRegistry("tenantRoleSecrets")
