@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,8 +112,7 @@ public final class TenantDatabasePool {
         for (String candidate : ready(session, template.get())) {
             PooledDatabase pooled = new PooledDatabase(candidate);
             Optional<String> provider = lockIfStillReady(session, pooled, template.get());
-            if (provider.isPresent()) {
-                rename(session, pooled, tenant);
+            if (provider.isPresent() && renamed(session, pooled, tenant)) {
                 holds.at(tenant.tenantId(), CLAIM_HOLD_POINT, FaultHolds.Phase.BEFORE);
                 return Optional.of(new Claim(pooled, template.get(), provider.get()));
             }
@@ -213,6 +213,24 @@ public final class TenantDatabasePool {
             try (ResultSet rs = lock.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
+        }
+    }
+
+    /**
+     * The claim's renames under a savepoint: a pool database that cannot be claimed (whatever the reason) is
+     * passed over, never the onboarding's failure; the next one is tried, and then the ordinary path.
+     */
+    private static boolean renamed(Connection session, PooledDatabase pooled, TenantRecord tenant) throws SQLException {
+        Savepoint before = session.setSavepoint();
+        try {
+            rename(session, pooled, tenant);
+            session.releaseSavepoint(before);
+            return true;
+        } catch (SQLException e) {
+            session.rollback(before);
+            LOG.warn("Pool database {} could not be claimed for tenant {}, passed over: {}", pooled.name(),
+                    tenant.tenantId(), e.getMessage());
+            return false;
         }
     }
 

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The warm pool of tenant databases (docs/pool.md) through the front door, with a pool of one: a claimed
- * tenant's catalog is exactly a fresh one's; an emptied pool falls back to the ordinary path; pool databases
+ * tenant's catalog is exactly a fresh one's; an emptied pool, or a pool database that cannot be claimed, falls
+ * back to the ordinary path; pool databases
  * cannot be reached by a tenant's login and are in no listing or reconciliation; a failed onboarding undoes its
  * claim; what a crashed refill left half-made is cleaned and a look-alike left alone.
  */
@@ -129,6 +130,25 @@ class TenantDatabasePoolTest {
         awaitReady();
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 metric("onboarding_tenant_database_pool_size") == 1.0);
+    }
+
+    @Test
+    void aPoolDatabaseThatCannotBeClaimedIsPassedOverAndTheOrdinaryPathTaken() throws Exception {
+        String pooled = awaitReady().get(0);
+        UUID tenantId = UUID.randomUUID();
+        try (Connection refill = PoolDatabases.holdRefill(TestPostgres.cluster())) {
+            // A session inside it (a superuser opened it): PostgreSQL refuses to rename a database in use.
+            catalog.execute("postgres", "ALTER DATABASE " + pooled + " ALLOW_CONNECTIONS true");
+            try (Connection inside = TestPostgres.cluster().connect(pooled)) {
+                catalog.execute("postgres", "ALTER DATABASE " + pooled + " ALLOW_CONNECTIONS false");
+                JsonNode operation = provision(tenantId);
+                assertThat(operation.get("status").asText()).as(operation.toString()).isEqualTo("succeeded");
+                assertThat(stepStatus(operation, "create-tenant-database")).isEqualTo("done");
+            }
+            assertThat(ready()).as("left in the pool").contains(pooled);
+        }
+        assertThat(TenantFingerprint.of(catalog, tenantId)).anyMatch(line ->
+                line.startsWith("database UTF8 ") && line.contains(" allowconn true connlimit 20 "));
     }
 
     @Test
