@@ -55,11 +55,11 @@ public final class TenantLifecycle {
 
     /** Undo of a failed update: the tenant's previous plan and policy recorded again; the tenant as it is now. */
     public TenantRecord revertChange(StepContext context) throws Exception {
-        tenants.applyChange(context.tenantId(), context.parameter("previous_plan"),
+        tenants.applyChange(context.subjectId(), context.parameter("previous_plan"),
                 context.parameter("previous_monitoring_level"),
                 Json.MAPPER.readValue(context.parameter("previous_backup_policy"), BackupPolicy.class),
                 Integer.parseInt(context.parameter("previous_connection_limit")));
-        return tenants.load(context.tenantId());
+        return tenants.load(context.subjectId());
     }
 
     /** {@code POST /api/v1/tenants/{id}/suspend {"reason"}}: connections blocked by a suspend operation. */
@@ -84,7 +84,7 @@ public final class TenantLifecycle {
 
     /** Step {@code mark-tenant-suspended}. */
     public void suspended(StepContext context) {
-        tenants.suspended(context.tenantId(), context.parameter("reason"));
+        tenants.suspended(context.subjectId(), context.parameter("reason"));
     }
 
     /** Step {@code mark-tenant-resumed}. */
@@ -109,7 +109,7 @@ public final class TenantLifecycle {
 
     /** Step {@code mark-tenant-destroyed}. */
     public void destroyed(StepContext context) {
-        tenants.destroyed(context.tenantId(), UUID.fromString(context.parameter("backup_id")));
+        tenants.destroyed(context.subjectId(), UUID.fromString(context.parameter("backup_id")));
     }
 
     /**
@@ -118,7 +118,7 @@ public final class TenantLifecycle {
      * DELETE finishes the job (every step is idempotent).
      */
     public void destroyFailed(StepContext context) throws java.sql.SQLException {
-        UUID tenantId = context.tenantId();
+        UUID tenantId = context.subjectId();
         // What was undone is back; what ran and could not be undone (a dropped database) is gone for good.
         boolean somethingRemoved = journal.find(context.operationId()).orElseThrow().steps().stream()
                 .anyMatch(step -> !step.name().equals("take-final-backup") && NOT_UNDONE.contains(step.status()));

@@ -89,29 +89,29 @@ public final class TenantMoves {
 
     /** Step {@code close-source-logins}: no writes on the source while it is copied (sessions ended). */
     public void closeSourceLogins(StepContext context) throws Exception {
-        roles.setUserLogins(context.tenantId(), false);
+        roles.setUserLogins(context.subjectId(), false);
     }
 
     public void reopenSourceLogins(StepContext context) throws Exception {
-        roles.setUserLogins(context.tenantId(), true);
+        roles.setUserLogins(context.subjectId(), true);
     }
 
     /** Step {@code copy-tenant-database}: pg_dump of the source piped into pg_restore on the target. */
     public void copyDatabase(StepContext context) throws Exception {
-        dumps.copy(source(context), target(context), context.tenant().databaseName());
+        dumps.copy(source(context), target(context), context.subject(TenantRecord.class).databaseName());
     }
 
     public void removeTargetDatabase(StepContext context) throws Exception {
-        databases.dropNamedOn(target(context), context.tenant().databaseName());
+        databases.dropNamedOn(target(context), context.subject(TenantRecord.class).databaseName());
     }
 
     /** Step {@code switch-tenant-cluster}: the tenant's row, role secrets, users' credentials and scrape target name the target. */
     public void switchOver(StepContext context) throws Exception {
-        pointAt(context.tenantId(), context.parameter("target"));
+        pointAt(context.subjectId(), context.parameter("target"));
     }
 
     public void switchBack(StepContext context) throws Exception {
-        pointAt(context.tenantId(), context.parameter("source"));
+        pointAt(context.subjectId(), context.parameter("source"));
     }
 
     /**
@@ -121,7 +121,7 @@ public final class TenantMoves {
     public void removeSource(StepContext context) throws Exception {
         databases.dropAllOn(source(context));
         roles.dropAllOn(source(context));
-        tenants.clearWarning(context.tenantId(), ClusterDrain.WARNING);
+        tenants.clearWarning(context.subjectId(), ClusterDrain.WARNING);
     }
 
     private void pointAt(UUID tenantId, String cluster) throws Exception {
@@ -133,10 +133,10 @@ public final class TenantMoves {
     }
 
     private static TenantRecord source(StepContext context) {
-        return context.tenant().onCluster(context.parameter("source"));
+        return context.subject(TenantRecord.class).onCluster(context.parameter("source"));
     }
 
     private static TenantRecord target(StepContext context) {
-        return context.tenant().onCluster(context.parameter("target"));
+        return context.subject(TenantRecord.class).onCluster(context.parameter("target"));
     }
 }

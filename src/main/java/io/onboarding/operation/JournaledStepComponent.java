@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import io.onboarding.tenant.TenantRecord;
 import io.onboarding.observe.OnboardingMetrics;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -31,16 +30,16 @@ public final class JournaledStepComponent extends DefaultComponent {
     private final StepJournal journal;
     private final BooleanSupplier stopping;
     private final OnboardingMetrics metrics;
-    private final Function<UUID, TenantRecord> tenants;
+    private final OperationSubjects subjects;
     private final FaultHolds holds;
     private final RequestsFirst requestsFirst;
 
     public JournaledStepComponent(StepJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics,
-                                  Function<UUID, TenantRecord> tenants, FaultHolds holds, RequestsFirst requestsFirst) {
+                                  OperationSubjects subjects, FaultHolds holds, RequestsFirst requestsFirst) {
         this.holds = holds;
         this.requestsFirst = requestsFirst;
         this.metrics = metrics;
-        this.tenants = tenants;
+        this.subjects = subjects;
         this.journal = journal;
         this.stopping = stopping;
     }
@@ -105,14 +104,14 @@ public final class JournaledStepComponent extends DefaultComponent {
             }
             journal.stepStarted(operationId, step);
             long started = System.nanoTime();
-            // The tenant as it is now: an earlier step may have changed it.
-            StepContext fresh = new StepContext(operationId, context.operationType(), tenants.apply(context.tenantId()),
-                    context.parameters());
+            // The subject as it is now: an earlier step may have changed it.
+            StepContext fresh = new StepContext(operationId, context.operationType(), context.subjectId(),
+                    subjects.load(context.operationType(), context.subjectId()), context.parameters());
             exchange.setProperty(STEP_CONTEXT, fresh);
             exchange.getMessage().setBody(fresh);
-            holds.at(context.tenantId(), step, FaultHolds.Phase.BEFORE);
+            holds.at(context.subjectId(), step, FaultHolds.Phase.BEFORE);
             route.process(exchange);
-            holds.at(context.tenantId(), step, FaultHolds.Phase.AFTER);
+            holds.at(context.subjectId(), step, FaultHolds.Phase.AFTER);
             Exception failure = exchange.getException();
             OperationWaiting waiting = exchange.getException(OperationWaiting.class);
             if (waiting != null) {

@@ -16,8 +16,6 @@ import org.slf4j.MDC;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import io.onboarding.observe.OnboardingMetrics;
-import io.onboarding.tenant.TenantRecord;
-import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +42,12 @@ public final class OperationRunner {
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
                            int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
-                           Function<UUID, TenantRecord> tenants, OperationAdmission admission, FaultHolds holds) {
+                           OperationSubjects subjects, OperationAdmission admission, FaultHolds holds) {
         this.admission = admission;
         this.dataSource = dataSource;
         this.journal = journal;
         this.workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "operations", workers);
-        this.execution = new OperationExecution(camel, journal, pipelines, tenants, maxCompensationAttempts, metrics,
+        this.execution = new OperationExecution(camel, journal, pipelines, subjects, maxCompensationAttempts, metrics,
                 this::isStopping, holds);
     }
 

@@ -7,7 +7,10 @@ import static io.onboarding.postgres.PostgresCluster.MAINTENANCE_DATABASE;
 import io.onboarding.operation.OperationJournal;
 import io.onboarding.cluster.ClusterDirectory;
 import io.onboarding.secrets.SecretStore;
+import io.onboarding.operation.OperationSubjects;
+import io.onboarding.operation.StepContextConverters;
 import javax.sql.DataSource;
+import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -87,5 +90,16 @@ public class TenantConfiguration implements CamelConfiguration {
     @BindToRegistry("tenantRoleSecrets")
     public TenantRoleSecrets tenantRoleSecrets(SecretStore secrets, ClusterDirectory clusters) {
         return new TenantRoleSecrets(secrets, clusters);
+    }
+
+    /**
+     * Tenants are the subjects of the engine's operations (the default kind: whatever has a subject
+     * id works on a tenant), and a step method may take the {@link TenantRecord} it works on.
+     */
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        CamelContextHelper.mandatoryLookup(camel, "operationSubjects", OperationSubjects.class)
+                .registerDefault(CamelContextHelper.mandatoryLookup(camel, "tenantRepository", TenantRepository.class));
+        StepContextConverters.register(camel, TenantRecord.class);
     }
 }

@@ -7,6 +7,7 @@ import io.onboarding.kit.Refusal;
 import io.onboarding.kit.Json;
 import io.onboarding.cluster.ClusterDirectory;
 import io.onboarding.cluster.ClusterHeadcount;
+import io.onboarding.operation.SubjectKind;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -21,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 /** Tenants in the control plane: the one place their SQL lives. */
-public final class TenantRepository implements ClusterHeadcount, TenantWarnings {
+public final class TenantRepository implements ClusterHeadcount, SubjectKind {
 
     private static final String COLUMNS = "tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
             + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"

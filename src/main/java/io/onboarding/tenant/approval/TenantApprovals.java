@@ -50,7 +50,7 @@ public final class TenantApprovals {
 
     /** Step {@code await-approval}: done once approved, failed once rejected, waiting until then. */
     public StepOutcome await(StepContext context) {
-        TenantRecord tenant = context.tenant();
+        TenantRecord tenant = context.subject(TenantRecord.class);
         if (!plans.contains(tenant.plan())) {
             return StepOutcome.skipped("plan " + tenant.plan() + " needs no approval");
         }
