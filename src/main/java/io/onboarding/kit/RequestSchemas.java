@@ -51,7 +51,7 @@ public final class RequestSchemas {
         try {
             result = rules.get();
         } catch (Refusal invalid) {
-            if (invalid.status() != 400 || schemaErrors.isEmpty()) {
+            if (invalid.kind() != Refusal.Kind.INVALID || schemaErrors.isEmpty()) {
                 throw invalid;
             }
             throw Refusal.validation(merged(invalid.details(), schemaErrors));

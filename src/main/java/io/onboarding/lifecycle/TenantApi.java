@@ -74,7 +74,7 @@ public final class TenantApi {
         ApiCall call = ApiCall.of(exchange);
         if (body != null && body.hasNonNull("cluster") && call != null && call.caller() != null
                 && !call.caller().permits("POST", Scope.CHOOSE_CLUSTER)) {
-            throw new Refusal(403, "forbidden", "the token " + call.caller().tokenName()
+            throw new Refusal(Refusal.Kind.FORBIDDEN, "forbidden", "the token " + call.caller().tokenName()
                     + " may not choose the cluster", List.of(new Refusal.FieldError("cluster",
                     "only an admin token may place a tenant on a named cluster", null)));
         }

@@ -1,5 +1,7 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.Failures;
+
 import io.onboarding.observe.OnboardingMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,8 +87,8 @@ final class OperationExecution {
                 return;
             }
             LOG.warn("Operation {} ({}) on {} failed, compensating: {}", operationId, state.type(),
-                    state.subjectId(), OperationRunner.describe(failure));
-            journal.beginCompensation(operationId, OperationRunner.describe(failure));
+                    state.subjectId(), Failures.describe(failure));
+            journal.beginCompensation(operationId, Failures.describe(failure));
         }
         compensate(operationId, state);
     }
@@ -114,11 +116,11 @@ final class OperationExecution {
             if (result.getException() != null) {
                 if (attempt < maxCompensationAttempts) {
                     LOG.error("Compensating step {} of operation {} failed (attempt {}); retried later: {}", step,
-                            operationId, attempt, OperationRunner.describe(result.getException()));
+                            operationId, attempt, Failures.describe(result.getException()));
                     return;
                 }
                 LOG.error("Compensating step {} of operation {} failed {} times; given up: {}", step, operationId,
-                        attempt, OperationRunner.describe(result.getException()));
+                        attempt, Failures.describe(result.getException()));
                 cannotUndo.add(step);
                 givenUp.add(step);
                 continue;
@@ -129,13 +131,13 @@ final class OperationExecution {
         if (failed != null) {
             if (attempt < maxCompensationAttempts) {
                 LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId,
-                        OperationRunner.describe(failed));
+                        Failures.describe(failed));
                 return;
             }
             // e.g. provision-tenant-failed cannot discard what admission staged: given up like an undo.
             String route = OperationPipelines.routeId(state.type()) + "-failed";
             LOG.error("Recording the failure of operation {} failed {} times; given up: {}", operationId, attempt,
-                    OperationRunner.describe(failed));
+                    Failures.describe(failed));
             cannotUndo.add(route);
             givenUp.add(route);
         }
@@ -163,7 +165,7 @@ final class OperationExecution {
                 "operation_id", operationId.toString(), "type", state.type(), "steps_not_undone", steps)));
         if (failed != null) {
             LOG.error("Could not publish that the compensation of operation {} was given up: {}", operationId,
-                    OperationRunner.describe(failed));
+                    Failures.describe(failed));
         }
     }
 

@@ -134,15 +134,4 @@ public final class OperationRunner {
             }
         }
     }
-
-    /** A one-line description of a failure for the journal and the API (no stack, no internals). */
-    static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause
-                && (cause.getMessage() == null || cause instanceof org.apache.camel.CamelExecutionException)) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
-    }
 }

@@ -1,5 +1,7 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.TransientFailures;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.onboarding.observe.OnboardingMetrics;
 import io.onboarding.tenant.TenantRecord;

@@ -92,7 +92,7 @@ public final class TenantApprovals {
     private UUID decide(UUID tenantId, TenantApprovalRepository.Decision decision) {
         TenantRecord tenant = tenants.require(tenantId);
         if (!"awaiting_approval".equals(tenant.status()) || !record(tenantId, decision)) {
-            throw new Refusal(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
+            throw new Refusal(Refusal.Kind.CONFLICT, "conflict", "tenant " + tenantId + " is " + tenant.status()
                     + ", not awaiting approval");
         }
         if (decision.approved()) {
