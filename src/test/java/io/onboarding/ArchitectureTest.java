@@ -29,10 +29,10 @@ class ArchitectureTest {
             List.of("events", "operation"),
             List.of("cluster"),
             List.of("tenant"),
-            List.of("tenant.schema"),
+            List.of("tenant.schema", "tenant.approval"),
             List.of("identity", "git", "backup", "monitoring", "cloud", "users"),
             List.of("lifecycle"),
-            List.of("tenant.approval", "inbound", "move", "reconcile"),
+            List.of("inbound", "move", "reconcile"),
             List.of("web"),
             List.of("console"),
             List.of(""));

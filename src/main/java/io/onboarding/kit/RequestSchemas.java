@@ -1,7 +1,5 @@
 package io.onboarding.kit;
 
-import io.onboarding.kit.ApiDocument;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;

@@ -4,7 +4,6 @@ import io.onboarding.tenant.PlanCatalog;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 
-import io.onboarding.lifecycle.TenantOnboarding;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -5,7 +5,6 @@ import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 
-import io.onboarding.lifecycle.TenantRequestValidator;
 
 import io.onboarding.kit.Refusal;
 import io.onboarding.kit.Json;

@@ -1,7 +1,5 @@
 package io.onboarding.tenant;
 
-import io.onboarding.tenant.TenantRequest;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.onboarding.kit.Refusal;
 import io.onboarding.kit.Json;

@@ -1,6 +1,6 @@
 package io.onboarding.tenant.approval;
 
-import io.onboarding.lifecycle.TenantOnboarding;
+import io.onboarding.tenant.TenantRequest;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 
@@ -98,7 +98,7 @@ public final class TenantApprovals {
         if (decision.approved()) {
             tenants.transition(tenantId, "awaiting_approval", "provisioning");
         }
-        UUID operationId = journal.firstOperation(tenantId, TenantOnboarding.PROVISION).orElseThrow();
+        UUID operationId = journal.firstOperation(tenantId, TenantRequest.PROVISION).orElseThrow();
         runner.submit(operationId);
         return operationId;
     }
