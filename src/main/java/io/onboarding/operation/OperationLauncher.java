@@ -3,14 +3,13 @@ package io.onboarding.operation;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import io.onboarding.tenant.TenantRepository;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Starts an operation on an existing tenant (backup, restore, …): journaled with all its steps
+ * Starts an operation on an existing subject (a tenant's backup, restore, …): journaled with all its steps
  * pending before the caller is answered, then run in the background by the {@link OperationRunner}.
  */
 public final class OperationLauncher {
@@ -19,21 +18,21 @@ public final class OperationLauncher {
     private final OperationPipelines pipelines;
     private final OperationRunner runner;
     private final TransactionTemplate transaction;
-    private final TenantRepository tenants;
+    private final OperationSubjects subjects;
     private final JdbcTemplate jdbc;
 
     public OperationLauncher(DataSource dataSource, OperationJournal journal, OperationPipelines pipelines,
-                             OperationRunner runner, TenantRepository tenants) {
+                             OperationRunner runner, OperationSubjects subjects) {
         this.journal = journal;
         this.pipelines = pipelines;
         this.runner = runner;
-        this.tenants = tenants;
+        this.subjects = subjects;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
     /**
-     * Starts an operation on no one tenant (e.g. the fleet's schema rollout), unless one of its type
+     * Starts an operation on no one subject (e.g. the fleet's schema rollout), unless one of its type
      * is running: then empty, and nothing is started. Launches of a type are serialized by a
      * transaction-scoped advisory lock on the type's name.
      */
@@ -55,23 +54,23 @@ public final class OperationLauncher {
         return Optional.of(operationId);
     }
 
-    public UUID launch(String type, UUID tenantId, Map<String, String> parameters) {
-        return launch(type, tenantId, parameters, () -> { });
+    public UUID launch(String type, UUID subjectId, Map<String, String> parameters) {
+        return launch(type, subjectId, parameters, () -> { });
     }
 
     /**
      * Starts the operation; {@code alongside} (e.g. a status change) commits with it or not at all.
-     * One operation at a time per tenant: a second is a 409 (the tenant row is locked meanwhile).
+     * One operation at a time per subject: a second is a 409 (the subject is locked meanwhile: {@link SubjectKind#lockForOperation}).
      */
-    public UUID launch(String type, UUID tenantId, Map<String, String> parameters, Runnable alongside) {
+    public UUID launch(String type, UUID subjectId, Map<String, String> parameters, Runnable alongside) {
         UUID operationId = UUID.randomUUID();
         transaction.executeWithoutResult(status -> {
-            tenants.lockForOperation(tenantId);
-            journal.unfinished(tenantId).ifPresent(running -> {
-                throw new TenantBusyException(tenantId, running);
+            subjects.of(type).lockForOperation(subjectId);
+            journal.unfinished(subjectId).ifPresent(running -> {
+                throw new SubjectBusyException(subjectId, running);
             });
             alongside.run();
-            journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);
+            journal.create(operationId, type, subjectId, pipelines.steps(type), parameters);
         });
         runner.submit(operationId);
         return operationId;

@@ -1,7 +1,7 @@
 package io.onboarding.tenant;
 
-import static io.onboarding.platform.SqlIdentifiers.literal;
-import static io.onboarding.platform.SqlIdentifiers.quote;
+import static io.onboarding.postgres.SqlIdentifiers.literal;
+import static io.onboarding.postgres.SqlIdentifiers.quote;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -46,8 +46,8 @@ public final class TenantDatabasePool {
      * {@code AFTER} it (committed, not yet recorded in the control plane).
      */
     public static final String CLAIM_HOLD_POINT = "claim-pooled-database";
-    static final String MADE_IN_POOL = "made in the pool and claimed with the roles (create-tenant-roles)";
-    static final String GRANTED_IN_POOL = "granted in the pool database before it was claimed (create-tenant-roles)";
+    public static final String MADE_IN_POOL = "made in the pool and claimed with the roles (create-tenant-roles)";
+    public static final String GRANTED_IN_POOL = "granted in the pool database before it was claimed (create-tenant-roles)";
     /** Advisory locks (two-int form, in the maintenance database) on one pool database while claimed or dropped. */
     static final int LOCK_NAMESPACE = 0x0B001;
     private static final Logger LOG = LoggerFactory.getLogger(TenantDatabasePool.class);
@@ -57,7 +57,7 @@ public final class TenantDatabasePool {
     }
 
     private final int size;
-    private final TenantDatabaseTemplates templates;
+    private final DatabaseTemplates templates;
     private final PlanCatalog plans;
     private final TenantRepository tenants;
     private final JdbcTemplate controlPlane;
@@ -66,7 +66,7 @@ public final class TenantDatabasePool {
     private final Map<String, AtomicLong> sizes = new ConcurrentHashMap<>();
 
     /** {@code size}: ready databases per cluster and template ({@code onboarding.tenant-database.pool-size}; 0: off). */
-    public TenantDatabasePool(int size, TenantDatabaseTemplates templates, PlanCatalog plans, TenantRepository tenants,
+    public TenantDatabasePool(int size, DatabaseTemplates templates, PlanCatalog plans, TenantRepository tenants,
                               DataSource controlPlane, FaultHolds holds, MeterRegistry registry,
                               Collection<String> clusters) {
         if (size < 0) {

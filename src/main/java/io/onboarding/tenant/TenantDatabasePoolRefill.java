@@ -1,13 +1,13 @@
 package io.onboarding.tenant;
 
-import static io.onboarding.platform.SqlIdentifiers.literal;
-import static io.onboarding.platform.SqlIdentifiers.quote;
+import static io.onboarding.postgres.SqlIdentifiers.literal;
+import static io.onboarding.postgres.SqlIdentifiers.quote;
 
 import io.onboarding.cluster.ClusterDirectory;
 import io.onboarding.cluster.ClusterSettings;
-import io.onboarding.platform.ClusterLockdown;
-import io.onboarding.platform.Failures;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.ClusterLockdown;
+import io.onboarding.kit.Failures;
+import io.onboarding.postgres.PostgresCluster;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,13 +44,13 @@ public final class TenantDatabasePoolRefill {
     private final TenantDatabasePool pool;
     private final ClusterDirectory clusters;
     private final PlanCatalog plans;
-    private final TenantDatabaseTemplates templates;
+    private final DatabaseTemplates templates;
     private final String maintenanceDatabase;
     private final BooleanSupplier busy;
 
     /** {@code busy}: this instance runs operations or answers mutating requests now (the pool waits). */
     public TenantDatabasePoolRefill(TenantDatabasePool pool, ClusterDirectory clusters, PlanCatalog plans,
-                                    TenantDatabaseTemplates templates, String maintenanceDatabase, BooleanSupplier busy) {
+                                    DatabaseTemplates templates, String maintenanceDatabase, BooleanSupplier busy) {
         this.pool = pool;
         this.clusters = clusters;
         this.plans = plans;
@@ -234,7 +234,7 @@ public final class TenantDatabasePoolRefill {
         try (Connection inPool = cluster.connectForCatalog(pooled.name()); Statement statement = inPool.createStatement()) {
             // As TenantDatabaseProvisioner hands a clone over, then as TenantPrivilegeGranter grants.
             statement.execute("ALTER SCHEMA public OWNER TO " + quote(admin));
-            TenantDatabaseTemplates.adopt(statement, admin);
+            templates.adopt(statement, admin);
             TenantPrivilegeGranter.grantTables(inPool, pooled::roleName);
         }
         connection.setAutoCommit(false);

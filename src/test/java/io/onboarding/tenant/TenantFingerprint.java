@@ -1,6 +1,7 @@
 package io.onboarding.tenant;
 
 import io.onboarding.support.Catalog;
+import io.onboarding.tenant.schema.DesignSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
