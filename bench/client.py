@@ -4,7 +4,7 @@ figure). Standard library only. Reads BENCH_URL and ONBOARDING_API_TOKEN.
 
   client.py once NAME        one tenant: POST, then GET ?wait= until it ends -> service_ms, client_ms, and
                              step:NAME ms for the steps that make the database (roles, database, schema, grants)
-  client.py pool-ready N     waits (at most 60 s) until the pool has N databases ready (the refill idle)
+  client.py pool-ready N     waits (at most 60 s, else exits 1) until the pool has N databases ready (the refill idle)
   client.py drain            provisions tenants one by one until one finds the pool empty -> drained N
   client.py burst M          M tenants posted at once, each awaited -> burst_ms
   client.py accept P         P POSTs released together on open connections -> one accept ms per line
@@ -102,7 +102,7 @@ def pool_ready(n):
     c = connection()
     deadline = time.monotonic() + 60
     while pool_size(c) < n:
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline:  # no pool (no template): run.sh stops waiting, the series counts misses
             raise SystemExit(f"not {n} pool databases ready within 60 s")
         time.sleep(0.1)
 
