@@ -206,24 +206,15 @@ public final class TenantDatabasePoolRefill {
         String database = quote(pooled.name());
         String admin = pooled.roleName(TenantRole.TENANT_ADMIN);
         boolean superuser = ClusterLockdown.isSuperuser(connection);
-        connection.setAutoCommit(false);
-        try (Statement statement = connection.createStatement()) {
-            for (TenantRole role : TenantRole.values()) {
-                statement.addBatch("CREATE ROLE " + quote(pooled.roleName(role)) + " NOLOGIN");
-                statement.addBatch("COMMENT ON ROLE " + quote(pooled.roleName(role)) + " IS "
-                        + literal(pooled.roleMarker()));
-            }
-            if (!superuser) { // as for a tenant's (TenantRoleProvisioner): to hand over and grant as the admin role
-                statement.addBatch("GRANT " + quote(admin) + " TO CURRENT_USER");
-            }
-            statement.executeBatch();
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
+        List<String> roles = new ArrayList<>();
+        for (TenantRole role : TenantRole.values()) {
+            roles.add("CREATE ROLE " + quote(pooled.roleName(role)) + " NOLOGIN");
+            roles.add("COMMENT ON ROLE " + quote(pooled.roleName(role)) + " IS " + literal(pooled.roleMarker()));
         }
+        if (!superuser) { // as for a tenant's (TenantRoleProvisioner): to hand over and grant as the admin role
+            roles.add("GRANT " + quote(admin) + " TO CURRENT_USER");
+        }
+        inOneTransaction(connection, roles);
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + database + " OWNER " + quote(ClusterLockdown.DATABASE_OWNER)
                     + " ENCODING 'UTF8' ALLOW_CONNECTIONS false " + templates.cloneClause(template));
@@ -237,12 +228,21 @@ public final class TenantDatabasePoolRefill {
             templates.adopt(statement, admin);
             TenantPrivilegeGranter.grantTables(inPool, pooled::roleName);
         }
+        inOneTransaction(connection, List.of("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false",
+                "ALTER DATABASE " + database + " CONNECTION LIMIT 0",
+                "COMMENT ON DATABASE " + database + " IS " + literal(PooledDatabase.readyMarker(template))));
+        PostgresCluster.terminateDatabaseSessions(connection, pooled.name());
+        return pooled;
+    }
+
+    /** The statements as one transaction, in one round trip. */
+    private static void inOneTransaction(Connection connection, List<String> statements) throws SQLException {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
-            statement.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
-            statement.execute("ALTER DATABASE " + database + " CONNECTION LIMIT 0");
-            statement.execute("COMMENT ON DATABASE " + database + " IS "
-                    + literal(PooledDatabase.readyMarker(template)));
+            for (String sql : statements) {
+                statement.addBatch(sql);
+            }
+            statement.executeBatch();
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
@@ -250,7 +250,5 @@ public final class TenantDatabasePoolRefill {
         } finally {
             connection.setAutoCommit(true);
         }
-        PostgresCluster.terminateDatabaseSessions(connection, pooled.name());
-        return pooled;
     }
 }

@@ -231,11 +231,10 @@ public final class TenantRoleProvisioner {
      * drop-tenant-databases, it is gone already).
      */
     public void drop(UUID tenantId) throws SQLException {
-        PostgresCluster cluster = clusters.of(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase)) {
             TenantDatabaseProvisioner.dropIfOwn(connection, tenantId, TenantNaming.databaseName(tenantId));
+            dropOn(connection, tenantId);
         }
-        dropOn(cluster, tenantId);
     }
 
     /** The tenant's roles and users' logins dropped from the cluster the record names (a move's target or source). */
@@ -248,14 +247,14 @@ public final class TenantRoleProvisioner {
                 PostgresCluster.terminateRoleSessions(connection, user);
                 statement.execute("DROP ROLE " + quote(user));
             }
+            dropOn(connection, tenant.tenantId());
         }
-        dropOn(cluster, tenant.tenantId());
     }
 
-    private void dropOn(PostgresCluster cluster, UUID tenantId) throws SQLException {
+    /** The tenant's steward and four group roles, if they carry its marker, on a connection to their cluster. */
+    private static void dropOn(Connection connection, UUID tenantId) throws SQLException {
         String marker = TenantNaming.ownerMarker(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase);
-             Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             String stewardName = TenantSteward.name(tenantId);
             if (OwnerMarkers.ofRole(connection, stewardName).filter(marker::equals).isPresent()) {
                 statement.execute("DROP ROLE " + quote(stewardName));
