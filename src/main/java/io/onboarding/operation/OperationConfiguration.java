@@ -79,8 +79,8 @@ public class OperationConfiguration implements CamelConfiguration {
 
     @BindToRegistry("operationLauncher")
     public OperationLauncher operationLauncher(DataSource controlPlane, OperationJournal journal,
-            OperationPipelines pipelines, OperationRunner runner, TenantRepository tenants) {
-        return new OperationLauncher(controlPlane, journal, pipelines, runner, tenants);
+            OperationPipelines pipelines, OperationRunner runner, TenantRepository tenants, OperationWaiters waiters) {
+        return new OperationLauncher(controlPlane, journal, pipelines, runner, tenants, waiters);
     }
 
     @BindToRegistry("operationListing")

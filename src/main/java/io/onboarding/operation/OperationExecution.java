@@ -53,44 +53,50 @@ final class OperationExecution {
         this.stopping = stopping;
     }
 
-    /** Runs (or resumes, or finishes compensating) the operation, if it is still running. */
-    void run(UUID operationId) {
+    /**
+     * Runs (or resumes, or finishes compensating) the operation, if it is still running. Returns the
+     * failure of its pipeline when this run saw one (compensation began), else null: a caller on
+     * whose thread the operation ran (an invitation's REST call) answers by its kind.
+     */
+    Exception run(UUID operationId) {
         OperationJournal.State state = journal.state(operationId).orElse(null);
         if (state == null || !state.status().equals("running")) {
-            return;
+            return null;
         }
         try (var mdc = state.tenantId() == null ? null : MDC.putCloseable(OperationLog.TENANT_ID, state.tenantId().toString())) {
-            runOrCompensate(operationId, state);
+            return runOrCompensate(operationId, state);
         }
     }
 
-    private void runOrCompensate(UUID operationId, OperationJournal.State state) {
+    private Exception runOrCompensate(UUID operationId, OperationJournal.State state) {
+        Exception failure = null;
         if (!state.compensating()) {
             Exchange result = template.send("direct:" + OperationPipelines.routeId(state.type()),
                     exchange -> exchange.getMessage().setBody(context(operationId, state)));
-            Exception failure = result.getException();
+            failure = result.getException();
             if (failure == null) {
                 journal.succeeded(operationId);
                 metrics.operationFinished(state.type(), "succeeded");
                 LOG.info("Operation {} ({}) of tenant {} succeeded", operationId, state.type(), state.tenantId());
                 notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state, Map.of());
-                return;
+                return null;
             }
             if (result.getException(OperationWaiting.class) != null) {
                 // Resumed by the decision it waits for, or by the next recovery pass.
                 LOG.debug("Operation {} waits: {}", operationId, result.getException().getMessage());
-                return;
+                return null;
             }
             if (result.getException(OperationHandedBack.class) != null || stopping.getAsBoolean()) {
                 // A step cut short by the stop is not a real failure: the next start resumes it.
                 LOG.info("Operation {} handed back at shutdown", operationId);
-                return;
+                return null;
             }
             LOG.warn("Operation {} ({}) of tenant {} failed, compensating: {}", operationId, state.type(),
                     state.tenantId(), OperationRunner.describe(failure));
             journal.beginCompensation(operationId, OperationRunner.describe(failure));
         }
         compensate(operationId, state);
+        return failure;
     }
 
     private void compensate(UUID operationId, OperationJournal.State state) {

@@ -1,8 +1,12 @@
 package io.onboarding.operation;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import io.onboarding.tenant.TenantRepository;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,9 +25,11 @@ public final class OperationLauncher {
     private final TransactionTemplate transaction;
     private final TenantRepository tenants;
     private final JdbcTemplate jdbc;
+    private final OperationWaiters waiters;
 
     public OperationLauncher(DataSource dataSource, OperationJournal journal, OperationPipelines pipelines,
-                             OperationRunner runner, TenantRepository tenants) {
+                             OperationRunner runner, TenantRepository tenants, OperationWaiters waiters) {
+        this.waiters = waiters;
         this.journal = journal;
         this.pipelines = pipelines;
         this.runner = runner;
@@ -65,6 +71,69 @@ public final class OperationLauncher {
      */
     public UUID launch(String type, UUID tenantId, Map<String, String> parameters, Runnable alongside) {
         UUID operationId = UUID.randomUUID();
+        journalOn(operationId, type, tenantId, parameters, alongside);
+        runner.submit(operationId);
+        return operationId;
+    }
+
+    /** What a run on the caller's thread came to: the operation, and its pipeline's failure if it had one. */
+    public record Ran(UUID operationId, Exception failure) {
+        /** The failure in one line, as the journal has it; null if none. */
+        public String reason() {
+            return failure == null ? null : OperationRunner.describe(failure);
+        }
+    }
+
+    /**
+     * Starts the operation and runs it on the caller's thread, for a caller that answers with its
+     * outcome (an invitation's REST call waits for it, as it always did). A tenant busy with another
+     * operation is waited for, at most {@code waitForTenant}; still busy then, the
+     * {@link TenantBusyException} names that operation. {@code alongside} runs with the tenant locked,
+     * as for {@link #launch}. A stopping instance journals the operation and leaves it to the next start.
+     */
+    public Ran runHere(String type, UUID tenantId, Map<String, String> parameters, Runnable alongside,
+                       Duration waitForTenant) {
+        long deadline = System.nanoTime() + waitForTenant.toNanos();
+        while (true) {
+            UUID operationId = UUID.randomUUID();
+            boolean reserved = runner.reserve(operationId);
+            try {
+                journalOn(operationId, type, tenantId, parameters, alongside);
+            } catch (TenantBusyException busy) {
+                runner.unreserve(operationId);
+                awaitEnd(busy, deadline);
+                continue;
+            } catch (RuntimeException e) {
+                runner.unreserve(operationId);
+                throw e;
+            }
+            return new Ran(operationId, reserved ? runner.runHere(operationId) : null);
+        }
+    }
+
+    /** Waits for the operation the tenant is busy with to end, or gives up with it at the deadline. */
+    private void awaitEnd(TenantBusyException busy, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw busy;
+        }
+        UUID running = busy.runningOperationId();
+        try (OperationWaiters.Waiter waiter = waiters.await(running)) {
+            // Read after registering: an end in between is not missed.
+            if (journal.state(running).map(state -> state.status().equals("running")).orElse(false)) {
+                waiter.woken().get(left, TimeUnit.NANOSECONDS);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            throw busy;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy;
+        }
+    }
+
+    /** One operation at a time per tenant: a second is a 409 (the tenant row is locked meanwhile). */
+    private void journalOn(UUID operationId, String type, UUID tenantId, Map<String, String> parameters,
+                           Runnable alongside) {
         transaction.executeWithoutResult(status -> {
             tenants.lockForOperation(tenantId);
             journal.unfinished(tenantId).ifPresent(running -> {
@@ -73,7 +142,5 @@ public final class OperationLauncher {
             alongside.run();
             journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);
         });
-        runner.submit(operationId);
-        return operationId;
     }
 }
