@@ -43,6 +43,14 @@ public final class ApiErrorResponder implements Processor {
                         + HttpReplies.operationLocation(running) + "?wait=60) and try again")).orElse(conflict);
     }
 
+    /**
+     * A conflict about the tenant itself (its state, its id), not one naming a field of the request
+     * (an invited email already taken, which no waiting changes).
+     */
+    private static boolean aboutTheTenant(ApiException conflict) {
+        return conflict.details().stream().allMatch(detail -> "tenant_id".equals(detail.field()));
+    }
+
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -55,7 +63,7 @@ public final class ApiErrorResponder implements Processor {
                     exchange.getMessage().getHeader(Exchange.HTTP_METHOD), failure);
             error = new ApiException(500, "internal_error", "the service failed to handle the request");
         }
-        if (error.status() == 409 && error.runningOperation() == null) {
+        if (error.status() == 409 && error.runningOperation() == null && aboutTheTenant(error)) {
             error = runningInstead(exchange, error);
         }
         HttpReplies.json(exchange, error.status(), Map.of("error", error.toBody()));

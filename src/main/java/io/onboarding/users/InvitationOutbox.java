@@ -52,13 +52,13 @@ public final class InvitationOutbox {
 
     /**
      * As above, under an id the caller knows, with facts about the message kept beside it (an
-     * invitation's link hash and expiry, which its record takes over); written once: a message already
-     * prepared under the id is kept. Only {@code to}, {@code subject} and {@code text} are sent.
+     * invitation's link hash and expiry, which its record takes over). Only {@code to},
+     * {@code subject} and {@code text} are sent.
      */
     public void prepare(UUID id, String recipient, String subject, String text, Map<String, String> about) {
         Map<String, String> message = new java.util.HashMap<>(about);
         message.putAll(Map.of("to", recipient, "subject", subject, "text", text));
-        secrets.putIfAbsent(secretPath(id), message);
+        secrets.put(secretPath(id), message);
     }
 
     /** The message prepared under the id and not sent yet. */

@@ -26,11 +26,17 @@ public final class UserCredentials {
         this.tenants = tenants;
     }
 
-    /** Step: a new password stored for the invitee; one stored by an earlier run of the step is kept. */
+    /**
+     * Step: a new password stored for the invitee; one stored by an earlier run of the step is kept
+     * (a step runs once at a time, under its operation's lock, so reading first is enough; both calls
+     * are retried on a Vault hiccup, which a check-and-set write is not).
+     */
     public void store(StepContext context) {
         Invitee invitee = Invitee.require(context);
-        secrets.putIfAbsent(path(invitee.tenantId(), invitee.login()),
-                fields(context.tenant(), invitee.asUser("invited"), Credentials.password()));
+        String path = path(invitee.tenantId(), invitee.login());
+        if (secrets.get(path).isEmpty()) {
+            secrets.put(path, fields(context.tenant(), invitee.asUser("invited"), Credentials.password()));
+        }
     }
 
     /** Undo of {@link #store}: every version deleted. */

@@ -25,7 +25,8 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
             "tenantSchemaMigrator", "tenantPrivilegeGranter", "tenantRoleSecrets", "tenantRepository",
             "tenantMonitoring", "backupSchedules", "userInvitations", "tenantEvents", "tenantLifecycle",
             "tenantSuspension", "backupSteps", "authProviderSettings", "backupKeys", "tenantApprovals",
-            "tenantGitRepositories", "cloudResources");
+            "tenantGitRepositories", "cloudResources", "userCredentials", "userLogins", "invitationMail",
+            "invitedUsers");
 
     final InMemoryStepJournal journal = new InMemoryStepJournal();
     final StubSteps stubs = new StubSteps();
