@@ -99,6 +99,11 @@ class UserInvitationTest {
         JsonNode user = invite(tenantId, email, "developer");
         assertThat(user.get("status").asText()).isEqualTo("invited");
         assertThat(user.has("password")).isFalse();
+        // The invitation was an operation of the tenant, finished before the 201, its result the user.
+        JsonNode operations = api.get("/api/v1/operations?tenant_id=" + tenantId + "&type=invite-user").body();
+        assertThat(operations.get("items")).hasSize(1);
+        assertThat(operations.at("/items/0/status").asText()).isEqualTo("succeeded");
+        assertThat(operations.at("/items/0/result/user_id").asText()).isEqualTo(user.get("user_id").asText());
         String login = user.get("database_user").asText();
         assertThat(login).startsWith("tenant_" + tenantId.toString().replace("-", "") + "_u_");
 
