@@ -45,10 +45,11 @@ public final class TenantUserRepository {
 
     public Optional<TenantUser> find(UUID tenantId, UUID userId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM tenant_users WHERE tenant_id = ? AND user_id = ?"
-                + " AND status <> 'removed'", TenantUserRepository::map, tenantId, userId)
+                + " AND status IN ('invited', 'active')", TenantUserRepository::map, tenantId, userId)
                 .stream().findFirst();
     }
 
+    /** Includes an invitation an instance of the earlier release is making ('inviting'): the email is taken. */
     public Optional<TenantUser> findByEmail(UUID tenantId, String email) {
         return jdbc.query("SELECT " + COLUMNS + " FROM tenant_users WHERE tenant_id = ? AND lower(email) = lower(?)"
                 + " AND status <> 'removed'", TenantUserRepository::map, tenantId, email).stream().findFirst();
@@ -61,7 +62,7 @@ public final class TenantUserRepository {
 
     public List<TenantUser> list(UUID tenantId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM tenant_users WHERE tenant_id = ?"
-                + " AND status <> 'removed' ORDER BY created_at, user_id", TenantUserRepository::map,
+                + " AND status IN ('invited', 'active') ORDER BY created_at, user_id", TenantUserRepository::map,
                 tenantId);
     }
 
