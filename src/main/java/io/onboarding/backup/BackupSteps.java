@@ -1,10 +1,12 @@
 package io.onboarding.backup;
 
+import io.onboarding.tenant.TenantRecord;
+
 import io.onboarding.operation.StepContext;
 import io.onboarding.operation.StepOutcome;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
-import io.onboarding.tenant.TenantSchemaMigrator;
-import io.onboarding.tenant.TenantSchemaVersions;
+import io.onboarding.tenant.schema.TenantSchemaMigrator;
+import io.onboarding.tenant.schema.TenantSchemaVersions;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -29,7 +31,7 @@ public final class BackupSteps {
 
     /** Step {@code dump-tenant-database}. */
     public void dump(StepContext context) throws Exception {
-        dumps.dump(context.tenant(), UUID.fromString(context.parameter("backup_id")), context.parameter("kind"),
+        dumps.dump(context.subject(TenantRecord.class), UUID.fromString(context.parameter("backup_id")), context.parameter("kind"),
                 context.operationId());
     }
 
@@ -46,7 +48,7 @@ public final class BackupSteps {
         }
         if ("suspended".equals(previous)) {
             // A suspended database accepts no connections, pg_dump's included; its users' logins stay off.
-            databases.allowConnections(context.tenantId());
+            databases.allowConnections(context.subjectId());
         }
         dump(context);
         return StepOutcome.done();
@@ -58,19 +60,19 @@ public final class BackupSteps {
             return StepOutcome.skipped("restore into a new database");
         }
         UUID backupId = UUID.nameUUIDFromBytes(("safety:" + context.operationId()).getBytes(StandardCharsets.UTF_8));
-        dumps.dump(context.tenant(), backupId, "manual", context.operationId());
+        dumps.dump(context.subject(TenantRecord.class), backupId, "manual", context.operationId());
         return StepOutcome.done();
     }
 
     /** Step {@code restore-backup}: the backup decrypted into the target database. */
     public void restore(StepContext context) throws Exception {
         Backup backup = backups.find(UUID.fromString(context.parameter("backup_id"))).orElseThrow();
-        dumps.restore(context.tenant(), backup, context.parameter("target_database"));
+        dumps.restore(context.subject(TenantRecord.class), backup, context.parameter("target_database"));
     }
 
     /** Undo of {@code restore-backup}: the target database dropped again. */
     public void discardRestore(StepContext context) throws Exception {
-        databases.dropNamed(context.tenantId(), context.parameter("target_database"));
+        databases.dropNamed(context.subjectId(), context.parameter("target_database"));
     }
 
     /** Step {@code switch-to-restored-database}: in place only (skipped otherwise). */
@@ -78,10 +80,10 @@ public final class BackupSteps {
         if (!context.flag("in_place")) {
             return StepOutcome.skipped("restored into " + context.parameter("target_database"));
         }
-        databases.replace(context.tenant(), context.parameter("target_database"));
+        databases.replace(context.subject(TenantRecord.class), context.parameter("target_database"));
         // The tenant's database is the backup's now, at the schema version it was taken at.
         backups.schemaVersion(UUID.fromString(context.parameter("backup_id")))
-                .ifPresent(version -> versions.record(context.tenantId(), version));
+                .ifPresent(version -> versions.record(context.subjectId(), version));
         return StepOutcome.done();
     }
 
@@ -90,12 +92,12 @@ public final class BackupSteps {
         if (!context.flag("in_place")) {
             return StepOutcome.skipped("restored into " + context.parameter("target_database"));
         }
-        migrator.migrate(context.tenant());
+        migrator.migrate(context.subject(TenantRecord.class));
         return StepOutcome.done();
     }
 
     /** Undo of {@code switch-to-restored-database}. */
     public void undoSwitch(StepContext context) throws Exception {
-        databases.undoReplace(context.tenant());
+        databases.undoReplace(context.subject(TenantRecord.class));
     }
 }

@@ -1,11 +1,12 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.Failures;
+
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import io.onboarding.tenant.TenantRecord;
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -31,16 +32,16 @@ public final class JournaledStepComponent extends DefaultComponent {
     private final StepJournal journal;
     private final BooleanSupplier stopping;
     private final OnboardingMetrics metrics;
-    private final Function<UUID, TenantRecord> tenants;
+    private final OperationSubjects subjects;
     private final FaultHolds holds;
     private final RequestsFirst requestsFirst;
 
     public JournaledStepComponent(StepJournal journal, BooleanSupplier stopping, OnboardingMetrics metrics,
-                                  Function<UUID, TenantRecord> tenants, FaultHolds holds, RequestsFirst requestsFirst) {
+                                  OperationSubjects subjects, FaultHolds holds, RequestsFirst requestsFirst) {
         this.holds = holds;
         this.requestsFirst = requestsFirst;
         this.metrics = metrics;
-        this.tenants = tenants;
+        this.subjects = subjects;
         this.journal = journal;
         this.stopping = stopping;
     }
@@ -105,14 +106,14 @@ public final class JournaledStepComponent extends DefaultComponent {
             }
             journal.stepStarted(operationId, step);
             long started = System.nanoTime();
-            // The tenant as it is now: an earlier step may have changed it.
-            StepContext fresh = new StepContext(operationId, context.operationType(), tenants.apply(context.tenantId()),
-                    context.parameters());
+            // The subject as it is now: an earlier step may have changed it.
+            StepContext fresh = new StepContext(operationId, context.operationType(), context.subjectId(),
+                    subjects.load(context.operationType(), context.subjectId()), context.parameters());
             exchange.setProperty(STEP_CONTEXT, fresh);
             exchange.getMessage().setBody(fresh);
-            holds.at(context.tenantId(), step, FaultHolds.Phase.BEFORE);
+            holds.at(context.subjectId(), step, FaultHolds.Phase.BEFORE);
             route.process(exchange);
-            holds.at(context.tenantId(), step, FaultHolds.Phase.AFTER);
+            holds.at(context.subjectId(), step, FaultHolds.Phase.AFTER);
             Exception failure = exchange.getException();
             OperationWaiting waiting = exchange.getException(OperationWaiting.class);
             if (waiting != null) {
@@ -128,7 +129,7 @@ public final class JournaledStepComponent extends DefaultComponent {
             Object result = exchange.getMessage().getBody();
             StepOutcome outcome = result instanceof StepOutcome returned ? returned : StepOutcome.done();
             String journaled = failure != null ? "failed" : outcome.kind().status();
-            String detail = failure != null ? OperationRunner.describe(failure) : outcome.reason();
+            String detail = failure != null ? Failures.describe(failure) : outcome.reason();
             journal.stepFinished(operationId, step, journaled, detail);
             metrics.stepFinished(step, journaled, java.time.Duration.ofNanos(System.nanoTime() - started));
             exchange.removeProperty(STEP_CONTEXT);

@@ -1,6 +1,6 @@
 package io.onboarding.operation;
 
-import io.onboarding.api.ApiException;
+import io.onboarding.kit.Refusal;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -15,11 +15,11 @@ import java.util.function.BooleanSupplier;
 public final class OperationAdmission {
 
     /** Refused for lack of room: the API edge answers 429 with {@code Retry-After}. */
-    public static final class Saturated extends ApiException {
+    public static final class Saturated extends Refusal {
         private final int retryAfterSeconds;
 
         Saturated(int queued, int retryAfterSeconds) {
-            super(429, "too_many_requests", queued + " operations are waiting to run; try again in "
+            super(Refusal.Kind.SATURATED, "too_many_requests", queued + " operations are waiting to run; try again in "
                     + retryAfterSeconds + " s");
             this.retryAfterSeconds = retryAfterSeconds;
         }

@@ -1,7 +1,8 @@
 package io.onboarding.operation;
 
-import io.onboarding.monitoring.OnboardingMetrics;
-import io.onboarding.tenant.TenantRepository;
+import io.onboarding.kit.TransientFailures;
+
+import io.onboarding.observe.OnboardingMetrics;
 import javax.sql.DataSource;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -26,20 +27,20 @@ public class OperationConfiguration implements CamelConfiguration {
     public OperationRunner operationRunner(CamelContext camel, DataSource controlPlane, OperationJournal journal,
             @PropertyInject("onboarding.operations.workers") int workers,
             @PropertyInject("onboarding.operations.max-compensation-attempts") int maxCompensationAttempts,
-            OnboardingMetrics metrics, OperationPipelines pipelines, TenantRepository tenants,
+            OnboardingMetrics metrics, OperationPipelines pipelines, OperationSubjects subjects,
             OperationWaiters waiters, FaultHolds holds,
             @PropertyInject("onboarding.admission.max-queued") int maxQueued,
             @PropertyInject("onboarding.admission.retry-after-seconds") int retryAfterSeconds) {
         OperationRunner runner = new OperationRunner(camel, controlPlane, journal, workers, maxCompensationAttempts,
-                metrics, pipelines, tenantOf(tenants), new OperationAdmission(maxQueued, retryAfterSeconds), holds);
+                metrics, pipelines, subjects, new OperationAdmission(maxQueued, retryAfterSeconds), holds);
         runner.addRunListener(waiters::ran);
         return runner;
     }
 
-    /** The tenant an operation is on, as it is now; null for an operation on the fleet (no tenant). */
-    private static java.util.function.Function<java.util.UUID, io.onboarding.tenant.TenantRecord> tenantOf(
-            TenantRepository tenants) {
-        return tenantId -> tenantId == null ? null : tenants.load(tenantId);
+    /** The kinds of subject operations work on, registered by their features (the tenant feature's is the default). */
+    @BindToRegistry("operationSubjects")
+    public OperationSubjects operationSubjects() {
+        return new OperationSubjects();
     }
 
     /** The fault tests' hold points (docs/faults.md); off unless onboarding.faults.hold-points is true. */
@@ -62,11 +63,11 @@ public class OperationConfiguration implements CamelConfiguration {
 
     /** The policy of {@code step-warns} steps (route configuration {@code step-warnings}). */
     @BindToRegistry("stepWarnings")
-    public StepWarnings stepWarnings(TenantRepository tenants) {
-        return new StepWarnings(tenants);
+    public StepWarnings stepWarnings(OperationSubjects subjects) {
+        return new StepWarnings(subjects);
     }
 
-    /** Which failures the {@code operation-steps} redelivery policy tries again. */
+    /** Which failures the routes' retry policies (operation steps, Vault, cloud provisioner) try again. */
     @BindToRegistry("transientFailures")
     public TransientFailures transientFailures() {
         return new TransientFailures();
@@ -79,8 +80,8 @@ public class OperationConfiguration implements CamelConfiguration {
 
     @BindToRegistry("operationLauncher")
     public OperationLauncher operationLauncher(DataSource controlPlane, OperationJournal journal,
-            OperationPipelines pipelines, OperationRunner runner, TenantRepository tenants, OperationWaiters waiters) {
-        return new OperationLauncher(controlPlane, journal, pipelines, runner, tenants, waiters);
+            OperationPipelines pipelines, OperationRunner runner, OperationSubjects subjects, OperationWaiters waiters) {
+        return new OperationLauncher(controlPlane, journal, pipelines, runner, subjects, waiters);
     }
 
     @BindToRegistry("operationListing")
@@ -101,18 +102,17 @@ public class OperationConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The {@code step:} component, the converters that let a step method take just the tenant, and
+     * The {@code step:} component, the converter that lets a step method take just the subject's id, and
      * the start-up check of every pipeline (before any route starts: a broken one stops the start).
      */
     @Override
     public void configure(CamelContext camel) throws Exception {
         OperationRunner runner = CamelContextHelper.mandatoryLookup(camel, "operationRunner", OperationRunner.class);
-        TenantRepository tenants = CamelContextHelper.mandatoryLookup(camel, "tenantRepository", TenantRepository.class);
         camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(
                 CamelContextHelper.mandatoryLookup(camel, "operationJournal", OperationJournal.class),
                 runner::isStopping,
                 CamelContextHelper.mandatoryLookup(camel, "onboardingMetrics", OnboardingMetrics.class),
-                tenantOf(tenants),
+                CamelContextHelper.mandatoryLookup(camel, "operationSubjects", OperationSubjects.class),
                 CamelContextHelper.mandatoryLookup(camel, "faultHolds", FaultHolds.class),
                 CamelContextHelper.mandatoryLookup(camel, "requestsFirst", RequestsFirst.class)));
         StepContextConverters.register(camel);

@@ -1,13 +1,13 @@
 package io.onboarding.operation;
 
-import io.onboarding.monitoring.OnboardingMetrics;
-import io.onboarding.tenant.TenantRecord;
+import io.onboarding.kit.Failures;
+
+import io.onboarding.observe.OnboardingMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -33,21 +33,21 @@ final class OperationExecution {
     private final ProducerTemplate template;
     private final StepJournal journal;
     private final OperationPipelines pipelines;
-    private final Function<UUID, TenantRecord> tenants;
+    private final OperationSubjects subjects;
     private final int maxCompensationAttempts;
     private final OnboardingMetrics metrics;
     private final BooleanSupplier stopping;
     private final FaultHolds holds;
 
     OperationExecution(CamelContext camel, StepJournal journal, OperationPipelines pipelines,
-                       Function<UUID, TenantRecord> tenants, int maxCompensationAttempts, OnboardingMetrics metrics,
+                       OperationSubjects subjects, int maxCompensationAttempts, OnboardingMetrics metrics,
                        BooleanSupplier stopping, FaultHolds holds) {
         this.holds = holds;
         this.camel = camel;
         this.template = camel.createProducerTemplate();
         this.journal = journal;
         this.pipelines = pipelines;
-        this.tenants = tenants;
+        this.subjects = subjects;
         this.maxCompensationAttempts = maxCompensationAttempts;
         this.metrics = metrics;
         this.stopping = stopping;
@@ -63,7 +63,7 @@ final class OperationExecution {
         if (state == null || !state.status().equals("running")) {
             return null;
         }
-        try (var mdc = state.tenantId() == null ? null : MDC.putCloseable(OperationLog.TENANT_ID, state.tenantId().toString())) {
+        try (var mdc = state.subjectId() == null ? null : MDC.putCloseable(OperationLog.TENANT_ID, state.subjectId().toString())) {
             return runOrCompensate(operationId, state);
         }
     }
@@ -77,7 +77,7 @@ final class OperationExecution {
             if (failure == null) {
                 journal.succeeded(operationId);
                 metrics.operationFinished(state.type(), "succeeded");
-                LOG.info("Operation {} ({}) of tenant {} succeeded", operationId, state.type(), state.tenantId());
+                LOG.info("Operation {} ({}) on {} succeeded", operationId, state.type(), state.subjectId());
                 notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state, Map.of());
                 return null;
             }
@@ -91,9 +91,9 @@ final class OperationExecution {
                 LOG.info("Operation {} handed back at shutdown", operationId);
                 return null;
             }
-            LOG.warn("Operation {} ({}) of tenant {} failed, compensating: {}", operationId, state.type(),
-                    state.tenantId(), OperationRunner.describe(failure));
-            journal.beginCompensation(operationId, OperationRunner.describe(failure));
+            LOG.warn("Operation {} ({}) on {} failed, compensating: {}", operationId, state.type(),
+                    state.subjectId(), Failures.describe(failure));
+            journal.beginCompensation(operationId, Failures.describe(failure));
         }
         compensate(operationId, state);
         return failure;
@@ -117,16 +117,16 @@ final class OperationExecution {
                 continue;
             }
             String uri = ((StepUndo.Endpoint) undo).uri();
-            holds.at(state.tenantId(), step, FaultHolds.Phase.UNDO);
+            holds.at(state.subjectId(), step, FaultHolds.Phase.UNDO);
             Exchange result = template.send(uri, exchange -> exchange.getMessage().setBody(context(operationId, state)));
             if (result.getException() != null) {
                 if (attempt < maxCompensationAttempts) {
                     LOG.error("Compensating step {} of operation {} failed (attempt {}); retried later: {}", step,
-                            operationId, attempt, OperationRunner.describe(result.getException()));
+                            operationId, attempt, Failures.describe(result.getException()));
                     return;
                 }
                 LOG.error("Compensating step {} of operation {} failed {} times; given up: {}", step, operationId,
-                        attempt, OperationRunner.describe(result.getException()));
+                        attempt, Failures.describe(result.getException()));
                 cannotUndo.add(step);
                 givenUp.add(step);
                 continue;
@@ -137,13 +137,13 @@ final class OperationExecution {
         if (failed != null) {
             if (attempt < maxCompensationAttempts) {
                 LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId,
-                        OperationRunner.describe(failed));
+                        Failures.describe(failed));
                 return;
             }
             // e.g. provision-tenant-failed cannot discard what admission staged: given up like an undo.
             String route = OperationPipelines.routeId(state.type()) + "-failed";
             LOG.error("Recording the failure of operation {} failed {} times; given up: {}", operationId, attempt,
-                    OperationRunner.describe(failed));
+                    Failures.describe(failed));
             cannotUndo.add(route);
             givenUp.add(route);
         }
@@ -156,8 +156,8 @@ final class OperationExecution {
         if (!givenUp.isEmpty()) {
             reportGivenUp(operationId, state, givenUp);
         }
-        LOG.info("Operation {} ({}) of tenant {} failed and was compensated", operationId, state.type(),
-                state.tenantId());
+        LOG.info("Operation {} ({}) on {} failed and was compensated", operationId, state.type(),
+                state.subjectId());
     }
 
     /**
@@ -171,13 +171,14 @@ final class OperationExecution {
                 "operation_id", operationId.toString(), "type", state.type(), "steps_not_undone", steps)));
         if (failed != null) {
             LOG.error("Could not publish that the compensation of operation {} was given up: {}", operationId,
-                    OperationRunner.describe(failed));
+                    Failures.describe(failed));
         }
     }
 
-    /** What every pipeline, undo and outcome route gets: the operation, its tenant as it is now, its parameters. */
+    /** What every pipeline, undo and outcome route gets: the operation, its subject as it is now, its parameters. */
     private StepContext context(UUID operationId, OperationJournal.State state) {
-        return new StepContext(operationId, state.type(), tenants.apply(state.tenantId()), state.parameters());
+        return new StepContext(operationId, state.type(), state.subjectId(), subjects.load(state.type(), state.subjectId()),
+                state.parameters());
     }
 
     /** Runs an outcome route (the pipeline's {@code -succeeded}/{@code -failed}, ...), if there is one. */

@@ -2,7 +2,7 @@ package io.onboarding.operation;
 
 import java.time.OffsetDateTime;
 import io.onboarding.access.RequestIds;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +16,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class OperationJournal implements StepJournal {
 
-    /** Where an unfinished operation stands. */
-    public record State(String type, UUID tenantId, String status, boolean compensating, Map<String, String> parameters) {
+    /**
+     * Where an unfinished operation stands. Its subject's id is kept in the column {@code tenant_id},
+     * the name the contract's operations carry (every subject with an id is a tenant's today).
+     */
+    public record State(String type, UUID subjectId, String status, boolean compensating, Map<String, String> parameters) {
     }
 
     private final JdbcTemplate jdbc;
@@ -27,17 +30,17 @@ public final class OperationJournal implements StepJournal {
     }
 
     /** Records a new operation with all its steps pending; joins the caller's transaction if any. */
-    public void create(UUID operationId, String type, UUID tenantId, List<String> steps) {
-        create(operationId, type, tenantId, steps, Map.of());
+    public void create(UUID operationId, String type, UUID subjectId, List<String> steps) {
+        create(operationId, type, subjectId, steps, Map.of());
     }
 
     /**
      * Records a new operation with the parameters its pipeline runs with (e.g. restore's backup_id),
      * and the id of the API request being served, if any.
      */
-    public void create(UUID operationId, String type, UUID tenantId, List<String> steps, Map<String, String> parameters) {
+    public void create(UUID operationId, String type, UUID subjectId, List<String> steps, Map<String, String> parameters) {
         jdbc.update("INSERT INTO operations (operation_id, type, tenant_id, status, parameters, request_id)"
-                + " VALUES (?, ?, ?, 'running', ?::jsonb, ?)", operationId, type, tenantId, Json.write(parameters),
+                + " VALUES (?, ?, ?, 'running', ?::jsonb, ?)", operationId, type, subjectId, Json.write(parameters),
                 RequestIds.current());
         // One statement for all the steps: this runs while the caller waits for its 202.
         jdbc.update("INSERT INTO operation_steps (operation_id, position, name)"
@@ -66,9 +69,9 @@ public final class OperationJournal implements StepJournal {
                 .stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
-    public Optional<UUID> firstOperation(UUID tenantId, String type) {
+    public Optional<UUID> firstOperation(UUID subjectId, String type) {
         return jdbc.queryForList("SELECT operation_id FROM operations WHERE tenant_id = ? AND type = ?"
-                + " ORDER BY created_at LIMIT 1", UUID.class, tenantId, type).stream().findFirst();
+                + " ORDER BY created_at LIMIT 1", UUID.class, subjectId, type).stream().findFirst();
     }
 
     @Override
@@ -153,14 +156,14 @@ public final class OperationJournal implements StepJournal {
                 reason, operationId);
     }
 
-    public boolean hasUnfinished(UUID tenantId) {
-        return unfinished(tenantId).isPresent();
+    public boolean hasUnfinished(UUID subjectId) {
+        return unfinished(subjectId).isPresent();
     }
 
     /** The tenant's running operation, if it has one (it has at most one). */
-    public java.util.Optional<UUID> unfinished(UUID tenantId) {
+    public java.util.Optional<UUID> unfinished(UUID subjectId) {
         return jdbc.queryForList("SELECT operation_id FROM operations WHERE tenant_id = ? AND status = 'running'"
-                + " ORDER BY created_at LIMIT 1", UUID.class, tenantId).stream().findFirst();
+                + " ORDER BY created_at LIMIT 1", UUID.class, subjectId).stream().findFirst();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.Failures;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -7,14 +8,13 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import io.onboarding.tenant.TenantRepository;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Starts an operation on an existing tenant (backup, restore, …): journaled with all its steps
+ * Starts an operation on an existing subject (a tenant's backup, restore, …): journaled with all its steps
  * pending before the caller is answered, then run in the background by the {@link OperationRunner}.
  */
 public final class OperationLauncher {
@@ -23,23 +23,23 @@ public final class OperationLauncher {
     private final OperationPipelines pipelines;
     private final OperationRunner runner;
     private final TransactionTemplate transaction;
-    private final TenantRepository tenants;
+    private final OperationSubjects subjects;
     private final JdbcTemplate jdbc;
     private final OperationWaiters waiters;
 
     public OperationLauncher(DataSource dataSource, OperationJournal journal, OperationPipelines pipelines,
-                             OperationRunner runner, TenantRepository tenants, OperationWaiters waiters) {
+                             OperationRunner runner, OperationSubjects subjects, OperationWaiters waiters) {
         this.waiters = waiters;
         this.journal = journal;
         this.pipelines = pipelines;
         this.runner = runner;
-        this.tenants = tenants;
+        this.subjects = subjects;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
     /**
-     * Starts an operation on no one tenant (e.g. the fleet's schema rollout), unless one of its type
+     * Starts an operation on no one subject (e.g. the fleet's schema rollout), unless one of its type
      * is running: then empty, and nothing is started. Launches of a type are serialized by a
      * transaction-scoped advisory lock on the type's name.
      */
@@ -61,17 +61,17 @@ public final class OperationLauncher {
         return Optional.of(operationId);
     }
 
-    public UUID launch(String type, UUID tenantId, Map<String, String> parameters) {
-        return launch(type, tenantId, parameters, () -> { });
+    public UUID launch(String type, UUID subjectId, Map<String, String> parameters) {
+        return launch(type, subjectId, parameters, () -> { });
     }
 
     /**
      * Starts the operation; {@code alongside} (e.g. a status change) commits with it or not at all.
-     * One operation at a time per tenant: a second is a 409 (the tenant row is locked meanwhile).
+     * One operation at a time per subject: a second is a 409 (the subject is locked meanwhile: {@link SubjectKind#lockForOperation}).
      */
-    public UUID launch(String type, UUID tenantId, Map<String, String> parameters, Runnable alongside) {
+    public UUID launch(String type, UUID subjectId, Map<String, String> parameters, Runnable alongside) {
         UUID operationId = UUID.randomUUID();
-        journalOn(operationId, type, tenantId, parameters, alongside);
+        journalOn(operationId, type, subjectId, parameters, alongside);
         runner.submit(operationId);
         return operationId;
     }
@@ -80,26 +80,26 @@ public final class OperationLauncher {
     public record Ran(UUID operationId, Exception failure) {
         /** The failure in one line, as the journal has it; null if none. */
         public String reason() {
-            return failure == null ? null : OperationRunner.describe(failure);
+            return failure == null ? null : Failures.describe(failure);
         }
     }
 
     /**
      * Starts the operation and runs it on the caller's thread, for a caller that answers with its
-     * outcome (an invitation's REST call waits for it, as it always did). A tenant busy with another
-     * operation is waited for, at most {@code waitForTenant}; still busy then, the
-     * {@link TenantBusyException} names that operation. {@code alongside} runs with the tenant locked,
+     * outcome (an invitation's REST call waits for it, as it always did). A subject busy with another
+     * operation is waited for, at most {@code waitForSubject}; still busy then, the
+     * {@link SubjectBusyException} names that operation. {@code alongside} runs with the subject locked,
      * as for {@link #launch}. A stopping instance journals the operation and leaves it to the next start.
      */
-    public Ran runHere(String type, UUID tenantId, Map<String, String> parameters, Runnable alongside,
-                       Duration waitForTenant) {
-        long deadline = System.nanoTime() + waitForTenant.toNanos();
+    public Ran runHere(String type, UUID subjectId, Map<String, String> parameters, Runnable alongside,
+                       Duration waitForSubject) {
+        long deadline = System.nanoTime() + waitForSubject.toNanos();
         while (true) {
             UUID operationId = UUID.randomUUID();
             boolean reserved = runner.reserve(operationId);
             try {
-                journalOn(operationId, type, tenantId, parameters, alongside);
-            } catch (TenantBusyException busy) {
+                journalOn(operationId, type, subjectId, parameters, alongside);
+            } catch (SubjectBusyException busy) {
                 runner.unreserve(operationId);
                 awaitEnd(busy, deadline);
                 continue;
@@ -111,8 +111,8 @@ public final class OperationLauncher {
         }
     }
 
-    /** Waits for the operation the tenant is busy with to end, or gives up with it at the deadline. */
-    private void awaitEnd(TenantBusyException busy, long deadline) {
+    /** Waits for the operation the subject is busy with to end, or gives up with it at the deadline. */
+    private void awaitEnd(SubjectBusyException busy, long deadline) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw busy;
@@ -131,16 +131,16 @@ public final class OperationLauncher {
         }
     }
 
-    /** One operation at a time per tenant: a second is a 409 (the tenant row is locked meanwhile). */
-    private void journalOn(UUID operationId, String type, UUID tenantId, Map<String, String> parameters,
+    /** One operation at a time per subject: a second is a 409 (the subject is locked meanwhile). */
+    private void journalOn(UUID operationId, String type, UUID subjectId, Map<String, String> parameters,
                            Runnable alongside) {
         transaction.executeWithoutResult(status -> {
-            tenants.lockForOperation(tenantId);
-            journal.unfinished(tenantId).ifPresent(running -> {
-                throw new TenantBusyException(tenantId, running);
+            subjects.of(type).lockForOperation(subjectId);
+            journal.unfinished(subjectId).ifPresent(running -> {
+                throw new SubjectBusyException(subjectId, running);
             });
             alongside.run();
-            journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);
+            journal.create(operationId, type, subjectId, pipelines.steps(type), parameters);
         });
     }
 }

@@ -15,9 +15,7 @@ import java.util.concurrent.ExecutorService;
 import org.slf4j.MDC;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import io.onboarding.monitoring.OnboardingMetrics;
-import io.onboarding.tenant.TenantRecord;
-import java.util.function.Function;
+import io.onboarding.observe.OnboardingMetrics;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +42,12 @@ public final class OperationRunner {
 
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
                            int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
-                           Function<UUID, TenantRecord> tenants, OperationAdmission admission, FaultHolds holds) {
+                           OperationSubjects subjects, OperationAdmission admission, FaultHolds holds) {
         this.admission = admission;
         this.dataSource = dataSource;
         this.journal = journal;
         this.workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "operations", workers);
-        this.execution = new OperationExecution(camel, journal, pipelines, tenants, maxCompensationAttempts, metrics,
+        this.execution = new OperationExecution(camel, journal, pipelines, subjects, maxCompensationAttempts, metrics,
                 this::isStopping, holds);
     }
 
@@ -170,16 +168,5 @@ public final class OperationRunner {
                 return rs.next() && rs.getBoolean(1);
             }
         }
-    }
-
-    /** A one-line description of a failure for the journal and the API (no stack, no internals). */
-    static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause
-                && (cause.getMessage() == null || cause instanceof org.apache.camel.CamelExecutionException)) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
     }
 }

@@ -1,14 +1,15 @@
 package io.onboarding.operation;
 
-import io.onboarding.tenant.TenantRecord;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.TypeConverterRegistry;
+import org.apache.camel.Exchange;
 import org.apache.camel.support.TypeConverterSupport;
 
 /**
- * Lets a step method take just what it needs from the {@link StepContext}: the tenant record or
- * the tenant id. Camel's bean binding converts the body to the parameter's type.
+ * Lets a step method take just what it needs from the {@link StepContext}: the subject's id here;
+ * a subject's feature registers its own type the same way ({@link #register(CamelContext, Class)}).
+ * Camel's bean binding converts the body to the parameter's type.
  */
 public final class StepContextConverters {
 
@@ -16,17 +17,20 @@ public final class StepContextConverters {
     }
 
     public static void register(CamelContext camel) {
-        TypeConverterRegistry registry = camel.getTypeConverterRegistry();
-        registry.addTypeConverter(TenantRecord.class, StepContext.class, converter(StepContext::tenant));
-        registry.addTypeConverter(UUID.class, StepContext.class, converter(StepContext::tenantId));
+        add(camel, UUID.class, StepContext::subjectId);
     }
 
-    private static TypeConverterSupport converter(java.util.function.Function<StepContext, Object> part) {
-        return new TypeConverterSupport() {
+    /** A step method may take the subject as {@code type}. */
+    public static <T> void register(CamelContext camel, Class<T> type) {
+        add(camel, type, context -> context.subject(type));
+    }
+
+    private static void add(CamelContext camel, Class<?> type, Function<StepContext, Object> part) {
+        camel.getTypeConverterRegistry().addTypeConverter(type, StepContext.class, new TypeConverterSupport() {
             @Override
-            public <T> T convertTo(Class<T> type, org.apache.camel.Exchange exchange, Object value) {
-                return type.cast(part.apply((StepContext) value));
+            public <T> T convertTo(Class<T> to, Exchange exchange, Object value) {
+                return to.cast(part.apply((StepContext) value));
             }
-        };
+        });
     }
 }

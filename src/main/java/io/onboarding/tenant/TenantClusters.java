@@ -1,7 +1,9 @@
 package io.onboarding.tenant;
 
 import io.onboarding.cluster.ClusterDirectory;
-import io.onboarding.platform.PostgresCluster;
+
+
+import io.onboarding.postgres.PostgresCluster;
 import java.util.UUID;
 
 /**

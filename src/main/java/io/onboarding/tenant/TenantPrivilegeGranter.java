@@ -1,8 +1,8 @@
 package io.onboarding.tenant;
 
-import static io.onboarding.platform.SqlIdentifiers.quote;
+import static io.onboarding.postgres.SqlIdentifiers.quote;
 
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.PostgresCluster;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -1,6 +1,7 @@
 package io.onboarding.users;
 
 import io.onboarding.operation.StepContext;
+import io.onboarding.tenant.TenantRecord;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -36,8 +37,8 @@ public final class InvitationMail {
         }
         String token = Credentials.token();
         OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
-        outbox.prepare(invitee.userId(), invitee.email(), "Your access to " + context.tenant().tenantName(),
-                texts.invitation(context.tenant(), invitee.asUser("invited"), token, expires),
+        outbox.prepare(invitee.userId(), invitee.email(), "Your access to " + context.subject(TenantRecord.class).tenantName(),
+                texts.invitation(context.subject(TenantRecord.class), invitee.asUser("invited"), token, expires),
                 Map.of(LINK_HASH, Credentials.hash(token), LINK_EXPIRES_AT, expires.toString()));
     }
 

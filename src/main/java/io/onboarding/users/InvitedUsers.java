@@ -1,6 +1,6 @@
 package io.onboarding.users;
 
-import io.onboarding.api.ApiException;
+import io.onboarding.kit.Refusal;
 import io.onboarding.events.TenantEvents;
 import io.onboarding.operation.StepContext;
 import java.time.OffsetDateTime;
@@ -50,7 +50,7 @@ public final class InvitedUsers {
                 outbox.enqueue(invitee.userId(), invitee.email());
             });
         } catch (DuplicateKeyException e) {
-            throw ApiException.conflict(invitee.email() + " is already a user of this tenant", "email");
+            throw Refusal.conflict(invitee.email() + " is already a user of this tenant", "email");
         }
         outbox.kick();
         LOG.info("Invited user {} to tenant {} as {}", invitee.userId(), invitee.tenantId(), invitee.role().apiName());

@@ -1,8 +1,9 @@
 package io.onboarding.users;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import io.onboarding.operation.StepContext;
+import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantNaming;
 import io.onboarding.tenant.TenantRole;
 import java.nio.charset.StandardCharsets;
@@ -50,19 +51,19 @@ public record Invitee(UUID userId, UUID tenantId, String email, TenantRole role,
         Map<String, String> parameters = context.parameters();
         if (parameters.containsKey("user_id")) {
             try {
-                return Optional.of(new Invitee(UUID.fromString(parameters.get("user_id")), context.tenantId(),
+                return Optional.of(new Invitee(UUID.fromString(parameters.get("user_id")), context.subjectId(),
                         context.parameter("email"), TenantRole.fromApiName(context.parameter("role")).orElseThrow(),
                         Json.MAPPER.readValue(context.parameter("teams"), STRINGS), parameters.get("invited_by")));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("unreadable teams of operation " + context.operationId(), e);
             }
         }
-        String adminEmail = context.tenant().adminEmail();
+        String adminEmail = context.subject(TenantRecord.class).adminEmail();
         if (adminEmail == null) {
             return Optional.empty();
         }
         UUID adminId = UUID.nameUUIDFromBytes(("tenant-admin/" + context.operationId()).getBytes(StandardCharsets.UTF_8));
-        return Optional.of(new Invitee(adminId, context.tenantId(), adminEmail, TenantRole.TENANT_ADMIN, List.of(),
+        return Optional.of(new Invitee(adminId, context.subjectId(), adminEmail, TenantRole.TENANT_ADMIN, List.of(),
                 UserInvitations.PROVISIONING));
     }
 

@@ -35,7 +35,7 @@ public final class UserCredentials {
         Invitee invitee = Invitee.require(context);
         String path = path(invitee.tenantId(), invitee.login());
         if (secrets.get(path).isEmpty()) {
-            secrets.put(path, fields(context.tenant(), invitee.asUser("invited"), Credentials.password()));
+            secrets.put(path, fields(context.subject(TenantRecord.class), invitee.asUser("invited"), Credentials.password()));
         }
     }
 

@@ -1,6 +1,6 @@
 package io.onboarding.users;
 
-import io.onboarding.api.ApiException;
+import io.onboarding.kit.Refusal;
 import io.onboarding.events.TenantEvents;
 import io.onboarding.operation.FaultHolds;
 import io.onboarding.operation.OperationLauncher;
@@ -113,22 +113,22 @@ public final class UserInvitations {
     private void requireInvitable(UUID tenantId, InviteRequest request) {
         tenants.requireActive(tenantId);
         if (users.findByEmail(tenantId, request.email()).isPresent()) {
-            throw ApiException.conflict(request.email() + " is already a user of this tenant", "email");
+            throw Refusal.conflict(request.email() + " is already a user of this tenant", "email");
         }
     }
 
     /** What the REST call answers for an invitation that failed (and is, or is being, undone). */
     private static RuntimeException refusal(OperationLauncher.Ran ran) {
         for (Throwable cause = ran.failure(); cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ApiException api) {
+            if (cause instanceof Refusal api) {
                 return api;
             }
             if (cause instanceof SecretStoreUnavailable) {
-                return ApiException.secretStoreUnavailable();
+                return Refusal.secretStoreUnavailable();
             }
         }
-        return new ApiException(500, "invitation_failed", "the invitation failed and what it made is undone: "
-                + ran.reason(), List.of(new ApiException.FieldError("operation_id", "failed: " + ran.reason(),
+        return new Refusal(Refusal.Kind.INTERNAL, "invitation_failed", "the invitation failed and what it made is undone: "
+                + ran.reason(), List.of(new Refusal.FieldError("operation_id", "failed: " + ran.reason(),
                 ran.operationId())));
     }
 
@@ -142,13 +142,13 @@ public final class UserInvitations {
         if (admin.isEmpty()) {
             return StepOutcome.skipped("no admin_email");
         }
-        if (users.findByEmail(context.tenantId(), admin.get().email())
+        if (users.findByEmail(context.subjectId(), admin.get().email())
                 .filter(earlier -> !earlier.userId().equals(admin.get().userId())).isPresent()) {
             return StepOutcome.done(); // invited by a run of this step under an earlier release
         }
         credentials.store(context);
         logins.create(context);
-        holds.at(context.tenantId(), ADMIN_HOLD_POINT, FaultHolds.Phase.AFTER);
+        holds.at(context.subjectId(), ADMIN_HOLD_POINT, FaultHolds.Phase.AFTER);
         mail.prepare(context);
         records.record(context);
         return StepOutcome.done();
@@ -167,7 +167,7 @@ public final class UserInvitations {
 
     /** Ends the user's sessions, drops the login role, deletes the credentials. */
     public void remove(UUID tenantId, UUID userId) {
-        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> Refusal.notFound("user " + userId));
         TenantRecord tenant = tenants.load(tenantId);
         sql(() -> roles.dropLogin(tenantId, tenant.databaseName(), user.databaseUser()));
         try {
@@ -192,7 +192,7 @@ public final class UserInvitations {
 
     /** A new password (the old one stops working at once), collected through a new one-time link. */
     public TenantUser rotate(UUID tenantId, UUID userId) {
-        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> Refusal.notFound("user " + userId));
         TenantRecord tenant = tenants.load(tenantId);
         String password = Credentials.password();
         Map<String, String> previous;
@@ -236,9 +236,9 @@ public final class UserInvitations {
      */
     public IssuedLink issueLink(UUID tenantId, UUID userId) {
         tenants.require(tenantId);
-        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> Refusal.notFound("user " + userId));
         if (!"invited".equals(user.status())) {
-            throw ApiException.conflict("user " + userId + " is " + user.status() + ": only a user who has not"
+            throw Refusal.conflict("user " + userId + " is " + user.status() + ": only a user who has not"
                     + " collected their credentials yet gets a new invitation link (rotate-credentials gives an"
                     + " active user a new password and link)", "user_id");
         }
@@ -267,7 +267,7 @@ public final class UserInvitations {
 
     static RuntimeException unavailableIfSecretStore(RuntimeException e) {
         if (e instanceof SecretStoreUnavailable) {
-            return ApiException.secretStoreUnavailable();
+            return Refusal.secretStoreUnavailable();
         }
         return e;
     }

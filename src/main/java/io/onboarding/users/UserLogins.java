@@ -1,6 +1,7 @@
 package io.onboarding.users;
 
 import io.onboarding.operation.StepContext;
+import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRoleProvisioner;
 import java.sql.SQLException;
 
@@ -32,6 +33,6 @@ public final class UserLogins {
     /** Undo of {@link #create}: sessions ended, objects to the tenant admin, role dropped; idempotent. */
     public void drop(StepContext context) throws SQLException {
         Invitee invitee = Invitee.require(context);
-        roles.dropLogin(invitee.tenantId(), context.tenant().databaseName(), invitee.login());
+        roles.dropLogin(invitee.tenantId(), context.subject(TenantRecord.class).databaseName(), invitee.login());
     }
 }

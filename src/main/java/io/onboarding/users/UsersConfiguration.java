@@ -1,7 +1,7 @@
 package io.onboarding.users;
 
 import io.onboarding.events.TenantEvents;
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import io.onboarding.operation.FaultHolds;
 import io.onboarding.operation.OperationLauncher;
 import io.onboarding.secrets.SecretStore;

@@ -190,8 +190,8 @@ class StepEngineRouteTest extends StepEngineTestSupport {
     @Test
     void aWarningIsClearedWhenTheStepNextSucceeds() {
         UUID tenant = newTenant(null);
-        stubs.tenantWarnings().setWarning(tenant, "monitoring", "rules directory not writable");
-        stubs.tenantWarnings().setWarning(tenant, "backups", "quartz down");
+        subjects().of("provision").setWarning(tenant, "monitoring", "rules directory not writable");
+        subjects().of("provision").setWarning(tenant, "backups", "quartz down");
         stubs.fail("backupSchedules.schedule", new IllegalStateException("quartz down again"));
 
         run(launch("provision", tenant));

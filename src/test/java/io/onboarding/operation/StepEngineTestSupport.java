@@ -1,7 +1,9 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.TransientFailures;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import io.onboarding.tenant.TenantRecord;
 import java.util.List;
 import java.util.Map;
@@ -55,15 +57,23 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
         // Wired as TenantOnboardingService wires it, minus PostgreSQL.
         StepContextConverters.register(camel);
         camel.addComponent(JournaledStepComponent.SCHEME, new JournaledStepComponent(journal, () -> false,
-                new OnboardingMetrics(new SimpleMeterRegistry()), this::tenant, FaultHolds.OFF, RequestsFirst.OFF));
+                new OnboardingMetrics(new SimpleMeterRegistry()), subjects(), FaultHolds.OFF, RequestsFirst.OFF));
+        StepContextConverters.register(camel, TenantRecord.class);
         return camel;
     }
 
     @Override
     protected void bindToRegistry(Registry registry) {
         STEP_BEANS.forEach(name -> registry.bind(name, stubs.bean(name)));
-        registry.bind("stepWarnings", new StepWarnings(stubs.tenantWarnings()));
+        registry.bind("stepWarnings", new StepWarnings(subjects()));
         registry.bind("transientFailures", new TransientFailures());
+    }
+
+    /** The stand-in tenants as the engine's subjects, as the tenant feature registers its own. */
+    OperationSubjects subjects() {
+        OperationSubjects subjects = new OperationSubjects();
+        subjects.registerDefault(stubs.subjects(this::tenant));
+        return subjects;
     }
 
     TenantRecord tenant(UUID tenantId) {
@@ -92,7 +102,7 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
 
     /** Runs it on this thread, as OperationRunner does under its advisory lock. */
     void run(UUID operationId) {
-        new OperationExecution(context, journal, pipelines(), this::tenant, 10,
+        new OperationExecution(context, journal, pipelines(), subjects(), 10,
                 new OnboardingMetrics(new SimpleMeterRegistry()), () -> false, FaultHolds.OFF).run(operationId);
     }
 }

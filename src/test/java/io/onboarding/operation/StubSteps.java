@@ -1,7 +1,6 @@
 package io.onboarding.operation;
 
 import io.onboarding.tenant.TenantRecord;
-import io.onboarding.tenant.TenantWarnings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -61,8 +60,18 @@ final class StubSteps {
         return new Bean(name);
     }
 
-    TenantWarnings tenantWarnings() {
-        return new TenantWarnings() {
+    /** Subjects loaded by {@code load}, their warnings kept here. */
+    SubjectKind subjects(java.util.function.Function<UUID, Object> load) {
+        return new SubjectKind() {
+            @Override
+            public Object load(UUID subjectId) {
+                return load.apply(subjectId);
+            }
+
+            @Override
+            public void lockForOperation(UUID subjectId) {
+            }
+
             @Override
             public void setWarning(UUID tenantId, String topic, String message) {
                 warnings.computeIfAbsent(tenantId, id -> new ConcurrentHashMap<>()).put(topic, message);
