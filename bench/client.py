@@ -2,7 +2,10 @@
 timers inside the process (a curl/jq pipeline per request would add its own process starts to every
 figure). Standard library only. Reads BENCH_URL and ONBOARDING_API_TOKEN.
 
-  client.py once NAME        one tenant: POST, then GET ?wait= until it ends -> service_ms, client_ms
+  client.py once NAME        one tenant: POST, then GET ?wait= until it ends -> service_ms, client_ms, and
+                             step:NAME ms for the steps that make the database (roles, database, schema, grants)
+  client.py pool-ready N     waits (at most 60 s, else exits 1) until the pool has N databases ready (the refill idle)
+  client.py drain            provisions tenants one by one until one finds the pool empty -> drained N
   client.py burst M          M tenants posted at once, each awaited -> burst_ms
   client.py accept P         P POSTs released together on open connections -> one accept ms per line
   client.py fleet F          posts 20 at a time until F tenants exist (counted through the API)
@@ -51,6 +54,10 @@ def await_operation(c, operation_id):
             return op
 
 
+# The steps a pooled database replaces (docs/pool.md): their own times, from the journal.
+DATABASE_STEPS = ("create-tenant-roles", "create-tenant-database", "migrate-tenant-schema", "grant-tenant-privileges")
+
+
 def millis(start, end):
     parse = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
     return round((parse(end) - parse(start)).total_seconds() * 1000)
@@ -71,6 +78,43 @@ def once(label):
     client = (time.perf_counter() - t0) * 1000
     print(f"service_ms {millis(op['created_at'], op['finished_at'])}")
     print(f"client_ms {client:.0f}")
+    for step in op["steps"]:
+        if step["name"] in DATABASE_STEPS and step["started_at"] and step["finished_at"]:
+            print(f"step:{step['name']} {millis(step['started_at'], step['finished_at'])}")
+    print(f"pool_hit {1 if pool_hit(op) else 0}")
+
+
+def pool_hit(op):
+    """Claimed from the pool: create-tenant-database found its work done (docs/pool.md)."""
+    return any(s["name"] == "create-tenant-database" and s["status"] == "skipped" for s in op["steps"])
+
+
+def pool_size(c):
+    c.request("GET", "/observe/metrics", None, HEADERS)
+    r = c.getresponse()
+    for line in r.read().decode().splitlines():
+        if line.startswith('onboarding_tenant_database_pool_size{cluster="default"} '):
+            return float(line.split()[-1])
+    return 0.0
+
+
+def pool_ready(n):
+    c = connection()
+    deadline = time.monotonic() + 60
+    while pool_size(c) < n:
+        if time.monotonic() > deadline:  # no pool (no template): run.sh stops waiting, the series counts misses
+            raise SystemExit(f"not {n} pool databases ready within 60 s")
+        time.sleep(0.1)
+
+
+def drain():
+    c = connection()
+    n = 0
+    while True:
+        n += 1
+        if not pool_hit(await_operation(c, post_tenant(c, f"drain{n}"))):
+            print(f"drained {n}")
+            return
 
 
 def burst(m, label="burst"):
@@ -131,6 +175,10 @@ if __name__ == "__main__":
     command, arg = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else None)
     if command == "once":
         once(arg)
+    elif command == "pool-ready":
+        pool_ready(int(arg))
+    elif command == "drain":
+        drain()
     elif command == "burst":
         print(f"burst_ms {burst(int(arg)):.0f}")
     elif command == "accept":

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Provisioning benchmark (not run in CI): the service on an embedded cluster in a temp DATA_DIR against
-# plain psql doing the same SQL work. Usage: bash bench/run.sh [--n 20] [--m 50] [--posts 50] [--fleet 2000] [--rollout 500]
+# plain psql doing the same SQL work, on the pool-hit and the pool-miss path. Usage: bash bench/run.sh [--n 20] [--m 50]
+# [--posts 50] [--fleet 2000] [--rollout 500] [--pool 2] (--pool: onboarding.tenant-database.pool-size, at least 1)
 # Needs java, curl, psql, python3 (bench/client.py is the HTTP client, bench/summarize.py the statistics; standard
 # library only); BENCH_JAVA_OPTS adds JVM options. Writes bench/results/<timestamp>.{txt,json}.
 set -euo pipefail
-N=20 M=50 POSTS=50 FLEET=0 ROLLOUT=0
+N=20 M=50 POSTS=50 FLEET=0 ROLLOUT=0 POOL=2
 while [ $# -gt 0 ]; do
-  case "$1" in --n) N=$2;; --m) M=$2;; --posts) POSTS=$2;; --fleet) FLEET=$2;; --rollout) ROLLOUT=$2;;
+  case "$1" in --n) N=$2;; --m) M=$2;; --posts) POSTS=$2;; --fleet) FLEET=$2;; --rollout) ROLLOUT=$2;; --pool) POOL=$2;;
     *) echo "unknown $1" >&2; exit 2;; esac
   shift 2
 done
 cd "$(dirname "$0")/.."
 [ -f target/tenant-onboarding.jar ] || mvn -q -B -ntp package -DskipTests
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
-export DATA_DIR; DATA_DIR=$(mktemp -d /tmp/onboarding-bench.XXXXXX)
+export DATA_DIR; DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/onboarding-bench.XXXXXX")
 export SERVER_PORT; SERVER_PORT=$(free_port)
 export ONBOARDING_API_TOKEN=bench-token-0123456789abcdef
 PG_PORT=$(free_port)
@@ -23,7 +24,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 start_service() { # $@: extra JVM options
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: extra JVM options, e.g. -Donboarding.tenant-database.template=false
   # The PG* variables below are psql's: a restarted service must not take them for an external cluster.
-  env -u PGHOST -u PGPORT -u PGUSER -u PGPASSWORD -u PGDATABASE java ${BENCH_JAVA_OPTS:-} "$@" -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$JMS_PORT" \
+  env -u PGHOST -u PGPORT -u PGUSER -u PGPASSWORD -u PGDATABASE java -Donboarding.tenant-database.pool-size="$POOL" ${BENCH_JAVA_OPTS:-} "$@" -Donboarding.embedded-postgres.port="$PG_PORT" -Donboarding.jms.embedded-port="$JMS_PORT" \
        -jar target/tenant-onboarding.jar >> "$DATA_DIR/service.log" 2>&1 &
   PID=$!; local t0; t0=$(now_ms)
   for _ in $(seq 1 1200); do # a restart on a large fleet may take a while: up to 10 minutes
@@ -60,8 +61,29 @@ psql_once() { # the design's own SQL (its section 3.2, kept verbatim for the tes
   echo "psql_ms $(( $(now_ms) - t0 ))"
 }
 client once warmup >/dev/null
-serial() { for i in $(seq 1 "$1"); do client once "$2$i"; psql_once; done; }
-serial "$N" serial > "$SAMPLES.serial"
+# serial COUNT LABEL [hit]: the psql floor, then a tenant, one after another; "hit": each pair first waits for a
+# full pool (docs/pool.md), so that the tenant takes the pool-hit path and no refill runs beside either (with no
+# pool at all, e.g. without the template, it stops waiting after the first 60 s and the series counts misses)
+serial() {
+  for i in $(seq 1 "$1"); do
+    if [ "${3:-}" = hit ] && [ -z "${NO_POOL:-}" ]; then client pool-ready "$POOL" || NO_POOL=1; fi
+    psql_once; client once "$2$i"
+  done
+}
+# The pool-miss path (the ordinary one): the refill held off by its advisory lock (as another instance refilling
+# would hold it), the pool drained, then the series; the lock let go after it.
+POOL_LOCK=$((0x6f6e62706f6f6c)) # TenantDatabasePoolRefill.LOCK_KEY
+misses() { # COUNT LABEL
+  PGAPPNAME=bench-pool-hold psql -qAt -c "SELECT pg_advisory_lock($POOL_LOCK)" -c "SELECT pg_sleep(86400)" >/dev/null 2>&1 &
+  until [ "$(psql -qAt -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+      WHERE a.application_name = 'bench-pool-hold' AND l.locktype = 'advisory' AND l.granted")" = 1 ]; do sleep 0.1; done
+  client drain >&2
+  serial "$1" "$2"
+  psql -qAt -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'bench-pool-hold'" >/dev/null
+  wait $! 2>/dev/null || true
+}
+serial "$N" serial hit > "$SAMPLES.serial"
+misses "$N" miss > "$SAMPLES.miss"
 # throughput: M at once with the default concurrency, against the serial floor
 burst_ms=$(client burst "$M" | awk '{print $2}')
 # accept latency of concurrent POSTs, released together on open connections
@@ -76,7 +98,8 @@ done > "$SAMPLES.strategy"
 : > "$SAMPLES.fleet"
 if [ "$FLEET" -gt 0 ]; then
   client fleet "$FLEET"
-  serial 10 fleet > "$SAMPLES.fleet"; echo "rss_mb $(rss_mb)" >> "$SAMPLES.fleet"
+  serial 10 fleet hit > "$SAMPLES.fleet"; echo "rss_mb $(rss_mb)" >> "$SAMPLES.fleet"
+  misses 10 fleetmiss > "$SAMPLES.fleetmiss"
 fi
 summarize() { python3 bench/summarize.py "$SAMPLES" "$N" "$M" "$POSTS" "$FLEET" "$burst_ms" "$rss" "$OUT.json"; }
 summarize > "$OUT.txt" # kept even if the rollout part below fails

@@ -23,8 +23,10 @@ def stats(values):
     return {"median": statistics.median(values), "p95": pct(values, 95), "n": len(values)}
 
 
-serial = read(samples + ".serial")
+serial = read(samples + ".serial")  # pool hits (each waited for a ready pool database)
+miss = read(samples + ".miss")  # pool misses: the ordinary path
 svc, client, floor = (stats(serial[k]) for k in ("service_ms", "client_ms", "psql_ms"))
+miss_svc, miss_client, miss_floor = (stats(miss[k]) for k in ("service_ms", "client_ms", "psql_ms"))
 accept = [float(line) for line in open(samples + ".accept")]
 tps = m / (burst_ms / 1000)
 floor_tps = 1000 / floor["median"]
@@ -44,10 +46,26 @@ goals = {
     "throughput >= 2x serial floor": summary["throughput_vs_floor"] >= 2,
     "accept p99 <= 50 ms": summary["accept_ms"]["p99"] <= 50,
 }
+
+
+def step_medians(rows):
+    """Median ms of each database step (client.py once prints step:NAME)."""
+    return {k[len("step:"):]: statistics.median(v) for k, v in rows.items() if k.startswith("step:")}
+
+
+summary["steps_ms"] = step_medians(serial)
+summary["pool_hits"] = int(sum(serial.get("pool_hit", [])))
+summary["miss"] = {"service_ms": miss_svc, "client_ms": miss_client, "psql_ms": miss_floor,
+                   "service_vs_psql": miss_svc["median"] / miss_floor["median"],
+                   "pool_hits": int(sum(miss.get("pool_hit", []))), "steps_ms": step_medians(miss)}
 fleet_rows = read(samples + ".fleet")
 if fleet_rows:
     summary["fleet"] = {"tenants": int(fleet), "service_ms": stats(fleet_rows["service_ms"]),
-                        "rss_mb": fleet_rows["rss_mb"][0]}
+                        "rss_mb": fleet_rows["rss_mb"][0], "steps_ms": step_medians(fleet_rows),
+                        "pool_hits": int(sum(fleet_rows.get("pool_hit", [])))}
+    fleet_miss = read(samples + ".fleetmiss")
+    summary["fleet"]["miss"] = {"service_ms": stats(fleet_miss["service_ms"]), "steps_ms": step_medians(fleet_miss),
+                                "pool_hits": int(sum(fleet_miss.get("pool_hit", [])))}
     goals["time at fleet <= 1.2x at start"] = summary["fleet"]["service_ms"]["median"] <= 1.2 * svc["median"]
     goals["RSS at fleet <= 512 MB"] = summary["fleet"]["rss_mb"] <= 512
 starts = read(samples + ".starts").get("start_ms", [])
@@ -67,15 +85,25 @@ json.dump(summary, open(out, "w"), indent=2)
 print(f"machine: {summary['nproc']} cores, {summary['mem_total_mb']} MB")
 for name in ("service_ms", "client_ms", "psql_ms"):
     print(f"{name:10} median {summary[name]['median']:7.0f}  p95 {summary[name]['p95']:7.0f}  (n={n})")
-print(f"ratio service/psql {summary['service_vs_psql']:.2f}, client/psql {summary['client_vs_psql']:.2f}")
+print(f"ratio service/psql {summary['service_vs_psql']:.2f}, client/psql {summary['client_vs_psql']:.2f}"
+      f"  (pool hits: {summary['pool_hits']} of {n})")
+m_ = summary["miss"]
+print(f"pool miss: service median {m_['service_ms']['median']:.0f} p95 {m_['service_ms']['p95']:.0f},"
+      f" client median {m_['client_ms']['median']:.0f}, psql median {m_['psql_ms']['median']:.0f};"
+      f" service/psql {m_['service_vs_psql']:.2f} (pool hits: {m_['pool_hits']} of {n})")
 print(f"{m} at once: {burst_ms} ms, {tps:.2f} tenants/s vs serial floor {floor_tps:.2f}/s"
       f" ({summary['throughput_vs_floor']:.2f}x)")
 print(f"accept ({len(accept)} concurrent POSTs): p50 {summary['accept_ms']['p50']:.0f} ms,"
       f" p99 {summary['accept_ms']['p99']:.0f} ms")
 print(f"service RSS {rss} MB; template clone median ms {summary['clone_ms']}")
+print(f"database steps, median ms: pool hit {summary['steps_ms']}; pool miss {m_['steps_ms']}")
 if fleet_rows:
     print(f"at {fleet} tenants: service median {summary['fleet']['service_ms']['median']:.0f} ms,"
-          f" RSS {summary['fleet']['rss_mb']:.0f} MB")
+          f" RSS {summary['fleet']['rss_mb']:.0f} MB; database steps, median ms: {summary['fleet']['steps_ms']}"
+          f" (pool hits: {summary['fleet']['pool_hits']} of 10)")
+    fm = summary["fleet"]["miss"]
+    print(f"at {fleet} tenants, pool miss: service median {fm['service_ms']['median']:.0f} ms; database steps,"
+          f" median ms: {fm['steps_ms']} (pool hits: {fm['pool_hits']} of 10)")
 print(f"starts to healthy (ms): {[int(x) for x in starts]}")
 if rollout_rows:
     r = summary["rollout"]

@@ -65,6 +65,11 @@ public final class OperationRunner {
         return stopping;
     }
 
+    /** No operation runs on this instance now (background work such as the pool refill waits for this). */
+    public boolean idle() {
+        return inFlight.isEmpty();
+    }
+
     /** Told the operation's id each time a run of it on this instance ends (finished or not). */
     public void addRunListener(Consumer<UUID> listener) {
         runListeners.add(listener);

@@ -33,6 +33,11 @@ public final class RequestsFirst {
         }
     }
 
+    /** No mutating request is being answered on this instance now. */
+    public synchronized boolean quiet() {
+        return inFlight == 0;
+    }
+
     /** Set on a thread that runs an operation for the request it serves: that request is not to wait for. */
     private static final ThreadLocal<Boolean> SERVING = new ThreadLocal<>();
 

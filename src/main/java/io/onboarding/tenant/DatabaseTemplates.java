@@ -21,6 +21,11 @@ public interface DatabaseTemplates {
         }
 
         @Override
+        public Optional<String> nameFor(String collation, String provider) {
+            return Optional.empty();
+        }
+
+        @Override
         public String cloneClause(String template) {
             throw new IllegalStateException("no templates");
         }
@@ -30,12 +35,19 @@ public interface DatabaseTemplates {
         }
 
         @Override
-        public void adopt(Statement inClone, UUID tenantId) {
+        public void adopt(Statement inClone, String adminRole) {
         }
     };
 
     /** The ready template for this collation on this cluster, made if need be; empty: use template0. */
     Optional<String> templateFor(PostgresCluster cluster, String collation, String provider);
+
+    /**
+     * The name of the current template for this collation (and provider, null: whichever the cluster has),
+     * made or not; empty when there are none. Another name means another schema version or collation: the
+     * warm pool ({@code TenantDatabasePool}) keeps only clones of current templates.
+     */
+    Optional<String> nameFor(String collation, String provider);
 
     /** The clause cloning {@code template}, for a CREATE DATABASE without locale options (they come with it). */
     String cloneClause(String template);
@@ -44,5 +56,10 @@ public interface DatabaseTemplates {
     void cloned(UUID tenantId);
 
     /** In a database cloned from a template: the template's objects become the tenant admin's. Idempotent. */
-    void adopt(Statement inClone, UUID tenantId) throws SQLException;
+    default void adopt(Statement inClone, UUID tenantId) throws SQLException {
+        adopt(inClone, TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));
+    }
+
+    /** The same for an admin role by name (a pool database's, before a claim gives it the tenant's name). */
+    void adopt(Statement inClone, String adminRole) throws SQLException;
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.camel.spi.PropertiesComponent;
 
 /** Plans, regions and storage locations, as configured under {@code onboarding.plan.*} and friends. */
@@ -79,6 +80,16 @@ public final class PlanCatalog {
             throw new IllegalArgumentException("unknown plan " + name);
         }
         return plan;
+    }
+
+    /** The collation a tenant's new database gets: the one its record has, else its plan's. */
+    public String collationFor(TenantRecord tenant) {
+        return tenant.collation() != null ? tenant.collation() : plan(tenant.plan()).collation();
+    }
+
+    /** Every plan's collation, once each: the collations new tenant databases are made with. */
+    public Set<String> collations() {
+        return plans.values().stream().map(Plan::collation).collect(Collectors.toCollection(TreeSet::new));
     }
 
     public Set<String> planNames() {

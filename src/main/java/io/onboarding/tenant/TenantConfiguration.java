@@ -2,17 +2,24 @@ package io.onboarding.tenant;
 
 import static io.onboarding.postgres.PostgresCluster.MAINTENANCE_DATABASE;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.onboarding.operation.FaultHolds;
 import io.onboarding.operation.OperationJournal;
+import io.onboarding.operation.OperationRunner;
+import io.onboarding.operation.RequestsFirst;
 import io.onboarding.cluster.ClusterDirectory;
+import io.onboarding.cluster.ClusterSettings;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.operation.OperationSubjects;
 import io.onboarding.operation.StepContextConverters;
 import javax.sql.DataSource;
+import org.apache.camel.BeanInject;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 
 /** The core of tenants: their records, plans, steward, and the beans of the provisioning steps on PostgreSQL and the secret store. */
 public class TenantConfiguration implements CamelConfiguration {
@@ -46,8 +53,29 @@ public class TenantConfiguration implements CamelConfiguration {
     /** Clones of the tenant-schema feature's templates ({@code tenantDatabaseTemplates}) when it has them. */
     @BindToRegistry("tenantDatabaseProvisioner")
     public TenantDatabaseProvisioner tenantDatabaseProvisioner(TenantClusters clusters, PlanCatalog plans,
-            TenantRepository tenants, DatabaseTemplates templates) {
-        return new TenantDatabaseProvisioner(clusters, MAINTENANCE_DATABASE, plans, tenants, templates);
+            TenantRepository tenants, DatabaseTemplates templates, TenantDatabasePool pool) {
+        return new TenantDatabaseProvisioner(clusters, MAINTENANCE_DATABASE, plans, tenants, templates, pool);
+    }
+
+    /** The warm pool of tenant databases (docs/pool.md), clones of the templates: claimed by create-tenant-roles. */
+    @BindToRegistry("tenantDatabasePool")
+    public TenantDatabasePool tenantDatabasePool(DatabaseTemplates templates, PlanCatalog plans,
+            TenantRepository tenants, DataSource controlPlane, FaultHolds holds, ClusterDirectory clusters,
+            @BeanInject(MicrometerConstants.METRICS_REGISTRY_NAME) MeterRegistry registry,
+            @PropertyInject(value = "onboarding.tenant-database.pool-size", defaultValue = "2") int size) {
+        return new TenantDatabasePool(size, templates, plans, tenants, controlPlane, holds, registry,
+                clusters.all().stream().map(ClusterSettings::name).toList());
+    }
+
+    /**
+     * The pool's refill (route refill-tenant-database-pool): it waits while this instance runs operations or
+     * answers mutating requests, and while it stops.
+     */
+    @BindToRegistry("tenantDatabasePoolRefill")
+    public TenantDatabasePoolRefill tenantDatabasePoolRefill(TenantDatabasePool pool, ClusterDirectory clusters,
+            PlanCatalog plans, DatabaseTemplates templates, OperationRunner runner, RequestsFirst requests) {
+        return new TenantDatabasePoolRefill(pool, clusters, plans, templates, MAINTENANCE_DATABASE,
+                () -> runner.isStopping() || !runner.idle() || !requests.quiet());
     }
 
     @BindToRegistry("tenantSteward")
@@ -70,8 +98,9 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantRoleProvisioner")
-    public TenantRoleProvisioner tenantRoleProvisioner(TenantClusters clusters, TenantSteward steward) {
-        return new TenantRoleProvisioner(clusters, MAINTENANCE_DATABASE, steward);
+    public TenantRoleProvisioner tenantRoleProvisioner(TenantClusters clusters, TenantSteward steward,
+            TenantDatabasePool pool) {
+        return new TenantRoleProvisioner(clusters, MAINTENANCE_DATABASE, steward, pool);
     }
 
     @BindToRegistry("tenantSuspension")
@@ -81,8 +110,9 @@ public class TenantConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("tenantPrivilegeGranter")
-    public TenantPrivilegeGranter tenantPrivilegeGranter(TenantClusters clusters, TenantSteward steward) {
-        return new TenantPrivilegeGranter(clusters, steward, MAINTENANCE_DATABASE);
+    public TenantPrivilegeGranter tenantPrivilegeGranter(TenantClusters clusters, TenantSteward steward,
+            TenantDatabasePool pool) {
+        return new TenantPrivilegeGranter(clusters, steward, MAINTENANCE_DATABASE, pool);
     }
 
     @BindToRegistry("tenantRoleSecrets")

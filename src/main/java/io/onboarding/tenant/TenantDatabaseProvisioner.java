@@ -3,6 +3,7 @@ package io.onboarding.tenant;
 import static io.onboarding.postgres.SqlIdentifiers.literal;
 import static io.onboarding.postgres.SqlIdentifiers.quote;
 
+import io.onboarding.operation.StepOutcome;
 import io.onboarding.postgres.ClusterLockdown;
 import io.onboarding.postgres.PostgresCluster;
 import java.sql.Connection;
@@ -30,10 +31,13 @@ public final class TenantDatabaseProvisioner {
     private final PlanCatalog plans;
     private final TenantRepository tenants;
     private final DatabaseTemplates templates;
+    private final TenantDatabasePool pool;
 
     public TenantDatabaseProvisioner(TenantClusters clusters, String maintenanceDatabase, PlanCatalog plans,
-                                     TenantRepository tenants, DatabaseTemplates templates) {
+                                     TenantRepository tenants, DatabaseTemplates templates,
+                                     TenantDatabasePool pool) {
         this.templates = templates;
+        this.pool = pool;
         this.clusters = clusters;
         this.maintenanceDatabase = maintenanceDatabase;
         this.plans = plans;
@@ -41,12 +45,16 @@ public final class TenantDatabaseProvisioner {
     }
 
     /**
-     * The tenant's database, with its plan's collation; the collation it got is recorded on the tenant.
-     * Two connections in all (the cluster's maintenance database, then the new database): each costs a
+     * Step {@code create-tenant-database}: the tenant's database, with its plan's collation; the collation it
+     * got is recorded on the tenant. Nothing to do for a database claimed from the pool with the roles
+     * ({@link TenantDatabasePool}): the claim recorded the same. Two connections in all (the cluster's maintenance database, then the new database): each costs a
      * backend start and a SCRAM exchange, a good part of a provisioning.
      */
-    public void create(TenantRecord tenant) throws SQLException {
-        String collation = tenant.collation() != null ? tenant.collation() : plans.plan(tenant.plan()).collation();
+    public StepOutcome create(TenantRecord tenant) throws SQLException {
+        if (pool.claimed(tenant.tenantId())) {
+            return StepOutcome.skipped(TenantDatabasePool.MADE_IN_POOL);
+        }
+        String collation = plans.collationFor(tenant);
         PostgresCluster cluster = clusters.of(tenant);
         String template = templates.templateFor(cluster, collation, tenant.collationProvider()).orElse(null);
         try (Connection connection = cluster.connect(maintenanceDatabase)) {
@@ -58,6 +66,7 @@ public final class TenantDatabaseProvisioner {
             }
         }
         handOver(cluster, tenant.tenantId(), tenant.databaseName(), template != null);
+        return StepOutcome.done();
     }
 
     /**
@@ -263,12 +272,18 @@ public final class TenantDatabaseProvisioner {
     }
 
     private void dropNamedOn(PostgresCluster cluster, UUID tenantId, String name) throws SQLException {
-        try (Connection connection = cluster.connect(maintenanceDatabase);
-             Statement statement = connection.createStatement()) {
-            Optional<String> existing = OwnerMarkers.ofDatabase(connection, name);
-            boolean derivedName = name.equals(TenantNaming.databaseName(tenantId));
-            if (existing.isPresent() && ((derivedName && existing.get().isEmpty())
-                    || existing.get().equals(TenantNaming.ownerMarker(tenantId)))) {
+        try (Connection connection = cluster.connect(maintenanceDatabase)) {
+            dropIfOwn(connection, tenantId, name);
+        }
+    }
+
+    /** Drops the database if it is the tenant's: its marker, or none at all under its derived name; idempotent. */
+    static void dropIfOwn(Connection connection, UUID tenantId, String name) throws SQLException {
+        Optional<String> existing = OwnerMarkers.ofDatabase(connection, name);
+        boolean derivedName = name.equals(TenantNaming.databaseName(tenantId));
+        if (existing.isPresent() && ((derivedName && existing.get().isEmpty())
+                || existing.get().equals(TenantNaming.ownerMarker(tenantId)))) {
+            try (Statement statement = connection.createStatement()) {
                 statement.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
             }
         }

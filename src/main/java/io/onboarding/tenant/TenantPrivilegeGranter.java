@@ -2,6 +2,7 @@ package io.onboarding.tenant;
 
 import static io.onboarding.postgres.SqlIdentifiers.quote;
 
+import io.onboarding.operation.StepOutcome;
 import io.onboarding.postgres.PostgresCluster;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -32,15 +34,26 @@ public final class TenantPrivilegeGranter {
     private final TenantClusters clusters;
     private final TenantSteward steward;
     private final String maintenanceDatabase;
+    private final TenantDatabasePool pool;
 
-    public TenantPrivilegeGranter(TenantClusters clusters, TenantSteward steward, String maintenanceDatabase) {
+    public TenantPrivilegeGranter(TenantClusters clusters, TenantSteward steward, String maintenanceDatabase,
+                                  TenantDatabasePool pool) {
         this.clusters = clusters;
         this.steward = steward;
         this.maintenanceDatabase = maintenanceDatabase;
+        this.pool = pool;
     }
 
-    public void grant(TenantRecord tenant) throws SQLException {
+    /**
+     * Step {@code grant-tenant-privileges}. A database claimed from the pool ({@link TenantDatabasePool}) had
+     * exactly these grants made for its roles before the claim renamed them: nothing to do, no session.
+     */
+    public StepOutcome grant(TenantRecord tenant) throws SQLException {
+        if (pool.claimed(tenant.tenantId())) {
+            return StepOutcome.skipped(TenantDatabasePool.GRANTED_IN_POOL);
+        }
         grantOn(tenant, tenant.databaseName());
+        return StepOutcome.done();
     }
 
     /** The same lock-down and grants on another database of the tenant's (a restored copy; a move's target copy). */
@@ -51,22 +64,26 @@ public final class TenantPrivilegeGranter {
              Statement statement = connection.createStatement()) {
             grantDatabase(statement, tenantId, databaseName);
         }
-        String nonOwners = TABLE_PRIVILEGES.keySet().stream().sorted()
-                .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
         steward.withConnection(cluster, tenantId, databaseName, connection -> {
-            grantTables(connection, tenantId, nonOwners);
+            grantTables(connection, role -> TenantNaming.roleName(tenantId, role));
             return null;
         });
     }
 
-    private static void grantTables(Connection connection, UUID tenantId, String nonOwners) throws SQLException {
+    /**
+     * Schema and table rights, acting as the admin role (their owner), in one transaction on {@code connection}:
+     * a steward's session in a tenant's database, or the platform's in a pool database no tenant has reached.
+     */
+    static void grantTables(Connection connection, Function<TenantRole, String> roleName) throws SQLException {
+        String nonOwners = TABLE_PRIVILEGES.keySet().stream().sorted()
+                .map(role -> quote(roleName.apply(role))).collect(Collectors.joining(", "));
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
-            statement.addBatch("SET LOCAL ROLE " + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+            statement.addBatch("SET LOCAL ROLE " + quote(roleName.apply(TenantRole.TENANT_ADMIN)));
             statement.addBatch("REVOKE ALL ON SCHEMA public FROM PUBLIC");
             statement.addBatch("GRANT USAGE ON SCHEMA public TO " + nonOwners);
             for (Map.Entry<TenantRole, Map<String, String>> grants : TABLE_PRIVILEGES.entrySet()) {
-                String role = quote(TenantNaming.roleName(tenantId, grants.getKey()));
+                String role = quote(roleName.apply(grants.getKey()));
                 for (Map.Entry<String, String> table : grants.getValue().entrySet()) {
                     String name = "public." + quote(table.getKey());
                     statement.addBatch("REVOKE ALL ON TABLE " + name + " FROM " + role);
@@ -88,10 +105,16 @@ public final class TenantPrivilegeGranter {
      * log in as the steward.
      */
     static void grantDatabase(Statement platformSession, UUID tenantId, String databaseName) throws SQLException {
+        grantDatabase(platformSession, role -> TenantNaming.roleName(tenantId, role), databaseName);
+    }
+
+    /** The same for roles by name (a pool database's, before a claim renames them). */
+    static void grantDatabase(Statement platformSession, Function<TenantRole, String> roleName, String databaseName)
+            throws SQLException {
         String database = quote(databaseName);
         String allRoles = List.of(TenantRole.values()).stream()
-                .map(role -> quote(TenantNaming.roleName(tenantId, role))).collect(Collectors.joining(", "));
-        String admin = quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN));
+                .map(role -> quote(roleName.apply(role))).collect(Collectors.joining(", "));
+        String admin = quote(roleName.apply(TenantRole.TENANT_ADMIN));
         platformSession.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
         platformSession.execute("GRANT CONNECT ON DATABASE " + database + " TO " + allRoles);
         platformSession.execute("GRANT CREATE, TEMPORARY ON DATABASE " + database + " TO " + admin);

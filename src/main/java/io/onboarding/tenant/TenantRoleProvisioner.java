@@ -28,20 +28,38 @@ public final class TenantRoleProvisioner {
     private final TenantClusters clusters;
     private final String maintenanceDatabase;
     private final TenantSteward steward;
+    private final TenantDatabasePool pool;
 
-    public TenantRoleProvisioner(TenantClusters clusters, String maintenanceDatabase, TenantSteward steward) {
+    public TenantRoleProvisioner(TenantClusters clusters, String maintenanceDatabase, TenantSteward steward,
+                                 TenantDatabasePool pool) {
         this.clusters = clusters;
         this.maintenanceDatabase = maintenanceDatabase;
         this.steward = steward;
+        this.pool = pool;
+    }
+
+    /**
+     * Step {@code create-tenant-roles}: a ready database of the pool claimed with its roles in this step's
+     * transaction ({@link TenantDatabasePool}), else the roles made as {@link #create} makes them.
+     */
+    public void createOrClaim(TenantRecord tenant) throws SQLException {
+        create(tenant, true);
     }
 
     /** On the cluster the record names (a move creates them on its target this way). */
     public void create(TenantRecord tenant) throws SQLException {
+        create(tenant, false);
+    }
+
+    private void create(TenantRecord tenant, boolean fromPool) throws SQLException {
         UUID tenantId = tenant.tenantId();
         String marker = TenantNaming.ownerMarker(tenantId);
+        Optional<TenantDatabasePool.Claim> claim;
         try (Connection connection = clusters.of(tenant).connect(maintenanceDatabase)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                // Claimed roles carry the tenant's marker by now: the loop below finds them made.
+                claim = fromPool ? pool.claim(connection, tenant) : Optional.empty();
                 for (TenantRole role : TenantRole.values()) {
                     String name = TenantNaming.roleName(tenantId, role);
                     Optional<String> existing = OwnerMarkers.ofRole(connection, name);
@@ -68,6 +86,9 @@ public final class TenantRoleProvisioner {
                 connection.rollback();
                 throw e;
             }
+        }
+        if (claim.isPresent()) {
+            pool.claimed(tenant, claim.get());
         }
     }
 
@@ -203,9 +224,17 @@ public final class TenantRoleProvisioner {
         return PasswordUtil.encodeScramSha256(password.toCharArray());
     }
 
-    /** Compensation: drops the tenant's own roles (never a look-alike); idempotent. */
+    /**
+     * Compensation: drops the tenant's own roles (never a look-alike); idempotent. The tenant's database goes
+     * first if it is still there: a claim from the pool brings it with the roles, and roles that own objects in
+     * a database cannot be dropped before it (after create-tenant-database's own undo, or a destroy's
+     * drop-tenant-databases, it is gone already).
+     */
     public void drop(UUID tenantId) throws SQLException {
-        dropOn(clusters.of(tenantId), tenantId);
+        try (Connection connection = clusters.of(tenantId).connect(maintenanceDatabase)) {
+            TenantDatabaseProvisioner.dropIfOwn(connection, tenantId, TenantNaming.databaseName(tenantId));
+            dropOn(connection, tenantId);
+        }
     }
 
     /** The tenant's roles and users' logins dropped from the cluster the record names (a move's target or source). */
@@ -218,14 +247,14 @@ public final class TenantRoleProvisioner {
                 PostgresCluster.terminateRoleSessions(connection, user);
                 statement.execute("DROP ROLE " + quote(user));
             }
+            dropOn(connection, tenant.tenantId());
         }
-        dropOn(cluster, tenant.tenantId());
     }
 
-    private void dropOn(PostgresCluster cluster, UUID tenantId) throws SQLException {
+    /** The tenant's steward and four group roles, if they carry its marker, on a connection to their cluster. */
+    private static void dropOn(Connection connection, UUID tenantId) throws SQLException {
         String marker = TenantNaming.ownerMarker(tenantId);
-        try (Connection connection = cluster.connect(maintenanceDatabase);
-             Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             String stewardName = TenantSteward.name(tenantId);
             if (OwnerMarkers.ofRole(connection, stewardName).filter(marker::equals).isPresent()) {
                 statement.execute("DROP ROLE " + quote(stewardName));

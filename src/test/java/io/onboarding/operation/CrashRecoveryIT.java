@@ -68,7 +68,10 @@ class CrashRecoveryIT {
 
         String operationId;
         String jms = "-Donboarding.jms.embedded-port=" + TestPostgres.freePort();
-        try (ServiceProcess first = ServiceProcess.start("crash-first", env, jms);
+        // The crash is inside CREATE DATABASE: no pool, whose claim would rename a database to the held name instead
+        // (a kill inside a claim: TenantDatabasePoolCrashIT).
+        String noPool = "-Donboarding.tenant-database.pool-size=0";
+        try (ServiceProcess first = ServiceProcess.start("crash-first", env, jms, noPool);
              Connection lock = pg.connect("postgres")) {
             // Hold the tenant's database name in an uncommitted rename: the service's CREATE DATABASE
             // waits on it, so the crash comes after create-tenant-roles and inside create-tenant-database.
@@ -94,7 +97,7 @@ class CrashRecoveryIT {
         assertThat(catalog.platform("SELECT status FROM operations WHERE operation_id = ?::uuid", operationId))
                 .containsExactly("running");
 
-        try (ServiceProcess second = ServiceProcess.start("crash-second", env, jms)) {
+        try (ServiceProcess second = ServiceProcess.start("crash-second", env, jms, noPool)) {
             JsonNode operation = await().atMost(Duration.ofSeconds(60))
                     .until(() -> second.api().get("/api/v1/operations/" + operationId).body(),
                             op -> !op.get("status").asText().equals("running"));

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class StepEngineRouteTest extends StepEngineTestSupport {
 
-    private static final List<String> PROVISION_CALLS = List.of("tenantApprovals.await", "tenantRoleProvisioner.create",
+    private static final List<String> PROVISION_CALLS = List.of("tenantApprovals.await", "tenantRoleProvisioner.createOrClaim",
             "tenantDatabaseProvisioner.create", "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant",
             "tenantRoleSecrets.store", "tenantGitRepositories.create", "authProviderSettings.enable",
             "cloudResources.provision", "tenantRepository.activate", "tenantMonitoring.configure",
@@ -107,7 +107,7 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         // activate-tenant, grant and migrate are "nothing:" (compensated without a call); the failed step
         // itself is undone too, since it may have done part of its work.
         assertThat(stubs.calls()).containsExactly("tenantApprovals.await",
-                "tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
+                "tenantRoleProvisioner.createOrClaim", "tenantDatabaseProvisioner.create",
                 "tenantSchemaMigrator.migrate", "tenantPrivilegeGranter.grant", "tenantRoleSecrets.store",
                 "tenantGitRepositories.create", "authProviderSettings.enable", "cloudResources.provision",
                 "tenantRepository.activate",
@@ -139,7 +139,7 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         run(operation);
 
         assertThat(stubs.calls()).containsExactly("tenantApprovals.await",
-                "tenantRoleProvisioner.create", "tenantDatabaseProvisioner.create",
+                "tenantRoleProvisioner.createOrClaim", "tenantDatabaseProvisioner.create",
                 "tenantDatabaseProvisioner.drop", "tenantRoleProvisioner.drop",
                 "tenantRepository.markFailed", "authProviderSettings.discardStaged",
                 "tenantEvents.publish(tenant.provisioning_failed)");

@@ -99,6 +99,7 @@ final class StubSteps {
         // provisioning
         public StepOutcome await(StepContext context) throws Exception { return hit("await"); }
         public StepOutcome create(StepContext context) throws Exception { return hit("create"); }
+        public StepOutcome createOrClaim(StepContext context) throws Exception { return hit("createOrClaim"); }
         public StepOutcome drop(StepContext context) throws Exception { return hit("drop"); }
         public StepOutcome migrate(StepContext context) throws Exception { return hit("migrate"); }
         public StepOutcome grant(StepContext context) throws Exception { return hit("grant"); }

@@ -91,6 +91,9 @@ public final class RunningService implements AutoCloseable {
         overrides.put("onboarding.jms.embedded-port", Integer.toString(TestPostgres.freePort()));
         // Approval has its own test (TenantApprovalTest); elsewhere an enterprise tenant is provisioned at once.
         overrides.put("onboarding.approval.plans", "");
+        // The pool has its own tests (TenantDatabasePoolTest): elsewhere every class's service, each with its own
+        // control plane and schema target, would fill and clean one pool on the cluster they all share.
+        overrides.put("onboarding.tenant-database.pool-size", "0");
         overrides.putAll(extra);
         LogCapture.start();
         SecretsSeen.record(TOKEN);

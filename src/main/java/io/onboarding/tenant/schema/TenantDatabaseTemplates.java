@@ -76,13 +76,13 @@ public final class TenantDatabaseTemplates implements DatabaseTemplates {
     /** The ready template for this collation on this cluster, made if need be; empty: use template0 and Flyway. */
     @Override
     public Optional<String> templateFor(PostgresCluster cluster, String collation, String provider) {
-        if (!enabled || collation == null) {
-            return Optional.empty();
+        Optional<String> name = nameFor(collation, provider);
+        if (name.isEmpty()) {
+            return name;
         }
-        String key = collation + "/" + (provider == null ? "auto" : provider);
         try {
-            return Optional.of(ready.computeIfAbsent(cluster.host() + ":" + cluster.port() + "/" + key,
-                    k -> make(cluster, collation, provider, key)));
+            return Optional.of(ready.computeIfAbsent(cluster.host() + ":" + cluster.port() + "/" + name.get(),
+                    k -> make(cluster, name.get(), collation, provider)));
         } catch (RuntimeException e) {
             if (warned.compareAndSet(false, true)) {
                 LOG.warn("No tenant-schema template database ({}); tenant databases are made from template0 and"
@@ -90,6 +90,20 @@ public final class TenantDatabaseTemplates implements DatabaseTemplates {
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * The name: the schema version, and a hash of the collation (and provider) and of the migrations' versions
+     * and checksums.
+     */
+    @Override
+    public Optional<String> nameFor(String collation, String provider) {
+        if (!enabled || collation == null) {
+            return Optional.empty();
+        }
+        String key = collation + "/" + (provider == null ? "auto" : provider);
+        return Optional.of(PREFIX + migrator.currentVersion().replace('.', '_') + "_"
+                + hash(key + "/" + migrator.fingerprint()));
     }
 
     /** A tenant database was just cloned from this release's template: it is at the template's version. */
@@ -100,15 +114,13 @@ public final class TenantDatabaseTemplates implements DatabaseTemplates {
 
     /** In a database cloned from a template: the placeholder's objects become the tenant admin's. Idempotent. */
     @Override
-    public void adopt(Statement inClone, UUID tenantId) throws SQLException {
-        inClone.execute("REASSIGN OWNED BY " + quote(PLACEHOLDER) + " TO "
-                + quote(TenantNaming.roleName(tenantId, TenantRole.TENANT_ADMIN)));
+    public void adopt(Statement inClone, String adminRole) throws SQLException {
+        inClone.execute("REASSIGN OWNED BY " + quote(PLACEHOLDER) + " TO " + quote(adminRole));
     }
 
-    private String make(PostgresCluster cluster, String collation, String provider, String key) {
+    private String make(PostgresCluster cluster, String name, String collation, String provider) {
         try (Connection connection = cluster.connect(maintenanceDatabase);
              Statement statement = connection.createStatement()) {
-            String name = PREFIX + migrator.currentVersion().replace('.', '_') + "_" + hash(key + "/" + migrator.fingerprint());
             statement.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
             try {
                 if (!isReady(connection, name)) {

@@ -15,7 +15,7 @@ import java.util.UUID;
  * column with its type, nullability and default, every index definition, constraint, trigger and
  * function. Two databases with the same schema give the same lines (columns by name, not position).
  */
-final class DesignSchema {
+public final class DesignSchema {
 
     private DesignSchema() {
     }
@@ -37,7 +37,7 @@ final class DesignSchema {
     }
 
     /** The schema of {@code public} in {@code database}, a line per object, sorted. */
-    static List<String> of(Catalog catalog, String database) {
+    public static List<String> of(Catalog catalog, String database) {
         List<String> lines = new ArrayList<>();
         lines.addAll(catalog.column(database, "SELECT 'column ' || c.relname || '.' || a.attname || ' '"
                 + " || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END"
