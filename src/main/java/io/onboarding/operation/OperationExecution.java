@@ -9,15 +9,17 @@ import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One run of an operation, on the thread that calls {@link #run}: its pipeline route, then either
- * {@code direct:TYPE-tenant-succeeded}, or every step that did something undone in reverse order
- * as its declaration says ({@link StepUndo}) and {@code direct:TYPE-tenant-failed}; the operation
- * fails with {@code compensated: true} unless a step could not be undone. Kept apart from
+ * One run of an operation, led by the thread that calls {@link #run}: its pipeline's steps, each as
+ * soon as the steps it needs are finished ({@link StepScheduler}), then either
+ * {@code direct:TYPE-tenant-succeeded}, or every step that did something undone in the reverse order
+ * of completion as its declaration says ({@link StepUndo}) and {@code direct:TYPE-tenant-failed}; the
+ * operation fails with {@code compensated: true} unless a step could not be undone. Kept apart from
  * {@link OperationRunner}'s threads and advisory locks so route-level tests can drive it directly.
  */
 final class OperationExecution {
@@ -36,10 +38,12 @@ final class OperationExecution {
     private final OnboardingMetrics metrics;
     private final BooleanSupplier stopping;
     private final FaultHolds holds;
+    private final StepScheduler scheduler;
 
     OperationExecution(CamelContext camel, StepJournal journal, OperationPipelines pipelines,
-                       OperationSubjects subjects, int maxCompensationAttempts, OnboardingMetrics metrics,
-                       BooleanSupplier stopping, FaultHolds holds) {
+                       OperationSubjects subjects, StepScheduler scheduler, int maxCompensationAttempts,
+                       OnboardingMetrics metrics, BooleanSupplier stopping, FaultHolds holds) {
+        this.scheduler = scheduler;
         this.holds = holds;
         this.camel = camel;
         this.template = camel.createProducerTemplate();
@@ -64,9 +68,7 @@ final class OperationExecution {
 
     private void runOrCompensate(UUID operationId, OperationJournal.State state) {
         if (!state.compensating()) {
-            Exchange result = template.send("direct:" + OperationPipelines.routeId(state.type()),
-                    exchange -> exchange.getMessage().setBody(context(operationId, state)));
-            Exception failure = result.getException();
+            Exception failure = runSteps(operationId, state);
             if (failure == null) {
                 journal.succeeded(operationId);
                 metrics.operationFinished(state.type(), "succeeded");
@@ -74,12 +76,12 @@ final class OperationExecution {
                 notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state, Map.of());
                 return;
             }
-            if (result.getException(OperationWaiting.class) != null) {
+            if (ObjectHelper.getException(OperationWaiting.class, failure) != null) {
                 // Resumed by the decision it waits for, or by the next recovery pass.
-                LOG.debug("Operation {} waits: {}", operationId, result.getException().getMessage());
+                LOG.debug("Operation {} waits: {}", operationId, failure.getMessage());
                 return;
             }
-            if (result.getException(OperationHandedBack.class) != null || stopping.getAsBoolean()) {
+            if (ObjectHelper.getException(OperationHandedBack.class, failure) != null || stopping.getAsBoolean()) {
                 // A step cut short by the stop is not a real failure: the next start resumes it.
                 LOG.info("Operation {} handed back at shutdown", operationId);
                 return;
@@ -89,6 +91,22 @@ final class OperationExecution {
             journal.beginCompensation(operationId, OperationRunner.describe(failure));
         }
         compensate(operationId, state);
+    }
+
+    /**
+     * The pipeline's steps not yet finished, side by side where their needs allow, each through its
+     * {@code step:} endpoint (journaled, held, measured) with its own exchange. Returns what stopped
+     * them, or null: a real failure before a hand-back at shutdown, and that before a wait.
+     */
+    private Exception runSteps(UUID operationId, OperationJournal.State state) {
+        StepContext context = context(operationId, state);
+        List<Exception> failures = scheduler.run(pipelines.graph(state.type()), journal.finishedSteps(operationId),
+                step -> template.send(step.uri(), exchange -> exchange.getMessage().setBody(context)).getException());
+        return failures.stream().filter(failure -> ObjectHelper.getException(OperationWaiting.class, failure) == null
+                        && ObjectHelper.getException(OperationHandedBack.class, failure) == null).findFirst()
+                .or(() -> failures.stream().filter(failure -> ObjectHelper.getException(OperationWaiting.class, failure)
+                        == null).findFirst())
+                .or(() -> failures.stream().findFirst()).orElse(null);
     }
 
     private void compensate(UUID operationId, OperationJournal.State state) {
