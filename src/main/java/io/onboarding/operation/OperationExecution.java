@@ -96,17 +96,32 @@ final class OperationExecution {
     /**
      * The pipeline's steps not yet finished, side by side where their needs allow, each through its
      * {@code step:} endpoint (journaled, held, measured) with its own exchange. Returns what stopped
-     * them, or null: a real failure before a hand-back at shutdown, and that before a wait.
+     * them, or null if nothing did.
      */
     private Exception runSteps(UUID operationId, OperationJournal.State state) {
         StepContext context = context(operationId, state);
         List<Exception> failures = scheduler.run(pipelines.graph(state.type()), journal.finishedSteps(operationId),
                 step -> template.send(step.uri(), exchange -> exchange.getMessage().setBody(context)).getException());
-        return failures.stream().filter(failure -> ObjectHelper.getException(OperationWaiting.class, failure) == null
-                        && ObjectHelper.getException(OperationHandedBack.class, failure) == null).findFirst()
-                .or(() -> failures.stream().filter(failure -> ObjectHelper.getException(OperationWaiting.class, failure)
-                        == null).findFirst())
-                .or(() -> failures.stream().findFirst()).orElse(null);
+        return decisive(failures);
+    }
+
+    /**
+     * Of what stopped steps running side by side, what decides: the first real failure (the operation is
+     * undone), else a hand-back at shutdown (it resumes at the next start), else a wait (for approval).
+     */
+    private static Exception decisive(List<Exception> failures) {
+        Exception handedBack = null;
+        Exception waiting = null;
+        for (Exception failure : failures) {
+            if (ObjectHelper.getException(OperationHandedBack.class, failure) != null) {
+                handedBack = handedBack == null ? failure : handedBack;
+            } else if (ObjectHelper.getException(OperationWaiting.class, failure) != null) {
+                waiting = waiting == null ? failure : waiting;
+            } else {
+                return failure;
+            }
+        }
+        return handedBack != null ? handedBack : waiting;
     }
 
     private void compensate(UUID operationId, OperationJournal.State state) {
