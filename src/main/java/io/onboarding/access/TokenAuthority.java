@@ -123,6 +123,6 @@ public final class TokenAuthority {
     }
 
     private static Refusal unauthorized(String message) {
-        return new Refusal(401, "unauthorized", message);
+        return new Refusal(Refusal.Kind.UNAUTHENTICATED, "unauthorized", message);
     }
 }

@@ -15,11 +15,6 @@ public class CloudConfiguration implements CamelConfiguration {
         return new CloudResources(camel, tenants, enabled);
     }
 
-    /** Which failures the cloud-provisioner route configuration retries. */
-    @BindToRegistry("cloudProvisionerErrors")
-    public CloudProvisionerErrors cloudProvisionerErrors() {
-        return new CloudProvisionerErrors();
-    }
 
     @BindToRegistry("cloudHttpClient")
     public CloudHttpClient cloudHttpClient(

@@ -1,6 +1,5 @@
 package io.onboarding.cluster;
 
-
 import io.onboarding.kit.Refusal;
 import java.util.List;
 import java.util.Map;

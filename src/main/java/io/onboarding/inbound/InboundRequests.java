@@ -52,7 +52,7 @@ public final class InboundRequests {
             outcome.put("operation_id", accepted.operationId());
             outcome.put("status", accepted.status());
         } catch (CamelExecutionException e) {
-            if (e.getCause() instanceof Refusal api && api.status() < 500) {
+            if (e.getCause() instanceof Refusal api && api.kind().callersFault()) {
                 outcome.put("error", api.toBody());
             } else {
                 LOG.warn("Inbound request from {} failed and will be retried: {}", origin,

@@ -1,8 +1,5 @@
 package io.onboarding.kit;
 
-import io.onboarding.kit.Json;
-import io.onboarding.kit.RequestSchemas;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,6 +1,5 @@
 package io.onboarding.kit;
 
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

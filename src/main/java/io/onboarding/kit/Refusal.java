@@ -3,8 +3,45 @@ package io.onboarding.kit;
 import java.util.List;
 import java.util.UUID;
 
-/** A failure the caller caused or must know about, rendered in the contract's error shape. */
+/**
+ * A failure the caller caused or must know about, rendered in the contract's error shape. It says
+ * what kind of failure it is, not how a channel tells it: the web edge maps each {@link Kind} to an
+ * HTTP status ({@code web.ApiErrorResponder}), the inbox and JMS report the same error object.
+ */
 public class Refusal extends RuntimeException {
+
+    /** What went wrong, as far as the caller is concerned. */
+    public enum Kind {
+        /** The input is not valid (a field names the problem). */
+        INVALID,
+        /** No valid credentials. */
+        UNAUTHENTICATED,
+        /** Valid credentials that may not do this. */
+        FORBIDDEN,
+        /** No such thing. */
+        NOT_FOUND,
+        /** The thing exists but does not take this method. */
+        NOT_ALLOWED,
+        /** The thing's state does not allow it now (another operation running, a taken name). */
+        CONFLICT,
+        /** It existed once and is gone for good (a used invitation link). */
+        GONE,
+        /** The request is too large to read. */
+        TOO_LARGE,
+        /** The request's media type is not one this takes. */
+        UNSUPPORTED_MEDIA_TYPE,
+        /** Too much is waiting already: try again after a while. */
+        SATURATED,
+        /** A dependency or this instance cannot serve it now: try again later. */
+        UNAVAILABLE,
+        /** The service failed. */
+        INTERNAL;
+
+        /** The caller's own fault (not worth retrying unchanged), as against the service's or a dependency's. */
+        public boolean callersFault() {
+            return this != SATURATED && this != UNAVAILABLE && this != INTERNAL;
+        }
+    }
 
     /** One problem, named by field; a 409 for a busy tenant also names the operation in the way. */
     public record FieldError(String field, String message, UUID operationId) {
@@ -19,7 +56,7 @@ public class Refusal extends RuntimeException {
         }
     }
 
-    private final int status;
+    private final Kind kind;
     private final String code;
     private final List<FieldError> details;
 
@@ -29,10 +66,10 @@ public class Refusal extends RuntimeException {
     /** Longest field name echoed in a detail: field names can come from the input. */
     private static final int MAX_FIELD_CHARS = 200;
 
-    public Refusal(int status, String code, String message, List<FieldError> details) {
+    public Refusal(Kind kind, String code, String message, List<FieldError> details) {
         super(details.size() <= MAX_DETAILS ? message
                 : message + " (" + (details.size() - MAX_DETAILS) + " more problems not listed)");
-        this.status = status;
+        this.kind = kind;
         this.code = code;
         this.details = details.stream().limit(MAX_DETAILS).map(Refusal::bounded).toList();
     }
@@ -43,12 +80,12 @@ public class Refusal extends RuntimeException {
                 : new FieldError(field.substring(0, MAX_FIELD_CHARS) + "...", detail.message(), detail.operationId());
     }
 
-    public Refusal(int status, String code, String message) {
-        this(status, code, message, List.of());
+    public Refusal(Kind kind, String code, String message) {
+        this(kind, code, message, List.of());
     }
 
     public static Refusal validation(List<FieldError> details) {
-        return new Refusal(400, "validation_failed", "the request is not valid", details);
+        return new Refusal(Kind.INVALID, "validation_failed", "the request is not valid", details);
     }
 
     public static Refusal validation(String field, String message) {
@@ -56,23 +93,23 @@ public class Refusal extends RuntimeException {
     }
 
     public static Refusal notFound(String what) {
-        return new Refusal(404, "not_found", what + " not found");
+        return new Refusal(Kind.NOT_FOUND, "not_found", what + " not found");
     }
 
     /** The secret store could not be used (after retries); the request changed nothing. */
     public static Refusal secretStoreUnavailable() {
-        return new Refusal(503, "secret_store_unavailable",
+        return new Refusal(Kind.UNAVAILABLE, "secret_store_unavailable",
                 "the secret store is unavailable; nothing was changed, try again later");
     }
 
     public static Refusal conflict(String message, String field) {
-        return new Refusal(409, "conflict", message,
+        return new Refusal(Kind.CONFLICT, "conflict", message,
                 field == null ? List.of() : List.of(new FieldError(field, message)));
     }
 
     /** 409: the tenant runs another operation, named in the detail so the caller can wait for it. */
     public static Refusal busy(UUID tenantId, UUID runningOperationId, String message) {
-        return new Refusal(409, "conflict", message, List.of(new FieldError("tenant_id",
+        return new Refusal(Kind.CONFLICT, "conflict", message, List.of(new FieldError("tenant_id",
                 "has operation " + runningOperationId + " running", runningOperationId)));
     }
 
@@ -89,12 +126,12 @@ public class Refusal extends RuntimeException {
 
     /** The operation a busy-tenant 409 names, if this is one. */
     public UUID runningOperation() {
-        return status != 409 ? null : details.stream().map(FieldError::operationId)
+        return kind != Kind.CONFLICT ? null : details.stream().map(FieldError::operationId)
                 .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
-    public int status() {
-        return status;
+    public Kind kind() {
+        return kind;
     }
 
     public String code() {

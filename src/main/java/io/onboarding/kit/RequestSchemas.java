@@ -1,7 +1,5 @@
 package io.onboarding.kit;
 
-import io.onboarding.kit.ApiDocument;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
@@ -51,7 +49,7 @@ public final class RequestSchemas {
         try {
             result = rules.get();
         } catch (Refusal invalid) {
-            if (invalid.status() != 400 || schemaErrors.isEmpty()) {
+            if (invalid.kind() != Refusal.Kind.INVALID || schemaErrors.isEmpty()) {
                 throw invalid;
             }
             throw Refusal.validation(merged(invalid.details(), schemaErrors));

@@ -4,7 +4,6 @@ import io.onboarding.tenant.PlanCatalog;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 
-import io.onboarding.lifecycle.TenantOnboarding;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -74,7 +73,7 @@ public final class TenantApi {
         ApiCall call = ApiCall.of(exchange);
         if (body != null && body.hasNonNull("cluster") && call != null && call.caller() != null
                 && !call.caller().permits("POST", Scope.CHOOSE_CLUSTER)) {
-            throw new Refusal(403, "forbidden", "the token " + call.caller().tokenName()
+            throw new Refusal(Refusal.Kind.FORBIDDEN, "forbidden", "the token " + call.caller().tokenName()
                     + " may not choose the cluster", List.of(new Refusal.FieldError("cluster",
                     "only an admin token may place a tenant on a named cluster", null)));
         }

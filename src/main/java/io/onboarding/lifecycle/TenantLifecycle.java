@@ -5,7 +5,6 @@ import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 
-import io.onboarding.lifecycle.TenantRequestValidator;
 
 import io.onboarding.kit.Refusal;
 import io.onboarding.kit.Json;
@@ -77,7 +76,7 @@ public final class TenantLifecycle {
     public UUID resume(UUID tenantId) {
         TenantRecord tenant = tenants.require(tenantId);
         if (!"suspended".equals(tenant.status())) {
-            throw new Refusal(409, "conflict", "tenant " + tenantId + " is " + tenant.status() + ", not suspended");
+            throw new Refusal(Refusal.Kind.CONFLICT, "conflict", "tenant " + tenantId + " is " + tenant.status() + ", not suspended");
         }
         return launcher.launch("resume", tenantId, Map.of());
     }
@@ -99,7 +98,7 @@ public final class TenantLifecycle {
             throw Refusal.validation("confirm", "must be the tenant's name, exactly");
         }
         if (!DESTROYABLE.contains(tenant.status())) {
-            throw new Refusal(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
+            throw new Refusal(Refusal.Kind.CONFLICT, "conflict", "tenant " + tenantId + " is " + tenant.status()
                     + "; it can be destroyed when active, suspended or failed");
         }
         return launcher.launch("destroy", tenantId, Map.of("previous_status", tenant.status(),

@@ -25,7 +25,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class TenantOnboarding {
 
-    public static final String PROVISION = "provision";
 
     /** What the caller is told: {@code created} is false for an idempotent repeat. */
     public record Accepted(UUID tenantId, UUID operationId, String status, boolean created) {
@@ -77,7 +76,7 @@ public final class TenantOnboarding {
             if (!existing.requestFingerprint().equals(request.fingerprint())) {
                 throw Refusal.conflict("tenant " + tenantId + " exists with a different request", "tenant_id");
             }
-            UUID operationId = journal.firstOperation(tenantId, PROVISION)
+            UUID operationId = journal.firstOperation(tenantId, TenantRequest.PROVISION)
                     .orElseThrow(() -> new IllegalStateException("tenant " + tenantId + " has no provisioning"));
             return new Accepted(tenantId, operationId, existing.status(), false);
         }
@@ -85,7 +84,7 @@ public final class TenantOnboarding {
             authProviders.stage(tenantId, request.authProviders()); // a failure here rolls the tenant back
         }
         UUID operationId = UUID.randomUUID();
-        journal.create(operationId, PROVISION, tenantId, pipelines.steps(PROVISION));
+        journal.create(operationId, TenantRequest.PROVISION, tenantId, pipelines.steps(TenantRequest.PROVISION));
         return new Accepted(tenantId, operationId, "provisioning", true);
     }
 }

@@ -2,7 +2,6 @@ package io.onboarding.move;
 
 import io.onboarding.cluster.ClusterDirectory;
 
-import io.onboarding.move.TenantMoves;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.onboarding.kit.ApiRequests;

@@ -1,5 +1,7 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.Failures;
+
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -128,7 +130,7 @@ public final class JournaledStepComponent extends DefaultComponent {
             Object result = exchange.getMessage().getBody();
             StepOutcome outcome = result instanceof StepOutcome returned ? returned : StepOutcome.done();
             String journaled = failure != null ? "failed" : outcome.kind().status();
-            String detail = failure != null ? OperationRunner.describe(failure) : outcome.reason();
+            String detail = failure != null ? Failures.describe(failure) : outcome.reason();
             journal.stepFinished(operationId, step, journaled, detail);
             metrics.stepFinished(step, journaled, java.time.Duration.ofNanos(System.nanoTime() - started));
             exchange.removeProperty(STEP_CONTEXT);

@@ -19,7 +19,7 @@ public final class OperationAdmission {
         private final int retryAfterSeconds;
 
         Saturated(int queued, int retryAfterSeconds) {
-            super(429, "too_many_requests", queued + " operations are waiting to run; try again in "
+            super(Refusal.Kind.SATURATED, "too_many_requests", queued + " operations are waiting to run; try again in "
                     + retryAfterSeconds + " s");
             this.retryAfterSeconds = retryAfterSeconds;
         }

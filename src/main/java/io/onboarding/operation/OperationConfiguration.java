@@ -1,5 +1,7 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.TransientFailures;
+
 import io.onboarding.observe.OnboardingMetrics;
 import javax.sql.DataSource;
 import org.apache.camel.BindToRegistry;
@@ -67,7 +69,7 @@ public class OperationConfiguration implements CamelConfiguration {
         return new StepWarnings(subjects);
     }
 
-    /** Which failures the {@code operation-steps} redelivery policy tries again. */
+    /** Which failures the routes' retry policies (operation steps, Vault, cloud provisioner) try again. */
     @BindToRegistry("transientFailures")
     public TransientFailures transientFailures() {
         return new TransientFailures();
@@ -80,8 +82,8 @@ public class OperationConfiguration implements CamelConfiguration {
 
     @BindToRegistry("operationLauncher")
     public OperationLauncher operationLauncher(DataSource controlPlane, OperationJournal journal,
-            OperationPipelines pipelines, OperationRunner runner, OperationSubjects subjects) {
-        return new OperationLauncher(controlPlane, journal, pipelines, runner, subjects);
+            OperationPipelines pipelines, OperationRunner runner, OperationSubjects subjects, OperationWaiters waiters) {
+        return new OperationLauncher(controlPlane, journal, pipelines, runner, subjects, waiters);
     }
 
     @BindToRegistry("operationListing")

@@ -1,5 +1,7 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.Failures;
+
 import io.onboarding.observe.OnboardingMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,42 +57,48 @@ final class OperationExecution {
         this.stopping = stopping;
     }
 
-    /** Runs (or resumes, or finishes compensating) the operation, if it is still running. */
-    void run(UUID operationId) {
+    /**
+     * Runs (or resumes, or finishes compensating) the operation, if it is still running. Returns the
+     * failure of its pipeline when this run saw one (compensation began), else null: a caller on
+     * whose thread the operation ran (an invitation's REST call) answers by its kind.
+     */
+    Exception run(UUID operationId) {
         OperationJournal.State state = journal.state(operationId).orElse(null);
         if (state == null || !state.status().equals("running")) {
-            return;
+            return null;
         }
         try (var mdc = state.subjectId() == null ? null : MDC.putCloseable(OperationLog.TENANT_ID, state.subjectId().toString())) {
-            runOrCompensate(operationId, state);
+            return runOrCompensate(operationId, state);
         }
     }
 
-    private void runOrCompensate(UUID operationId, OperationJournal.State state) {
+    private Exception runOrCompensate(UUID operationId, OperationJournal.State state) {
+        Exception failure = null;
         if (!state.compensating()) {
-            Exception failure = runSteps(operationId, state);
+            failure = runSteps(operationId, state);
             if (failure == null) {
                 journal.succeeded(operationId);
                 metrics.operationFinished(state.type(), "succeeded");
                 LOG.info("Operation {} ({}) on {} succeeded", operationId, state.type(), state.subjectId());
                 notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state, Map.of());
-                return;
+                return null;
             }
             if (ObjectHelper.getException(OperationWaiting.class, failure) != null) {
                 // Resumed by the decision it waits for, or by the next recovery pass.
                 LOG.debug("Operation {} waits: {}", operationId, failure.getMessage());
-                return;
+                return null;
             }
             if (ObjectHelper.getException(OperationHandedBack.class, failure) != null || stopping.getAsBoolean()) {
                 // A step cut short by the stop is not a real failure: the next start resumes it.
                 LOG.info("Operation {} handed back at shutdown", operationId);
-                return;
+                return null;
             }
             LOG.warn("Operation {} ({}) on {} failed, compensating: {}", operationId, state.type(),
-                    state.subjectId(), OperationRunner.describe(failure));
-            journal.beginCompensation(operationId, OperationRunner.describe(failure));
+                    state.subjectId(), Failures.describe(failure));
+            journal.beginCompensation(operationId, Failures.describe(failure));
         }
         compensate(operationId, state);
+        return failure;
     }
 
     /**
@@ -147,11 +155,11 @@ final class OperationExecution {
             if (result.getException() != null) {
                 if (attempt < maxCompensationAttempts) {
                     LOG.error("Compensating step {} of operation {} failed (attempt {}); retried later: {}", step,
-                            operationId, attempt, OperationRunner.describe(result.getException()));
+                            operationId, attempt, Failures.describe(result.getException()));
                     return;
                 }
                 LOG.error("Compensating step {} of operation {} failed {} times; given up: {}", step, operationId,
-                        attempt, OperationRunner.describe(result.getException()));
+                        attempt, Failures.describe(result.getException()));
                 cannotUndo.add(step);
                 givenUp.add(step);
                 continue;
@@ -162,13 +170,13 @@ final class OperationExecution {
         if (failed != null) {
             if (attempt < maxCompensationAttempts) {
                 LOG.error("Recording the failure of operation {} failed; retried later: {}", operationId,
-                        OperationRunner.describe(failed));
+                        Failures.describe(failed));
                 return;
             }
             // e.g. provision-tenant-failed cannot discard what admission staged: given up like an undo.
             String route = OperationPipelines.routeId(state.type()) + "-failed";
             LOG.error("Recording the failure of operation {} failed {} times; given up: {}", operationId, attempt,
-                    OperationRunner.describe(failed));
+                    Failures.describe(failed));
             cannotUndo.add(route);
             givenUp.add(route);
         }
@@ -196,7 +204,7 @@ final class OperationExecution {
                 "operation_id", operationId.toString(), "type", state.type(), "steps_not_undone", steps)));
         if (failed != null) {
             LOG.error("Could not publish that the compensation of operation {} was given up: {}", operationId,
-                    OperationRunner.describe(failed));
+                    Failures.describe(failed));
         }
     }
 

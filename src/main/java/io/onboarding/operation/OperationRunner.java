@@ -104,6 +104,41 @@ public final class OperationRunner {
         }
     }
 
+    /**
+     * Claims an operation about to be journaled for a run on the caller's thread ({@link #runHere}):
+     * the recovery pass, which submits every running operation, leaves it alone. False when stopping.
+     */
+    boolean reserve(UUID operationId) {
+        return !stopping && inFlight.add(operationId);
+    }
+
+    /** Gives back a claim whose operation was never journaled. */
+    void unreserve(UUID operationId) {
+        inFlight.remove(operationId);
+    }
+
+    /**
+     * Runs a {@link #reserve reserved} operation on the caller's thread, under its advisory lock as a
+     * worker would, for a caller that answers with its outcome (an invitation's REST call). Its steps
+     * do not give way to API requests ({@link RequestsFirst}): they serve one. Returns the failure of
+     * its pipeline, or null (succeeded, handed back, or run elsewhere meanwhile).
+     */
+    Exception runHere(UUID operationId) {
+        // The caller's log context (its request id) is its own again afterwards.
+        java.util.Map<String, String> callers = MDC.getCopyOfContextMap();
+        try (var serving = RequestsFirst.servingARequest()) {
+            MDC.put(OperationLog.OPERATION_ID, operationId.toString());
+            return runLocked(operationId);
+        } catch (SQLException e) {
+            LOG.error("Operation {} could not be run; it is retried later", operationId, e);
+            return null;
+        } finally {
+            MDC.setContextMap(callers == null ? java.util.Map.of() : callers);
+            inFlight.remove(operationId);
+            runListeners.forEach(listener -> listener.accept(operationId));
+        }
+    }
+
     /** Picks up every operation nobody is running: left by a crash, a stop, or a failed compensation. */
     public void resumeUnfinished() {
         if (!stopping) {
@@ -122,14 +157,14 @@ public final class OperationRunner {
 
     }
 
-    private void runLocked(UUID operationId) throws SQLException {
+    private Exception runLocked(UUID operationId) throws SQLException {
         try (Connection lock = dataSource.getConnection()) {
             if (!advisoryLock(lock, "pg_try_advisory_lock", operationId)) {
-                return; // another instance runs it
+                return null; // another instance runs it
             }
             // Events the operation publishes carry the request that started it.
             try (var requestId = RequestIds.inMdc(journal.requestId(operationId))) {
-                execution.run(operationId);
+                return execution.run(operationId);
             } finally {
                 advisoryLock(lock, "pg_advisory_unlock", operationId);
             }
@@ -143,16 +178,5 @@ public final class OperationRunner {
                 return rs.next() && rs.getBoolean(1);
             }
         }
-    }
-
-    /** A one-line description of a failure for the journal and the API (no stack, no internals). */
-    static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause
-                && (cause.getMessage() == null || cause instanceof org.apache.camel.CamelExecutionException)) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
     }
 }

@@ -14,8 +14,8 @@ import org.slf4j.MDC;
 /**
  * Runs one operation's steps as its {@link StepGraph} allows: each step starts as soon as every step it
  * needs has finished, at most {@code parallel} of them at once, on a pool the operations of this instance
- * share (sized so that no operation waits for another's steps). The calling thread only starts steps and
- * waits for them. After the first step that does not finish (it failed, waits, or was handed back),
+ * share (sized so that no operation waits for another's steps). The calling thread starts steps and
+ * waits for them; a step that is the only one to run at that moment it runs itself. After the first step that does not finish (it failed, waits, or was handed back),
  * nothing more is started and the steps already running are let finish, never interrupted: when
  * {@link #run} returns, no step of the operation is running.
  */
@@ -50,22 +50,26 @@ final class StepScheduler {
         Set<String> started = new HashSet<>();
         List<Exception> failures = new ArrayList<>();
         BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-        Map<String, String> mdc = MDC.getCopyOfContextMap();
+        Caller caller = Caller.now();
         int running = 0;
         boolean interrupted = false;
         try {
             while (true) {
-                if (failures.isEmpty()) {
-                    for (StepGraph.Step next : graph.steps()) {
-                        if (running < parallel && !done.contains(next.name()) && !started.contains(next.name())
-                                && done.containsAll(next.needs())) {
-                            started.add(next.name());
-                            running++;
-                            try {
-                                pool.execute(() -> completions.add(runLogged(next, step, mdc)));
-                            } catch (RejectedExecutionException stopped) { // the pool is shut down: the service stops
-                                completions.add(new Completion(next.name(), new OperationHandedBack()));
-                            }
+                List<StepGraph.Step> ready = failures.isEmpty() ? ready(graph, done, started, parallel - running)
+                        : List.of();
+                if (running == 0 && ready.size() == 1) {
+                    // Alone (a pipeline without needs, a chain): on this thread, as a sequence of steps always ran.
+                    started.add(ready.get(0).name());
+                    completions.add(guarded(ready.get(0), step));
+                    running++;
+                } else {
+                    for (StepGraph.Step next : ready) {
+                        started.add(next.name());
+                        running++;
+                        try {
+                            pool.execute(() -> completions.add(caller.around(() -> guarded(next, step))));
+                        } catch (RejectedExecutionException stopped) { // the pool is shut down: the service stops
+                            completions.add(new Completion(next.name(), new OperationHandedBack()));
                         }
                     }
                 }
@@ -98,21 +102,44 @@ final class StepScheduler {
         return failures;
     }
 
-    /** On a pool thread, with the operation's log context (operation, tenant, request). */
-    private static Completion runLogged(StepGraph.Step next, StepRun step, Map<String, String> mdc) {
-        Map<String, String> before = MDC.getCopyOfContextMap();
-        if (mdc != null) {
-            MDC.setContextMap(mdc);
+    /** Up to {@code room} steps, in the order listed, whose needs are done and that have not started. */
+    private static List<StepGraph.Step> ready(StepGraph graph, Set<String> done, Set<String> started, int room) {
+        List<StepGraph.Step> ready = new ArrayList<>();
+        for (StepGraph.Step next : graph.steps()) {
+            if (ready.size() < room && !done.contains(next.name()) && !started.contains(next.name())
+                    && done.containsAll(next.needs())) {
+                ready.add(next);
+            }
         }
+        return ready;
+    }
+
+    /** The step's outcome; whatever it throws is its failure, so the leading thread always hears of it. */
+    private static Completion guarded(StepGraph.Step next, StepRun step) {
         try {
             return new Completion(next.name(), step.run(next));
         } catch (RuntimeException | Error e) {
             return new Completion(next.name(), e instanceof Exception exception ? exception : new IllegalStateException(e));
-        } finally {
-            if (before == null) {
-                MDC.clear();
-            } else {
-                MDC.setContextMap(before);
+        }
+    }
+
+    /**
+     * What a step on a pool thread takes from the thread leading its operation: the log context
+     * (operation, tenant, request) and whether that thread answers a request ({@link RequestsFirst}).
+     */
+    private record Caller(Map<String, String> mdc, boolean servingARequest) {
+
+        static Caller now() {
+            return new Caller(MDC.getCopyOfContextMap(), RequestsFirst.servingOnThisThread());
+        }
+
+        Completion around(java.util.function.Supplier<Completion> work) {
+            Map<String, String> before = MDC.getCopyOfContextMap();
+            MDC.setContextMap(mdc == null ? Map.of() : mdc);
+            try (RequestsFirst.Serving serving = servingARequest ? RequestsFirst.servingARequest() : null) {
+                return work.get();
+            } finally {
+                MDC.setContextMap(before == null ? Map.of() : before);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.Failures;
+
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,7 @@ public final class StepWarnings {
     public StepOutcome record(Exchange exchange) {
         StepContext context = exchange.getProperty(JournaledStepComponent.STEP_CONTEXT, StepContext.class);
         String topic = exchange.getProperty(TOPIC, String.class);
-        String reason = OperationRunner.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        String reason = Failures.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
         LOG.warn("{} {}: {} not set up, a warning until it is: {}", context.operationType(), context.subjectId(), topic, reason);
         subjects.of(context.operationType()).setWarning(context.subjectId(), topic, reason);
         return StepOutcome.warning(topic + ": " + reason);

@@ -74,8 +74,5 @@ public class SecretsConfiguration implements CamelConfiguration {
         return store;
     }
 
-    @BindToRegistry("vaultErrors")
-    public VaultErrors vaultErrors() {
-        return new VaultErrors();
-    }
+
 }

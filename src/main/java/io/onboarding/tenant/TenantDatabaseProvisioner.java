@@ -1,7 +1,5 @@
 package io.onboarding.tenant;
 
-import io.onboarding.tenant.TenantClusters;
-
 import static io.onboarding.postgres.SqlIdentifiers.literal;
 import static io.onboarding.postgres.SqlIdentifiers.quote;
 

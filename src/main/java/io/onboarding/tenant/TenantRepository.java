@@ -1,7 +1,5 @@
 package io.onboarding.tenant;
 
-import io.onboarding.tenant.TenantRequest;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.onboarding.kit.Refusal;
 import io.onboarding.kit.Json;
@@ -104,7 +102,7 @@ public final class TenantRepository implements ClusterHeadcount, SubjectKind {
     public TenantRecord requireActive(UUID tenantId) {
         TenantRecord tenant = require(tenantId);
         if (!"active".equals(tenant.status())) {
-            throw new Refusal(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
+            throw new Refusal(Refusal.Kind.CONFLICT, "conflict", "tenant " + tenantId + " is " + tenant.status()
                     + "; this needs an active tenant");
         }
         return tenant;

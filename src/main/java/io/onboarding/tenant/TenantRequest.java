@@ -1,7 +1,5 @@
 package io.onboarding.tenant;
 
-import io.onboarding.tenant.BackupPolicy;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onboarding.kit.Json;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +16,9 @@ import java.util.UUID;
 public record TenantRequest(UUID tenantId, String tenantName, String plan, String region,
                             String monitoringLevel, BackupPolicy backupPolicy, String adminEmail,
                             ObjectNode authProviders, String cluster) {
+
+    /** The type of the operation that provisions a requested tenant. */
+    public static final String PROVISION = "provision";
 
     /**
      * Identifies the request's content: a repeat with the same tenant_id must carry the same one. A

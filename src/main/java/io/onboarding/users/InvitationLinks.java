@@ -52,13 +52,13 @@ public final class InvitationLinks {
         TenantRecord tenant = tenants.load(user.tenantId());
         Map<String, String> stored;
         try {
-            stored = secrets.get(UserInvitations.credentialsPath(user)).orElseThrow(() ->
-                    new Refusal(410, "gone", "the credentials behind this link no longer exist"));
+            stored = secrets.get(UserCredentials.path(user)).orElseThrow(() ->
+                    new Refusal(Refusal.Kind.GONE, "gone", "the credentials behind this link no longer exist"));
         } catch (SecretStoreUnavailable e) {
             throw UserInvitations.unavailableIfSecretStore(e);
         }
         if (!users.consumeInvitation(invitation.tokenHash())) {
-            throw new Refusal(410, "gone", "this link has already been used");
+            throw new Refusal(Refusal.Kind.GONE, "gone", "this link has already been used");
         }
         users.activate(user.userId());
         Map<String, Object> database = new LinkedHashMap<>();
@@ -78,10 +78,10 @@ public final class InvitationLinks {
         TenantUserRepository.Invitation invitation = users.findInvitation(Credentials.hash(token))
                 .orElseThrow(() -> Refusal.notFound("invitation"));
         if (invitation.acceptedAt() != null) {
-            throw new Refusal(410, "gone", "this link has already been used");
+            throw new Refusal(Refusal.Kind.GONE, "gone", "this link has already been used");
         }
         if (!invitation.expiresAt().isAfter(OffsetDateTime.now())) {
-            throw new Refusal(410, "gone", "this link has expired");
+            throw new Refusal(Refusal.Kind.GONE, "gone", "this link has expired");
         }
         return invitation;
     }

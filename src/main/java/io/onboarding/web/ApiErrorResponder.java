@@ -46,6 +46,32 @@ public final class ApiErrorResponder implements Processor {
                         + HttpReplies.operationLocation(running) + "?wait=60) and try again")).orElse(conflict);
     }
 
+    /** The HTTP status that tells a refusal of this kind. */
+    public static int status(Refusal.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case NOT_ALLOWED -> 405;
+            case CONFLICT -> 409;
+            case GONE -> 410;
+            case TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case SATURATED -> 429;
+            case INTERNAL -> 500;
+            case UNAVAILABLE -> 503;
+        };
+    }
+
+    /**
+     * A conflict about the tenant itself (its state, its id), not one naming a field of the request
+     * (an invited email already taken, which no waiting changes).
+     */
+    private static boolean aboutTheTenant(Refusal conflict) {
+        return conflict.details().stream().allMatch(detail -> "tenant_id".equals(detail.field()));
+    }
+
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -56,16 +82,16 @@ public final class ApiErrorResponder implements Processor {
             // The route, not the URI: a URI can carry a one-time invitation token.
             LOG.error("Internal error serving {} ({})", exchange.getFromRouteId(),
                     exchange.getMessage().getHeader(Exchange.HTTP_METHOD), failure);
-            error = new Refusal(500, "internal_error", "the service failed to handle the request");
+            error = new Refusal(Refusal.Kind.INTERNAL, "internal_error", "the service failed to handle the request");
         }
-        if (error.status() == 409 && error.runningOperation() == null) {
+        if (error.kind() == Refusal.Kind.CONFLICT && error.runningOperation() == null && aboutTheTenant(error)) {
             error = runningInstead(exchange, error);
         }
-        HttpReplies.json(exchange, error.status(), Map.of("error", error.toBody()));
+        HttpReplies.json(exchange, status(error.kind()), Map.of("error", error.toBody()));
         if (error.runningOperation() != null) {
             exchange.getMessage().setHeader("Location", HttpReplies.operationLocation(error.runningOperation()));
         }
-        if (error.status() == 401) {
+        if (error.kind() == Refusal.Kind.UNAUTHENTICATED) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
         }
         if (error instanceof io.onboarding.operation.OperationAdmission.Saturated saturated) {

@@ -33,7 +33,7 @@ public final class BearerTokenGuard implements Processor {
         if (call != null) {
             call.identify(caller);
             if (!caller.permits(call.method(), call.action())) {
-                throw new Refusal(403, "forbidden",
+                throw new Refusal(Refusal.Kind.FORBIDDEN, "forbidden",
                         "the token " + caller.tokenName() + " may not " + call.action());
             }
         }

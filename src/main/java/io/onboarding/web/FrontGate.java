@@ -110,9 +110,9 @@ public final class FrontGate implements Handler<RoutingContext> {
                 context.response().putHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
             }
             reply(context, pathKnown
-                    ? new Refusal(405, "method_not_allowed", context.request().method() + " is not allowed here"
+                    ? new Refusal(Refusal.Kind.NOT_ALLOWED, "method_not_allowed", context.request().method() + " is not allowed here"
                             + (allowed.isEmpty() ? "" : "; allowed: " + String.join(", ", allowed)))
-                    : new Refusal(404, "not_found", "no such path"));
+                    : new Refusal(Refusal.Kind.NOT_FOUND, "not_found", "no such path"));
         });
     }
 
@@ -166,7 +166,7 @@ public final class FrontGate implements Handler<RoutingContext> {
             }
         }
         if (path.startsWith("/observe/metrics") && !metrics.admits(authorization, apiGuard)) {
-            reply(context, new Refusal(401, "unauthorized", metrics.refusal()));
+            reply(context, new Refusal(Refusal.Kind.UNAUTHENTICATED, "unauthorized", metrics.refusal()));
             return;
         }
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -175,7 +175,7 @@ public final class FrontGate implements Handler<RoutingContext> {
             return;
         }
         if (path.startsWith("/api/") && hasBody(context, length) && !isJson(context)) {
-            reply(context, new Refusal(415, "unsupported_media_type",
+            reply(context, new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                     "the request body must be JSON (Content-Type: application/json)"));
             return;
         }
@@ -199,7 +199,7 @@ public final class FrontGate implements Handler<RoutingContext> {
     /** 503 with Retry-After in the error shape: the client sends it again, here once back or to another instance. */
     private void replyStopping(RoutingContext context) {
         context.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(STOPPING_RETRY_AFTER_SECONDS));
-        reply(context, new Refusal(503, "stopping",
+        reply(context, new Refusal(Refusal.Kind.UNAVAILABLE, "stopping",
                 "this instance is stopping; send the request again (to another instance, or here once it is back)"));
     }
 
@@ -255,7 +255,7 @@ public final class FrontGate implements Handler<RoutingContext> {
     }
 
     private Refusal tooLarge() {
-        return new Refusal(413, "payload_too_large", "the request body is over " + maxBodyBytes + " bytes");
+        return new Refusal(Refusal.Kind.TOO_LARGE, "payload_too_large", "the request body is over " + maxBodyBytes + " bytes");
     }
 
     private static boolean hasBody(RoutingContext context, String length) {
@@ -281,10 +281,11 @@ public final class FrontGate implements Handler<RoutingContext> {
     }
 
     private void reply(RoutingContext context, Refusal error) {
-        audit(context, error.status());
-        var response = context.response().setStatusCode(error.status())
+        int status = ApiErrorResponder.status(error.kind());
+        audit(context, status);
+        var response = context.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        if (error.status() == 401) {
+        if (error.kind() == Refusal.Kind.UNAUTHENTICATED) {
             response.putHeader("WWW-Authenticate", "Bearer");
         }
         String body = Json.write(Map.of("error", error.toBody()));

@@ -76,7 +76,30 @@ class StepEngineRouteTest extends StepEngineTestSupport {
 
     @Override
     String routes() {
-        return "file:routes/steps.yaml,file:routes/provision-tenant.yaml,file:routes/lifecycle.yaml";
+        return "file:routes/steps.yaml,file:routes/provision-tenant.yaml,file:routes/lifecycle.yaml,"
+                + "file:routes/users.yaml";
+    }
+
+    @Test
+    void anInvitationIsFourStepsAndAFailedMailUndoesTheLoginAndTheCredentialNewestFirst() {
+        UUID invited = launch("invite-user", newTenant(null));
+        run(invited);
+        assertThat(stubs.calls()).containsExactly("userCredentials.store", "userLogins.create",
+                "invitationMail.prepare", "invitedUsers.record");
+        assertThat(journal.operation(invited).status).isEqualTo("succeeded");
+
+        stubs.clear();
+        stubs.fail("invitationMail.prepare", new IllegalStateException("mail refused"));
+        UUID refused = launch("invite-user", newTenant(null));
+        run(refused);
+        assertThat(stubs.calls()).containsExactly("userCredentials.store", "userLogins.create",
+                "invitationMail.prepare", "invitationMail.discard", "userLogins.drop", "userCredentials.delete");
+        InMemoryStepJournal.Operation op = journal.operation(refused);
+        assertThat(op.status).isEqualTo("failed");
+        assertThat(op.compensated).isTrue();
+        assertThat(journal.steps(refused)).containsExactly(entry("store-user-credential", "compensated"),
+                entry("create-user-login", "compensated"), entry("prepare-invitation-mail", "compensated"),
+                entry("record-invited-user", "pending"));
     }
 
     @Test
@@ -348,7 +371,9 @@ class StepEngineRouteTest extends StepEngineTestSupport {
         Map<String, List<String>> pipelines = pipelines().verify();
 
         assertThat(pipelines).containsOnlyKeys("provision-tenant", "update-tenant", "destroy-tenant", "suspend-tenant",
-                "resume-tenant");
+                "resume-tenant", "invite-user-tenant");
+        assertThat(pipelines.get("invite-user-tenant")).containsExactly("store-user-credential", "create-user-login",
+                "prepare-invitation-mail", "record-invited-user");
         assertThat(pipelines.get("provision-tenant")).hasSize(13).startsWith("await-approval", "create-tenant-roles")
                 .endsWith("invite-tenant-admin");
     }

@@ -1,5 +1,7 @@
 package io.onboarding.operation;
 
+import io.onboarding.kit.TransientFailures;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.onboarding.observe.OnboardingMetrics;
 import io.onboarding.tenant.TenantRecord;
@@ -26,7 +28,8 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
             "tenantSchemaMigrator", "tenantPrivilegeGranter", "tenantRoleSecrets", "tenantRepository",
             "tenantMonitoring", "backupSchedules", "userInvitations", "tenantEvents", "tenantLifecycle",
             "tenantSuspension", "backupSteps", "authProviderSettings", "backupKeys", "tenantApprovals",
-            "tenantGitRepositories", "cloudResources");
+            "tenantGitRepositories", "cloudResources", "userCredentials", "userLogins", "invitationMail",
+            "invitedUsers");
 
     final InMemoryStepJournal journal = new InMemoryStepJournal();
     final StubSteps stubs = new StubSteps();

@@ -32,13 +32,13 @@ class StepSchedulerTest {
     @Test
     void afterAFailureTheStepsRunningFinishAndNothingElseStarts() {
         CountDownLatch failureReported = new CountDownLatch(1);
-        // The failing step (the third started: first, then slow and failing in the order listed) runs on the
-        // leading thread itself, so its failure is reported (queued) before the slow step, already running on
-        // its own thread, is let finish: the slow step's success then frees a step that needs it, which must
-        // not start.
-        AtomicInteger started = new AtomicInteger();
+        // The first step runs alone, on the leading thread; slow and failing go to the pool, in the order
+        // listed. The failing step runs inside the pool's execute, on the leading thread, so its failure is
+        // reported (queued) before the slow step, already running on its own thread, is let finish: the slow
+        // step's success then frees a step that needs it, which must not start.
+        AtomicInteger pooled = new AtomicInteger();
         Executor pool = task -> {
-            if (started.incrementAndGet() == 3) {
+            if (pooled.incrementAndGet() == 2) {
                 task.run();
                 failureReported.countDown();
             } else {
@@ -90,6 +90,21 @@ class StepSchedulerTest {
         });
 
         assertThat(ran).containsExactly("first", "slow", "failing", "after-slow");
+    }
+
+    @Test
+    void aStepThatIsTheOnlyOneToRunRunsOnTheLeadingThreadAndOthersOnThePool() {
+        Map<String, String> threads = new ConcurrentHashMap<>();
+        Executor pool = task -> new Thread(task, "test-step").start();
+
+        new StepScheduler(pool, 4).run(GRAPH, Set.of(), step -> {
+            threads.put(step.name(), Thread.currentThread().getName());
+            return null;
+        });
+
+        String leading = Thread.currentThread().getName();
+        assertThat(threads).containsEntry("first", leading).containsEntry("slow", "test-step")
+                .containsEntry("failing", "test-step");
     }
 
     @Test

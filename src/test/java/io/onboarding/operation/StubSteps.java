@@ -141,6 +141,12 @@ final class StubSteps {
             hit("publish(" + event + ")");
         }
 
+        // invite-user
+        public StepOutcome prepare(StepContext context) throws Exception { return hit("prepare"); }
+        public StepOutcome discard(StepContext context) throws Exception { return hit("discard"); }
+        public StepOutcome record(StepContext context) throws Exception { return hit("record"); }
+        public StepOutcome forget(StepContext context) throws Exception { return hit("forget"); }
+
         // update, suspend/resume, destroy
         public StepOutcome applyConnectionLimit(StepContext context) throws Exception { return hit("applyConnectionLimit"); }
         public StepOutcome revertChange(StepContext context) throws Exception { return hit("revertChange"); }

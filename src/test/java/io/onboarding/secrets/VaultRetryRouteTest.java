@@ -1,5 +1,7 @@
 package io.onboarding.secrets;
 
+import io.onboarding.kit.TransientFailures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,7 +53,7 @@ class VaultRetryRouteTest extends CamelMainTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("vaultErrors", new VaultErrors());
+        registry.bind("transientFailures", new TransientFailures());
         // Never called: the endpoints using it are replaced before the routes start (the delete route's
         // own VaultTemplate call is not under this policy and not tested here).
         VaultTemplate unused = VaultSecretStore.vaultTemplate("http://127.0.0.1:9", "unused");

@@ -1,6 +1,5 @@
 package io.onboarding.support;
 
-
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package io.onboarding.support;
 
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

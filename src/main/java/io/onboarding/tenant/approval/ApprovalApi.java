@@ -1,6 +1,6 @@
 package io.onboarding.tenant.approval;
 
-import io.onboarding.lifecycle.TenantOnboarding;
+import io.onboarding.tenant.TenantRequest;
 
 import io.onboarding.access.ApiCall;
 import io.onboarding.kit.ApiRequests;
@@ -26,14 +26,14 @@ public final class ApprovalApi {
     public void approve(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         UUID operationId = approvals.approve(tenantId, ApiRequests.optionalBody(exchange), caller(exchange));
-        HttpReplies.operationStarted(exchange, tenantId, operationId, TenantOnboarding.PROVISION,
+        HttpReplies.operationStarted(exchange, tenantId, operationId, TenantRequest.PROVISION,
                 Map.of("decision", "approved"));
     }
 
     public void reject(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         UUID operationId = approvals.reject(tenantId, ApiRequests.optionalBody(exchange), caller(exchange));
-        HttpReplies.operationStarted(exchange, tenantId, operationId, TenantOnboarding.PROVISION,
+        HttpReplies.operationStarted(exchange, tenantId, operationId, TenantRequest.PROVISION,
                 Map.of("decision", "rejected"));
     }
 

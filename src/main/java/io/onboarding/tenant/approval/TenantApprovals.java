@@ -1,6 +1,6 @@
 package io.onboarding.tenant.approval;
 
-import io.onboarding.lifecycle.TenantOnboarding;
+import io.onboarding.tenant.TenantRequest;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 
@@ -92,13 +92,13 @@ public final class TenantApprovals {
     private UUID decide(UUID tenantId, TenantApprovalRepository.Decision decision) {
         TenantRecord tenant = tenants.require(tenantId);
         if (!"awaiting_approval".equals(tenant.status()) || !record(tenantId, decision)) {
-            throw new Refusal(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
+            throw new Refusal(Refusal.Kind.CONFLICT, "conflict", "tenant " + tenantId + " is " + tenant.status()
                     + ", not awaiting approval");
         }
         if (decision.approved()) {
             tenants.transition(tenantId, "awaiting_approval", "provisioning");
         }
-        UUID operationId = journal.firstOperation(tenantId, TenantOnboarding.PROVISION).orElseThrow();
+        UUID operationId = journal.firstOperation(tenantId, TenantRequest.PROVISION).orElseThrow();
         runner.submit(operationId);
         return operationId;
     }

@@ -53,9 +53,9 @@ public final class TenantSchemaApi {
         String message = "a tenant schema rollout is already running; see GET /api/v1/tenant-schema";
         return operations.page(null, TenantSchemaRollout.TYPE, "running", new Paging.Position(null, null), 1).stream()
                 .findFirst()
-                .map(running -> new Refusal(409, "conflict", message, java.util.List.of(new Refusal.FieldError(
+                .map(running -> new Refusal(Refusal.Kind.CONFLICT, "conflict", message, java.util.List.of(new Refusal.FieldError(
                         "operation_id", "rollout " + running.operationId() + " is running", running.operationId()))))
-                .orElseGet(() -> new Refusal(409, "conflict", message));
+                .orElseGet(() -> new Refusal(Refusal.Kind.CONFLICT, "conflict", message));
     }
 
     /** 202 with the operation; 409 while another rollout runs. */

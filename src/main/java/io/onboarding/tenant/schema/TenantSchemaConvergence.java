@@ -1,5 +1,7 @@
 package io.onboarding.tenant.schema;
 
+import io.onboarding.kit.Failures;
+
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 
@@ -47,19 +49,9 @@ public final class TenantSchemaConvergence {
                     result.version(), result.applied());
             tenants.clearWarning(tenant.tenantId(), TOPIC);
         } catch (SQLException | RuntimeException e) {
-            String reason = reason(e);
+            String reason = Failures.innermostLine(e);
             LOG.warn("Tenant {} schema not migrated: {}", tenant.tenantId(), reason);
             tenants.setWarning(tenant.tenantId(), TOPIC, "not migrated to the current tenant schema: " + reason);
         }
-    }
-
-    /** The innermost cause's first line: Flyway wraps the database's own message in a report. */
-    static String reason(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message.lines().findFirst().orElse(message).strip();
     }
 }

@@ -1,5 +1,7 @@
 package io.onboarding.tenant.schema;
 
+import io.onboarding.kit.Failures;
+
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 
@@ -113,7 +115,7 @@ public final class TenantSchemaRollout {
             versions.progress(operationId, tenantId, "done", null);
             tenants.clearWarning(tenantId, TenantSchemaConvergence.TOPIC);
         } catch (SQLException | RuntimeException e) {
-            String reason = TenantSchemaConvergence.reason(e);
+            String reason = Failures.innermostLine(e);
             LOG.warn("Schema rollout {}: tenant {} not migrated: {}", operationId, tenantId, reason);
             versions.progress(operationId, tenantId, "failed", reason);
             tenants.setWarning(tenantId, TenantSchemaConvergence.TOPIC,
