@@ -2,6 +2,8 @@
 -- side (StepGraph), so neither their position nor finished_at (the time of a transaction's start)
 -- says exactly which ended first; compensation undoes them in the reverse of this number.
 -- A step still running, or one that ended before this migration, has none.
-CREATE SEQUENCE operation_step_completion;
+-- IF NOT EXISTS: InvitationUpgradeTest puts a control plane back before V26 by forgetting the later
+-- migrations in Flyway's history, which then run again.
+CREATE SEQUENCE IF NOT EXISTS operation_step_completion;
 
-ALTER TABLE operation_steps ADD COLUMN completion bigint;
+ALTER TABLE operation_steps ADD COLUMN IF NOT EXISTS completion bigint;
