@@ -34,21 +34,29 @@ public final class OperationRunner {
     private final DataSource dataSource;
     private final OperationJournal journal;
     private final ExecutorService workers;
+    private final ExecutorService steps;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final OperationExecution execution;
     private volatile boolean stopping;
     private final OperationAdmission admission;
     private final List<Consumer<UUID>> runListeners = new CopyOnWriteArrayList<>();
 
+    /**
+     * {@code workers} operations at once, each with up to {@code parallelSteps} steps running side by side
+     * on a pool of {@code workers × parallelSteps} threads: no operation's steps ever wait for another's.
+     */
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
-                           int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
-                           OperationSubjects subjects, OperationAdmission admission, FaultHolds holds) {
+                           int parallelSteps, int maxCompensationAttempts, OnboardingMetrics metrics,
+                           OperationPipelines pipelines, OperationSubjects subjects, OperationAdmission admission,
+                           FaultHolds holds) {
         this.admission = admission;
         this.dataSource = dataSource;
         this.journal = journal;
         this.workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "operations", workers);
-        this.execution = new OperationExecution(camel, journal, pipelines, subjects, maxCompensationAttempts, metrics,
-                this::isStopping, holds);
+        this.steps = camel.getExecutorServiceManager().newFixedThreadPool(this, "operation-steps",
+                workers * Math.max(1, parallelSteps));
+        this.execution = new OperationExecution(camel, journal, pipelines, subjects,
+                new StepScheduler(steps, parallelSteps), maxCompensationAttempts, metrics, this::isStopping, holds);
     }
 
     /** Admission control of this instance's operations queue (REST: 429; inbox and JMS: wait). */
@@ -150,6 +158,8 @@ public final class OperationRunner {
         if (!workers.awaitTermination(timeoutSeconds, TimeUnit.SECONDS)) {
             LOG.warn("Operations {} still running at shutdown; they resume on the next start", inFlight);
         }
+        steps.shutdown(); // each operation waits for its own steps: none of these is left once it has ended
+
     }
 
     private Exception runLocked(UUID operationId) throws SQLException {

@@ -53,6 +53,11 @@ public final class RequestsFirst {
         return SERVING::remove;
     }
 
+    /** Whether the calling thread is marked: carried to the threads that run its operation's steps. */
+    static boolean servingOnThisThread() {
+        return SERVING.get() != null;
+    }
+
     /**
      * Waits while requests are in flight, at most the bound; at once when there are none, or when
      * the operation runs on a thread answering a request (it would wait for itself).

@@ -68,6 +68,62 @@ class BrokenPipelineRouteTest {
         }
     }
 
+    @Nested
+    class NeedsALaterStep extends BrokenPipeline {
+        @Override
+        String file() {
+            return "needs-later-step.yaml";
+        }
+
+        @Test
+        void isRefusedAsEveryCycleIs() {
+            assertRefused("pipeline broken-tenant, step create-tenant-roles: needs create-tenant-database, which is"
+                    + " not a step listed before it in this pipeline (needs name earlier steps only, so there can"
+                    + " be no cycle)");
+        }
+    }
+
+    @Nested
+    class NeedsAStepNotListed extends BrokenPipeline {
+        @Override
+        String file() {
+            return "needs-unknown-step.yaml";
+        }
+
+        @Test
+        void isRefused() {
+            assertRefused("pipeline broken-tenant, step create-tenant-database: needs create-tenant-role, which is"
+                    + " not a step listed before it in this pipeline (needs name earlier steps only, so there can"
+                    + " be no cycle)");
+        }
+    }
+
+    @Nested
+    class StepListedTwice extends BrokenPipeline {
+        @Override
+        String file() {
+            return "listed-twice.yaml";
+        }
+
+        @Test
+        void isRefused() {
+            assertRefused("pipeline broken-tenant, step create-tenant-roles: listed twice");
+        }
+    }
+
+    @Nested
+    class SomethingOtherThanAStep extends BrokenPipeline {
+        @Override
+        String file() {
+            return "not-a-step.yaml";
+        }
+
+        @Test
+        void isRefused() {
+            assertRefused("pipeline broken-tenant: log[roles made] is not a step; a pipeline lists steps only");
+        }
+    }
+
     abstract static class BrokenPipeline extends StepEngineTestSupport {
 
         abstract String file();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
@@ -33,6 +34,8 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
     final InMemoryStepJournal journal = new InMemoryStepJournal();
     final StubSteps stubs = new StubSteps();
     final Map<UUID, TenantRecord> tenants = new ConcurrentHashMap<>();
+    /** The steps' pool, made with the context (and shut down with it). */
+    private ExecutorService steps;
 
     /** The routes to load, as {@code camel.main.routes-include-pattern}. */
     abstract String routes();
@@ -100,9 +103,17 @@ abstract class StepEngineTestSupport extends CamelMainTestSupport {
         return journal.create(type, tenantId, pipelines().steps(type), Map.of());
     }
 
-    /** Runs it on this thread, as OperationRunner does under its advisory lock. */
+    /** Steps of one operation run side by side at most, as onboarding.operations.parallel-steps says. */
+    int parallelSteps() {
+        return 4;
+    }
+
+    /** Led by this thread, its steps on a pool, as OperationRunner does under its advisory lock. */
     void run(UUID operationId) {
-        new OperationExecution(context, journal, pipelines(), subjects(), 10,
+        if (steps == null) {
+            steps = context.getExecutorServiceManager().newFixedThreadPool(this, "test-steps", parallelSteps());
+        }
+        new OperationExecution(context, journal, pipelines(), subjects(), new StepScheduler(steps, parallelSteps()), 10,
                 new OnboardingMetrics(new SimpleMeterRegistry()), () -> false, FaultHolds.OFF).run(operationId);
     }
 }

@@ -47,7 +47,9 @@ class InvitationUpgradeTest {
 
         PostgresCluster pg = TestPostgres.cluster();
         Catalog catalog = new Catalog(pg, PLATFORM);
-        catalog.execute(PLATFORM, "DELETE FROM flyway_schema_history WHERE version = '26'");
+        // V26 and what came after it not applied (a later migration, V27 on, is written to run again).
+        catalog.execute(PLATFORM, "DELETE FROM flyway_schema_history WHERE installed_rank >= (SELECT installed_rank"
+                + " FROM flyway_schema_history WHERE version = '26')");
         // Cut short after its login role, credential and prepared mail were made.
         UUID halfMade = UUID.randomUUID();
         String login = TenantNaming.userRoleName(tenantId, halfMade);
