@@ -2,6 +2,7 @@ package io.onboarding.operation;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.support.QuickTest;
 import io.onboarding.tenant.TenantRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.camel.test.main.junit5.CamelMainTestSupport;
  * configurations and policies), with recording stub beans, an in-memory journal and in-memory
  * tenants instead of PostgreSQL. Subclasses say which route files to load.
  */
+@QuickTest
 abstract class StepEngineTestSupport extends CamelMainTestSupport {
 
     /** The bean names the pipelines in routes/ call. */

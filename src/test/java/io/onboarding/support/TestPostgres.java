@@ -2,7 +2,6 @@ package io.onboarding.support;
 
 import io.onboarding.platform.EmbeddedPostgresServer;
 import io.onboarding.platform.PostgresCluster;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -58,12 +57,9 @@ public final class TestPostgres {
         }
     }
 
+    /** A port for a server a test starts: {@link FreePorts#next()}. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.next();
     }
 
     /** The service's settings pointing at this cluster, as environment variables. */
