@@ -1,7 +1,7 @@
 package io.onboarding;
 
 import io.onboarding.access.AccessConfiguration;
-import io.onboarding.api.ApiConfiguration;
+import io.onboarding.web.ApiConfiguration;
 import io.onboarding.backup.BackupConfiguration;
 import io.onboarding.cloud.CloudConfiguration;
 import io.onboarding.cluster.ClusterConfiguration;
@@ -11,12 +11,15 @@ import io.onboarding.git.GitConfiguration;
 import io.onboarding.identity.IdentityConfiguration;
 import io.onboarding.inbound.InboundConfiguration;
 import io.onboarding.monitoring.MonitoringConfiguration;
+import io.onboarding.observe.ObserveConfiguration;
 import io.onboarding.operation.OperationConfiguration;
 import io.onboarding.reconcile.ReconcileConfiguration;
 import io.onboarding.secrets.SecretsConfiguration;
-import io.onboarding.tenant.ApprovalConfiguration;
+import io.onboarding.tenant.approval.ApprovalConfiguration;
 import io.onboarding.tenant.TenantConfiguration;
-import io.onboarding.tenant.TenantSchemaConfiguration;
+import io.onboarding.lifecycle.LifecycleConfiguration;
+import io.onboarding.move.MoveConfiguration;
+import io.onboarding.tenant.schema.TenantSchemaConfiguration;
 import io.onboarding.users.UsersConfiguration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -38,8 +41,8 @@ final class Features {
     }
 
     static List<CamelConfiguration> configurations() {
-        return List.of(new SecretsConfiguration(), new MonitoringConfiguration(), new OperationConfiguration(),
-                new EventsConfiguration(), new TenantConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
+        return List.of(new SecretsConfiguration(), new ObserveConfiguration(), new MonitoringConfiguration(), new OperationConfiguration(),
+                new EventsConfiguration(), new TenantConfiguration(), new LifecycleConfiguration(), new MoveConfiguration(), new ApprovalConfiguration(), new UsersConfiguration(),
                 new IdentityConfiguration(), new InboundConfiguration(), new BackupConfiguration(),
                 new CloudConfiguration(), new AccessConfiguration(), new ApiConfiguration(), new GitConfiguration(),
                 new TenantSchemaConfiguration(), new ConsoleConfiguration(), new ReconcileConfiguration(),

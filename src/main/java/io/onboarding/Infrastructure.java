@@ -1,12 +1,12 @@
 package io.onboarding;
 
 import io.onboarding.access.BootstrapToken;
-import io.onboarding.monitoring.DependencyHealthCheck;
-import io.onboarding.platform.DataDirectoryLock;
-import io.onboarding.platform.MessageBroker;
-import io.onboarding.platform.PostgresCluster;
-import io.onboarding.platform.PostgresPlatform;
-import io.onboarding.platform.SecretFiles;
+import io.onboarding.observe.DependencyHealthCheck;
+import io.onboarding.config.DataDirectoryLock;
+import io.onboarding.broker.MessageBroker;
+import io.onboarding.postgres.PostgresCluster;
+import io.onboarding.postgres.PostgresPlatform;
+import io.onboarding.config.SecretFiles;
 import io.onboarding.secrets.SecretStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ final class Infrastructure implements AutoCloseable {
         camel.getRegistry().bind("bootstrapToken", new BootstrapToken(apiToken));
         JmsComponent jms = JmsComponent.jmsComponent(broker.connectionFactory());
         // JMS properties become headers too: none may stand in for one the routes use themselves.
-        jms.setHeaderFilterStrategy(new io.onboarding.api.InboundJmsHeaderFilter());
+        jms.setHeaderFilterStrategy(new io.onboarding.web.InboundJmsHeaderFilter());
         camel.addComponent("jms", jms);
     }
 

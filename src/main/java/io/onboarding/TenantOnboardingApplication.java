@@ -17,6 +17,6 @@ public final class TenantOnboardingApplication {
             TenantOnboardingService.runUntilStopped(System.getenv());
             return;
         }
-        System.exit(OnboardingCli.execute(args));
+        System.exit(OnboardingCli.execute(() -> TenantOnboardingService.runUntilStopped(System.getenv()), args));
     }
 }

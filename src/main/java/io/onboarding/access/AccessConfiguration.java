@@ -1,6 +1,5 @@
 package io.onboarding.access;
 
-import io.onboarding.api.BearerTokenGuard;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.camel.BindToRegistry;
@@ -23,11 +22,6 @@ public class AccessConfiguration implements CamelConfiguration {
     public TokenAuthority tokenAuthority(BootstrapToken bootstrap, ApiTokenRepository tokens,
             @PropertyInject("onboarding.access.token-cache-ms") long cacheMillis) {
         return new TokenAuthority(bootstrap, tokens, Duration.ofMillis(cacheMillis));
-    }
-
-    @BindToRegistry("bearerTokenGuard")
-    public BearerTokenGuard bearerTokenGuard(TokenAuthority authority) {
-        return new BearerTokenGuard(authority);
     }
 
     @BindToRegistry("tokenApi")

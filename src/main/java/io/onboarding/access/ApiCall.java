@@ -58,11 +58,10 @@ public final class ApiCall {
         return exchange.getProperty(PROPERTY, ApiCall.class);
     }
 
-    /** The handler says which tenant the call concerns (a tenant it created, an invitation's tenant). */
-    public static void concernsTenant(Exchange exchange, UUID tenantId) {
-        ApiCall call = of(exchange);
-        if (call != null && tenantId != null) {
-            call.tenantId = tenantId;
+    /** The tenant the handler said the call concerns ({@link io.onboarding.kit.HttpReplies#concernsTenant}), if any. */
+    void concerns(UUID tenantId) {
+        if (tenantId != null) {
+            this.tenantId = tenantId;
         }
     }
 

@@ -1,5 +1,8 @@
 package io.onboarding.access;
 
+import io.onboarding.kit.HttpReplies;
+import java.util.UUID;
+
 import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -61,6 +64,7 @@ public final class ApiCallAudit {
             ApiCall call = ApiCall.of(exchange);
             if (call != null && call.mutates()) {
                 Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+                call.concerns(exchange.getProperty(HttpReplies.CONCERNS_TENANT, UUID.class));
                 auditLog.accept(call.audit(String.valueOf(status == null ? 200 : status)));
             }
         } finally {

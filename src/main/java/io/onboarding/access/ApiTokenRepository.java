@@ -1,6 +1,6 @@
 package io.onboarding.access;
 
-import io.onboarding.api.ApiException;
+import io.onboarding.kit.Refusal;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,7 +36,7 @@ public final class ApiTokenRepository {
                     + " VALUES (?, ?, ?::text[], ?, ?, ?) RETURNING " + COLUMNS, ApiTokenRepository::row,
                     tokenId, name, "{" + String.join(",", scopes) + "}", tokenHash, createdBy, expiresAt);
         } catch (DuplicateKeyException e) {
-            throw ApiException.conflict("a token named " + name + " exists; revoke it first", "name");
+            throw Refusal.conflict("a token named " + name + " exists; revoke it first", "name");
         }
     }
 

@@ -1,9 +1,9 @@
 package io.onboarding.access;
 
-import io.onboarding.api.ApiException;
-import io.onboarding.api.ApiRequests;
-import io.onboarding.api.HttpReplies;
-import io.onboarding.api.Paging;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.ApiRequests;
+import io.onboarding.kit.HttpReplies;
+import io.onboarding.kit.Paging;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -26,7 +26,7 @@ public final class AuditApi {
         UUID tenantId = ApiRequests.queryUuid(exchange, "tenant_id");
         String action = ApiRequests.query(exchange, "action");
         if (action != null && action.length() > 100) {
-            throw ApiException.validation("action", "is at most 100 characters");
+            throw Refusal.validation("action", "is at most 100 characters");
         }
         OffsetDateTime since = since(ApiRequests.query(exchange, "since"));
         int limit = Paging.limit(exchange, DEFAULT_LIMIT, MAX_LIMIT);
@@ -38,7 +38,7 @@ public final class AuditApi {
         try {
             return text == null ? null : OffsetDateTime.parse(text);
         } catch (DateTimeParseException e) {
-            throw ApiException.validation("since", "must be an ISO-8601 timestamp with an offset, e.g. 2030-01-01T00:00:00Z");
+            throw Refusal.validation("since", "must be an ISO-8601 timestamp with an offset, e.g. 2030-01-01T00:00:00Z");
         }
     }
 }

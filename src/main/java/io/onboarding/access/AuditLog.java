@@ -1,6 +1,6 @@
 package io.onboarding.access;
 
-import io.onboarding.api.Paging;
+import io.onboarding.kit.Paging;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.onboarding.access;
 
-import io.onboarding.api.ApiException;
-import io.onboarding.api.ApiRequests;
-import io.onboarding.api.HttpReplies;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.ApiRequests;
+import io.onboarding.kit.HttpReplies;
+import io.onboarding.kit.Json;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class TokenApi {
 
     public void revoke(Exchange exchange) {
         UUID tokenId = ApiRequests.uuid(exchange, "tokenId", "token_id");
-        byte[] hash = tokens.revoke(tokenId).orElseThrow(() -> ApiException.notFound("token"));
+        byte[] hash = tokens.revoke(tokenId).orElseThrow(() -> Refusal.notFound("token"));
         authority.forget(hash);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);

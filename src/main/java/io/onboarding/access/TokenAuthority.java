@@ -1,6 +1,6 @@
 package io.onboarding.access;
 
-import io.onboarding.api.ApiException;
+import io.onboarding.kit.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -122,7 +122,7 @@ public final class TokenAuthority {
         }
     }
 
-    private static ApiException unauthorized(String message) {
-        return new ApiException(401, "unauthorized", message);
+    private static Refusal unauthorized(String message) {
+        return new Refusal(401, "unauthorized", message);
     }
 }

@@ -1,9 +1,9 @@
 package io.onboarding.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onboarding.api.ApiException;
-import io.onboarding.api.ApiException.FieldError;
-import io.onboarding.api.RequestSchemas;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.Refusal.FieldError;
+import io.onboarding.kit.RequestSchemas;
 import java.text.Normalizer;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -32,7 +32,7 @@ public record TokenRequest(String name, List<String> scopes, OffsetDateTime expi
 
     private static TokenRequest rules(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw ApiException.validation("body", "must be a JSON object");
+            throw Refusal.validation("body", "must be a JSON object");
         }
         List<FieldError> errors = new ArrayList<>();
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
@@ -52,7 +52,7 @@ public record TokenRequest(String name, List<String> scopes, OffsetDateTime expi
         List<String> scopes = scopes(body.get("scopes"), errors);
         OffsetDateTime expiresAt = expiresAt(body.get("expires_at"), errors);
         if (!errors.isEmpty()) {
-            throw ApiException.validation(errors);
+            throw Refusal.validation(errors);
         }
         return new TokenRequest(name, scopes, expiresAt);
     }

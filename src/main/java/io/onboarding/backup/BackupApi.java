@@ -1,8 +1,8 @@
 package io.onboarding.backup;
 
-import io.onboarding.api.ApiRequests;
-import io.onboarding.api.HttpReplies;
-import io.onboarding.api.Json;
+import io.onboarding.kit.ApiRequests;
+import io.onboarding.kit.HttpReplies;
+import io.onboarding.kit.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;

@@ -1,5 +1,7 @@
 package io.onboarding.backup;
 
+import io.onboarding.tenant.BackupLimits;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.onboarding.operation.OperationLauncher;
 import io.onboarding.tenant.TenantClusters;
@@ -8,8 +10,8 @@ import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantPrivilegeGranter;
 import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantSteward;
-import io.onboarding.tenant.TenantSchemaMigrator;
-import io.onboarding.tenant.TenantSchemaVersions;
+import io.onboarding.tenant.schema.TenantSchemaMigrator;
+import io.onboarding.tenant.schema.TenantSchemaVersions;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;

@@ -1,7 +1,7 @@
 package io.onboarding.backup;
 
 import com.google.crypto.tink.StreamingAead;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.tenant.TenantClusters;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
 import io.onboarding.tenant.TenantPrivilegeGranter;

@@ -1,5 +1,7 @@
 package io.onboarding.backup;
 
+import io.onboarding.tenant.BackupLimits;
+
 import io.onboarding.tenant.TenantRepository;
 import java.io.IOException;
 import org.slf4j.Logger;

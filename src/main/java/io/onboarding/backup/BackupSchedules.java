@@ -1,5 +1,9 @@
 package io.onboarding.backup;
 
+import io.onboarding.kit.CronSchedules;
+
+import io.onboarding.tenant.BackupLimits;
+
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 import java.util.Set;

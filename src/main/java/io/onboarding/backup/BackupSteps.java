@@ -3,8 +3,8 @@ package io.onboarding.backup;
 import io.onboarding.operation.StepContext;
 import io.onboarding.operation.StepOutcome;
 import io.onboarding.tenant.TenantDatabaseProvisioner;
-import io.onboarding.tenant.TenantSchemaMigrator;
-import io.onboarding.tenant.TenantSchemaVersions;
+import io.onboarding.tenant.schema.TenantSchemaMigrator;
+import io.onboarding.tenant.schema.TenantSchemaVersions;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 

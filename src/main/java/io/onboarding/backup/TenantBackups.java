@@ -1,10 +1,10 @@
 package io.onboarding.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onboarding.api.ApiException;
-import io.onboarding.api.RequestSchemas;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.RequestSchemas;
 import io.onboarding.operation.OperationLauncher;
-import io.onboarding.operation.TenantBusyException;
+import io.onboarding.operation.SubjectBusyException;
 import io.onboarding.tenant.TenantClusters;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
@@ -58,7 +58,7 @@ public final class TenantBackups {
         }
         try {
             launcher.launch("backup", tenantId, Map.of("kind", "scheduled", "backup_id", UUID.randomUUID().toString()));
-        } catch (TenantBusyException busy) {
+        } catch (SubjectBusyException busy) {
             LOG.info("Scheduled backup of tenant {} skipped: {}", tenantId, busy.getMessage());
         }
     }
@@ -67,29 +67,29 @@ public final class TenantBackups {
     public UUID launchRestore(UUID tenantId, JsonNode body) {
         TenantRecord tenant = tenants.requireActive(tenantId);
         if (body == null || !body.isObject()) {
-            throw ApiException.validation("body", "must be a JSON object");
+            throw Refusal.validation("body", "must be a JSON object");
         }
         RequestSchemas.check("RestoreRequest", body);
         UUID backupId;
         try {
             backupId = UUID.fromString(body.path("backup_id").asText(""));
         } catch (IllegalArgumentException e) {
-            throw ApiException.validation("backup_id", "must be the id of one of the tenant's backups");
+            throw Refusal.validation("backup_id", "must be the id of one of the tenant's backups");
         }
         Backup backup = backups.find(backupId).filter(b -> b.tenantId().equals(tenantId))
-                .orElseThrow(() -> ApiException.validation("backup_id", "is not a backup of this tenant"));
+                .orElseThrow(() -> Refusal.validation("backup_id", "is not a backup of this tenant"));
         if (!"succeeded".equals(backup.status())) {
-            throw ApiException.validation("backup_id", "is a backup that is " + backup.status() + ", not succeeded");
+            throw Refusal.validation("backup_id", "is a backup that is " + backup.status() + ", not succeeded");
         }
         String target = body.path("target_database").asText(null);
         boolean inPlace = tenant.databaseName().equals(target);
         if (target == null) {
             target = tenant.databaseName() + "_r" + BackupDumps.STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)).toLowerCase();
         } else if (!DATABASE_NAME.matcher(target).matches()) {
-            throw ApiException.validation("target_database",
+            throw Refusal.validation("target_database",
                     "must be a lower-case PostgreSQL name: letters, digits, '_', at most 63");
         } else if (!inPlace && exists(tenant, target)) {
-            throw ApiException.validation("target_database", "already exists; name a new database, or the"
+            throw Refusal.validation("target_database", "already exists; name a new database, or the"
                     + " tenant's own (" + tenant.databaseName() + ") to restore in place after a safety backup");
         }
         return launcher.launch("restore", tenantId, Map.of("backup_id", backupId.toString(),

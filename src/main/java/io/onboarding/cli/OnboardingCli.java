@@ -40,16 +40,31 @@ public final class OnboardingCli {
     @Spec
     private CommandSpec spec;
 
-    private final Map<String, String> environment;
-    private GlobalOptions options;
-
-    private OnboardingCli(Map<String, String> environment) {
-        this.environment = environment;
+    /** What {@code serve} runs: the service, which this package does not know (the jar's main class hands it in). */
+    @FunctionalInterface
+    public interface Server {
+        void runUntilStopped() throws Exception;
     }
 
-    /** The whole command tree, reading its settings from this environment. */
+    private final Map<String, String> environment;
+    private final Server server;
+    private GlobalOptions options;
+
+    private OnboardingCli(Map<String, String> environment, Server server) {
+        this.environment = environment;
+        this.server = server;
+    }
+
+    /** The whole command tree, reading its settings from this environment; {@code serve} is refused. */
     public static CommandLine commandLine(Map<String, String> environment) {
-        OnboardingCli cli = new OnboardingCli(environment);
+        return commandLine(environment, () -> {
+            throw new CliUsageException("serve runs from the jar: java -jar tenant-onboarding.jar serve");
+        });
+    }
+
+    /** The whole command tree, reading its settings from this environment; {@code serve} runs {@code server}. */
+    public static CommandLine commandLine(Map<String, String> environment, Server server) {
+        OnboardingCli cli = new OnboardingCli(environment, server);
         CommandLine commandLine = new CommandLine(cli);
         commonOptions(commandLine);
         commandLine.setExecutionStrategy(parseResult -> {
@@ -62,8 +77,12 @@ public final class OnboardingCli {
     }
 
     /** Runs one command line against {@link System#getenv()}; returns the exit code. */
-    public static int execute(String... args) {
-        return commandLine(System.getenv()).execute(args);
+    public static int execute(Server server, String... args) {
+        return commandLine(System.getenv(), server).execute(args);
+    }
+
+    Server server() {
+        return server;
     }
 
     OnboardingApi api() {

@@ -1,6 +1,6 @@
 package io.onboarding.cli;
 
-import io.onboarding.TenantOnboardingService;
+import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -12,9 +12,12 @@ import picocli.CommandLine.Command;
 @Command(name = "serve", description = "Run the service until SIGTERM (the same as no arguments at all).")
 final class ServeCommand implements Callable<Integer> {
 
+    @ParentCommand
+    private OnboardingCli cli;
+
     @Override
     public Integer call() throws Exception {
-        TenantOnboardingService.runUntilStopped(System.getenv());
+        cli.server().runUntilStopped();
         return OnboardingCli.DONE;
     }
 }

@@ -1,9 +1,9 @@
 package io.onboarding.cloud;
 
-import io.onboarding.platform.Failures;
+import io.onboarding.kit.Failures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import io.onboarding.operation.StepOutcome;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;

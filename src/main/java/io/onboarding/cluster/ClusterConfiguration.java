@@ -1,18 +1,7 @@
 package io.onboarding.cluster;
 
-import io.onboarding.backup.BackupDumps;
-import io.onboarding.monitoring.TenantMonitoring;
-import io.onboarding.operation.OperationJournal;
-import io.onboarding.operation.OperationLauncher;
-import io.onboarding.platform.InstanceLock;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.secrets.SecretStore;
-import io.onboarding.tenant.TenantDatabaseProvisioner;
-import io.onboarding.tenant.TenantPlacement;
-import io.onboarding.tenant.TenantRepository;
-import io.onboarding.tenant.TenantRoleProvisioner;
-import io.onboarding.tenant.TenantRoleSecrets;
-import io.onboarding.users.UserInvitations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,23 +69,8 @@ public class ClusterConfiguration implements CamelConfiguration {
         return new MostHeadroom();
     }
 
-    @BindToRegistry("tenantMoves")
-    public TenantMoves tenantMoves(ClusterDirectory clusters, TenantRepository tenants, TenantPlacement placement,
-            OperationLauncher launcher, TenantRoleProvisioner roles, TenantDatabaseProvisioner databases,
-            BackupDumps dumps, TenantRoleSecrets roleSecrets, UserInvitations users, TenantMonitoring monitoring) {
-        return new TenantMoves(clusters, tenants, placement, launcher, roles, databases, dumps, roleSecrets, users,
-                monitoring);
-    }
-
-    @BindToRegistry("clusterDrain")
-    public ClusterDrain clusterDrain(ClusterDirectory clusters, TenantRepository tenants, TenantPlacement placement,
-            TenantMoves moves, OperationJournal journal, DataSource controlPlane) {
-        return new ClusterDrain(clusters, tenants, placement, moves, journal,
-                new InstanceLock(controlPlane, ClusterDrain.LOCK_KEY));
-    }
-
-    @BindToRegistry("clusterApi")
-    public ClusterApi clusterApi(ClusterDirectory clusters, TenantRepository tenants, TenantMoves moves) {
-        return new ClusterApi(clusters, tenants::liveTenantsByCluster, moves);
+    @BindToRegistry("tenantPlacement")
+    public TenantPlacement tenantPlacement(ClusterDirectory clusters, PlacementPolicy policy, ClusterHeadcount tenants) {
+        return new TenantPlacement(clusters, policy, tenants);
     }
 }

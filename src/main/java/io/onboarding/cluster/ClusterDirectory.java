@@ -1,8 +1,8 @@
 package io.onboarding.cluster;
 
-import io.onboarding.platform.ClusterLockdown;
-import io.onboarding.platform.PostgresCluster;
-import io.onboarding.platform.Failures;
+import io.onboarding.postgres.ClusterLockdown;
+import io.onboarding.postgres.PostgresCluster;
+import io.onboarding.kit.Failures;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package io.onboarding.cluster;
 
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.PostgresCluster;
 import java.util.Locale;
 
 /**

@@ -1,6 +1,6 @@
 package io.onboarding.console;
 
-import io.onboarding.api.FrontGate;
+import io.onboarding.web.FrontGate;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -3,7 +3,7 @@ package io.onboarding.events;
 import io.onboarding.access.AuditEntry;
 import io.onboarding.access.AuditLog;
 import io.onboarding.access.RequestIds;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.onboarding.git;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.tenant.TenantConflictException;
 import io.onboarding.tenant.TenantNaming;

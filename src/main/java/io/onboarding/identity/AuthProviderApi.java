@@ -1,8 +1,8 @@
 package io.onboarding.identity;
 
-import io.onboarding.api.ApiRequests;
-import io.onboarding.api.HttpReplies;
-import io.onboarding.api.Json;
+import io.onboarding.kit.ApiRequests;
+import io.onboarding.kit.HttpReplies;
+import io.onboarding.kit.Json;
 import org.apache.camel.Exchange;
 
 /** HTTP handlers for {@code /api/v1/tenants/{id}/auth-providers}. */

@@ -2,8 +2,8 @@ package io.onboarding.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.onboarding.api.ApiException;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.Json;
 import io.onboarding.operation.StepOutcome;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.secrets.SecretStoreUnavailable;
@@ -81,7 +81,7 @@ public final class AuthProviderSettings {
         try {
             stored = secrets.get(path(tenantId)).map(secret -> secret.get("config")).orElse(null);
         } catch (SecretStoreUnavailable e) {
-            throw ApiException.secretStoreUnavailable();
+            throw Refusal.secretStoreUnavailable();
         }
         if (stored != null) {
             JsonNode config = Json.parse(stored);
@@ -111,7 +111,7 @@ public final class AuthProviderSettings {
         try {
             secrets.put(path(tenantId), Map.of("config", Json.write(config)));
         } catch (SecretStoreUnavailable e) {
-            throw ApiException.secretStoreUnavailable();
+            throw Refusal.secretStoreUnavailable();
         }
     }
 

@@ -3,10 +3,10 @@ package io.onboarding.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.onboarding.api.ApiException;
-import io.onboarding.api.RequestSchemas;
-import io.onboarding.api.ApiException.FieldError;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.RequestSchemas;
+import io.onboarding.kit.Refusal.FieldError;
+import io.onboarding.kit.Json;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,7 +39,7 @@ public final class AuthProviderValidation {
 
     private static ObjectNode rules(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw ApiException.validation("body", "must be a JSON object");
+            throw Refusal.validation("body", "must be a JSON object");
         }
         List<FieldError> errors = new ArrayList<>();
         ObjectNode config = Json.MAPPER.createObjectNode();
@@ -106,7 +106,7 @@ public final class AuthProviderValidation {
             config.set(provider, checked);
         }
         if (!errors.isEmpty()) {
-            throw ApiException.validation(errors);
+            throw Refusal.validation(errors);
         }
         ObjectNode ordered = Json.MAPPER.createObjectNode();
         ORDER.stream().filter(config::has).forEach(provider -> ordered.set(provider, config.get(provider)));

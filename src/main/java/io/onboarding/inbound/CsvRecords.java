@@ -2,7 +2,7 @@ package io.onboarding.inbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.onboarding.inbound;
 
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.BindToRegistry;

@@ -2,10 +2,10 @@ package io.onboarding.inbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.onboarding.api.ApiException;
+import io.onboarding.kit.Refusal;
 import io.onboarding.operation.OperationAdmission;
 import io.onboarding.operation.OperationRunner;
-import io.onboarding.tenant.TenantOnboarding;
+import io.onboarding.lifecycle.TenantOnboarding;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +52,7 @@ public final class InboundRequests {
             outcome.put("operation_id", accepted.operationId());
             outcome.put("status", accepted.status());
         } catch (CamelExecutionException e) {
-            if (e.getCause() instanceof ApiException api && api.status() < 500) {
+            if (e.getCause() instanceof Refusal api && api.status() < 500) {
                 outcome.put("error", api.toBody());
             } else {
                 LOG.warn("Inbound request from {} failed and will be retried: {}", origin,

@@ -1,7 +1,7 @@
 package io.onboarding.inbound;
 
-import io.onboarding.api.ApiException;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -15,7 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +117,7 @@ public final class InboxBatchFiles {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("line", record.line());
                 if (record.unreadable() != null) {
-                    line.put("error", ApiException.validation("body", record.unreadable()).toBody());
+                    line.put("error", Refusal.validation("body", record.unreadable()).toBody());
                 } else {
                     Map<String, Object> outcome = submit(record, "inbox:" + fingerprint + ":" + record.line());
                     outcome.remove("status");
@@ -159,7 +159,7 @@ public final class InboxBatchFiles {
         try (InboxOutputs.Draft draft = outputs.draft()) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("line", 1);
-            line.put("error", ApiException.validation("file", "is empty (0 bytes): there are no records").toBody());
+            line.put("error", Refusal.validation("file", "is empty (0 bytes): there are no records").toBody());
             draft.writer().write(Json.write(line) + System.lineSeparator());
             draft.publish(".results", name + ".result.ndjson");
         }

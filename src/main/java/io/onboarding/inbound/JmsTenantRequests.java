@@ -2,11 +2,11 @@ package io.onboarding.inbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.onboarding.api.ApiException;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -74,11 +74,11 @@ public final class JmsTenantRequests {
         Map<String, Object> outcome;
         try {
             if (tooLarge) {
-                throw ApiException.validation("body", "is over " + maxMessageBytes + " bytes");
+                throw Refusal.validation("body", "is over " + maxMessageBytes + " bytes");
             }
             JsonNode body = Json.parse(request);
             outcome = requests.submit(body, "jms:" + messageId);
-        } catch (ApiException unreadable) {
+        } catch (Refusal unreadable) {
             outcome = Map.of("error", unreadable.toBody());
         }
         Object error = outcome.get("error");

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -1,6 +1,6 @@
 package io.onboarding.inbound;
 
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.onboarding.monitoring;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import io.onboarding.tenant.PlanCatalog;
 import io.onboarding.tenant.TenantRecord;
 import java.util.UUID;

@@ -1,7 +1,8 @@
 package io.onboarding.monitoring;
 
+import io.onboarding.observe.OnboardingMetrics;
+
 import io.micrometer.core.instrument.MeterRegistry;
-import io.onboarding.api.BearerTokenGuard;
 import io.onboarding.cluster.ClusterDirectory;
 import io.onboarding.tenant.TenantRepository;
 import java.nio.file.Path;
@@ -12,18 +13,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 
-/** Metrics, /observe/health, the fleet's alert rules and dashboard, and each tenant's scrape targets. */
+/** The fleet's alert rules and dashboard, each tenant's scrape targets, and the tenant database metrics. */
 public class MonitoringConfiguration implements CamelConfiguration {
-
-    @BindToRegistry("onboardingMetrics")
-    public OnboardingMetrics onboardingMetrics(@BeanInject(MicrometerConstants.METRICS_REGISTRY_NAME) MeterRegistry registry) {
-        return new OnboardingMetrics(registry);
-    }
-
-    @BindToRegistry("serviceHealth")
-    public ServiceHealth serviceHealth(CamelContext camel, BearerTokenGuard apiGuard) {
-        return new ServiceHealth(camel, apiGuard);
-    }
 
     @BindToRegistry("tenantMonitoring")
     public TenantMonitoring tenantMonitoring(CamelContext camel, TenantRepository tenants,

@@ -1,8 +1,10 @@
 package io.onboarding.monitoring;
 
+import io.onboarding.observe.OnboardingMetrics;
+
 import io.micrometer.core.instrument.Tags;
 import io.onboarding.cluster.ClusterDirectory;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package io.onboarding.operation;
 
-import io.onboarding.api.ApiException;
+import io.onboarding.kit.Refusal;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
 public final class OperationAdmission {
 
     /** Refused for lack of room: the API edge answers 429 with {@code Retry-After}. */
-    public static final class Saturated extends ApiException {
+    public static final class Saturated extends Refusal {
         private final int retryAfterSeconds;
 
         Saturated(int queued, int retryAfterSeconds) {

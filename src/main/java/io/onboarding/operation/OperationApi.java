@@ -1,9 +1,9 @@
 package io.onboarding.operation;
 
-import io.onboarding.api.ApiException;
-import io.onboarding.api.ApiRequests;
-import io.onboarding.api.HttpReplies;
-import io.onboarding.api.Paging;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.ApiRequests;
+import io.onboarding.kit.HttpReplies;
+import io.onboarding.kit.Paging;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -27,11 +27,11 @@ public final class OperationApi {
         UUID tenantId = ApiRequests.queryUuid(exchange, "tenant_id");
         String status = ApiRequests.query(exchange, "status");
         if (status != null && !STATUSES.contains(status)) {
-            throw ApiException.validation("status", "must be one of running, succeeded, failed");
+            throw Refusal.validation("status", "must be one of running, succeeded, failed");
         }
         String type = ApiRequests.query(exchange, "type");
         if (type != null && type.length() > 100) {
-            throw ApiException.validation("type", "is at most 100 characters");
+            throw Refusal.validation("type", "is at most 100 characters");
         }
         int limit = Paging.limit(exchange, DEFAULT_LIMIT, MAX_LIMIT);
         List<OperationView> rows = listing.page(tenantId, type, status, Paging.cursor(exchange), limit + 1);

@@ -1,6 +1,6 @@
 package io.onboarding.operation;
 
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import io.onboarding.tenant.TenantRecord;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.onboarding.operation;
 
 import java.time.OffsetDateTime;
 import io.onboarding.access.RequestIds;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -68,7 +68,7 @@ public final class OperationLauncher {
         transaction.executeWithoutResult(status -> {
             tenants.lockForOperation(tenantId);
             journal.unfinished(tenantId).ifPresent(running -> {
-                throw new TenantBusyException(tenantId, running);
+                throw new SubjectBusyException(tenantId, running);
             });
             alongside.run();
             journal.create(operationId, type, tenantId, pipelines.steps(type), parameters);

@@ -1,6 +1,6 @@
 package io.onboarding.operation;
 
-import io.onboarding.api.Paging;
+import io.onboarding.kit.Paging;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

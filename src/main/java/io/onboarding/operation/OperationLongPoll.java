@@ -1,8 +1,8 @@
 package io.onboarding.operation;
 
-import io.onboarding.api.ApiException;
-import io.onboarding.api.ApiRequests;
-import io.onboarding.api.HttpReplies;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.ApiRequests;
+import io.onboarding.kit.HttpReplies;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,7 @@ public final class OperationLongPoll extends AsyncProcessorSupport {
             int wait = waitSeconds(exchange);
             // Read before any waiter exists: an unknown operation is a 404 at once and costs nothing after.
             OperationView view = journal.find(operationId)
-                    .orElseThrow(() -> ApiException.notFound("operation " + operationId));
+                    .orElseThrow(() -> Refusal.notFound("operation " + operationId));
             if (!"running".equals(view.status()) || wait == 0) {
                 HttpReplies.json(exchange, 200, view);
                 callback.done(true);
@@ -92,7 +92,7 @@ public final class OperationLongPoll extends AsyncProcessorSupport {
             }
             try {
                 OperationView view = journal.find(operationId)
-                        .orElseThrow(() -> ApiException.notFound("operation " + operationId));
+                        .orElseThrow(() -> Refusal.notFound("operation " + operationId));
                 long remaining = deadline - System.nanoTime();
                 if (!"running".equals(view.status()) || remaining <= 0) {
                     current.release();
@@ -142,6 +142,6 @@ public final class OperationLongPoll extends AsyncProcessorSupport {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.validation("wait", "must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS);
+        throw Refusal.validation("wait", "must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS);
     }
 }

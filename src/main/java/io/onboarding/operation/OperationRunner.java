@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import org.slf4j.MDC;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import io.onboarding.tenant.TenantRecord;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;

@@ -1,7 +1,7 @@
 package io.onboarding.operation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.onboarding.reconcile;
 
-import io.onboarding.api.ApiException;
-import io.onboarding.api.ApiRequests;
-import io.onboarding.api.HttpReplies;
-import io.onboarding.platform.InstanceLock;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.ApiRequests;
+import io.onboarding.kit.HttpReplies;
+import io.onboarding.postgres.InstanceLock;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +32,7 @@ public final class ReconcileApi {
     /** {@code GET /api/v1/reconcile}: findings only; a GET never changes anything, so {@code repair} is refused. */
     public void reconcile(Exchange exchange) throws Exception {
         if (ApiRequests.rawQuery(exchange, "repair") != null) {
-            throw ApiException.validation("repair",
+            throw Refusal.validation("repair",
                     "a GET never repairs: use POST /api/v1/reconcile/repair (operator or admin; audited)");
         }
         HttpReplies.json(exchange, 200, reconciler.reconcile(false));
@@ -43,7 +43,7 @@ public final class ReconcileApi {
      * lock (409 while another instance reconciles). A reader token never gets here (403: POST).
      */
     public void repair(Exchange exchange) throws Exception {
-        Reconciliation result = lock.tryRun(() -> reconciler.reconcile(true)).orElseThrow(() -> ApiException.conflict(
+        Reconciliation result = lock.tryRun(() -> reconciler.reconcile(true)).orElseThrow(() -> Refusal.conflict(
                 "another reconciliation is running (on this or another instance); try again later", "repair"));
         HttpReplies.json(exchange, 200, result);
     }

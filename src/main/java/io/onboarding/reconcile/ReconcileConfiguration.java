@@ -5,7 +5,7 @@ import io.onboarding.backup.BackupSchedules;
 import io.onboarding.cluster.ClusterDirectory;
 import io.onboarding.git.TenantGitRepositories;
 import io.onboarding.monitoring.TenantMonitoring;
-import io.onboarding.platform.InstanceLock;
+import io.onboarding.postgres.InstanceLock;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.tenant.TenantRepository;
 import javax.sql.DataSource;

@@ -1,7 +1,7 @@
 package io.onboarding.secrets;
 
-import io.onboarding.api.Json;
-import io.onboarding.platform.SecretFiles;
+import io.onboarding.kit.Json;
+import io.onboarding.config.SecretFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

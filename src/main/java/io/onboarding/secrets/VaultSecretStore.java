@@ -1,6 +1,6 @@
 package io.onboarding.secrets;
 
-import io.onboarding.platform.Failures;
+import io.onboarding.kit.Failures;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

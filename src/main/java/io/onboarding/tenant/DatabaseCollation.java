@@ -1,6 +1,6 @@
 package io.onboarding.tenant;
 
-import static io.onboarding.platform.SqlIdentifiers.literal;
+import static io.onboarding.postgres.SqlIdentifiers.literal;
 
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,7 +45,7 @@ public final class DatabaseCollation {
      * recorded provider if any, else libc, falling back to ICU when the server lacks the locale. A
      * null collation is the cluster's default (tenants created before collations were configured).
      */
-    static void create(Statement statement, String createDatabase, String collation, String provider)
+    public static void create(Statement statement, String createDatabase, String collation, String provider)
             throws SQLException {
         if (collation == null) {
             statement.execute(createDatabase);

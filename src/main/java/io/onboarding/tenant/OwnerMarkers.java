@@ -10,19 +10,19 @@ import java.util.Optional;
  * Reads the owner marker ({@link TenantNaming#ownerMarker}) that the service writes as the COMMENT of
  * every cluster-wide object it makes for a tenant: roles and databases.
  */
-final class OwnerMarkers {
+public final class OwnerMarkers {
 
     private OwnerMarkers() {
     }
 
     /** The role's marker ("" if it has none), or empty if there is no such role. */
-    static Optional<String> ofRole(Connection connection, String role) throws SQLException {
+    public static Optional<String> ofRole(Connection connection, String role) throws SQLException {
         return query(connection,
                 "SELECT coalesce(shobj_description(oid, 'pg_authid'), '') FROM pg_roles WHERE rolname = ?", role);
     }
 
     /** The database's marker ("" if it has none), or empty if there is no such database. */
-    static Optional<String> ofDatabase(Connection connection, String database) throws SQLException {
+    public static Optional<String> ofDatabase(Connection connection, String database) throws SQLException {
         return query(connection,
                 "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = ?",
                 database);

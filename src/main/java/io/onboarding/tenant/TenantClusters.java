@@ -1,7 +1,11 @@
 package io.onboarding.tenant;
 
 import io.onboarding.cluster.ClusterDirectory;
-import io.onboarding.platform.PostgresCluster;
+
+import io.onboarding.tenant.TenantRecord;
+import io.onboarding.tenant.TenantRepository;
+
+import io.onboarding.postgres.PostgresCluster;
 import java.util.UUID;
 
 /**

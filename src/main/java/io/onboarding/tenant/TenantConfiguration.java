@@ -1,16 +1,11 @@
 package io.onboarding.tenant;
 
-import static io.onboarding.platform.PostgresCluster.MAINTENANCE_DATABASE;
+import io.onboarding.tenant.TenantClusters;
 
-import io.onboarding.backup.BackupLimits;
-import io.onboarding.git.GitRepositoryRecords;
-import io.onboarding.identity.AuthProviderSettings;
+import static io.onboarding.postgres.PostgresCluster.MAINTENANCE_DATABASE;
+
 import io.onboarding.operation.OperationJournal;
-import io.onboarding.operation.OperationLauncher;
-import io.onboarding.operation.OperationPipelines;
-import io.onboarding.operation.OperationRunner;
 import io.onboarding.cluster.ClusterDirectory;
-import io.onboarding.cluster.PlacementPolicy;
 import io.onboarding.secrets.SecretStore;
 import javax.sql.DataSource;
 import org.apache.camel.BindToRegistry;
@@ -18,7 +13,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 
-/** Tenants: admission (validation, launch), the provisioning steps' beans, and the tenant API. */
+/** The core of tenants: their records, plans, steward, and the beans of the provisioning steps on PostgreSQL and the secret store. */
 public class TenantConfiguration implements CamelConfiguration {
 
     @BindToRegistry("planCatalog")
@@ -43,47 +38,15 @@ public class TenantConfiguration implements CamelConfiguration {
         return new TenantClusters(clusters, tenants);
     }
 
-    @BindToRegistry("tenantPlacement")
-    public TenantPlacement tenantPlacement(ClusterDirectory clusters, PlacementPolicy policy, TenantRepository tenants) {
-        return new TenantPlacement(clusters, policy, tenants);
-    }
 
-    @BindToRegistry("tenantOnboarding")
-    public TenantOnboarding tenantOnboarding(DataSource controlPlane, TenantRepository tenants,
-            OperationJournal journal, OperationPipelines pipelines, OperationRunner runner, PlanCatalog catalog,
-            AuthProviderSettings authProviders, TenantPlacement placement) {
-        return new TenantOnboarding(controlPlane, tenants, journal, pipelines, runner, catalog, authProviders,
-                placement);
-    }
 
-    @BindToRegistry("tenantRequestValidator")
-    public TenantRequestValidator tenantRequestValidator(PlanCatalog catalog, BackupLimits backupLimits,
-            ClusterDirectory clusters) {
-        return new TenantRequestValidator(catalog, backupLimits, clusters);
-    }
 
-    @BindToRegistry("tenantLifecycle")
-    public TenantLifecycle tenantLifecycle(TenantRepository tenants, TenantRequestValidator validator,
-            OperationLauncher launcher, OperationJournal journal, TenantDatabaseProvisioner databases) {
-        return new TenantLifecycle(tenants, validator, launcher, journal, databases);
-    }
 
-    @BindToRegistry("tenantApi")
-    public TenantApi tenantApi(TenantRepository tenants, PlanCatalog catalog, TenantLifecycle lifecycle,
-            GitRepositoryRecords git) {
-        return new TenantApi(tenants, catalog, lifecycle, tenantId -> git.find(tenantId)
-                .map(repository -> new TenantView.Git(repository.repositoryUrl(), repository.archivedAt())));
-    }
-
+    /** Clones of the tenant-schema feature's templates ({@code tenantDatabaseTemplates}) when it has them. */
     @BindToRegistry("tenantDatabaseProvisioner")
     public TenantDatabaseProvisioner tenantDatabaseProvisioner(TenantClusters clusters, PlanCatalog plans,
-            TenantRepository tenants, TenantSchemaMigrator migrator,
-            @PropertyInject(value = "onboarding.tenant-database.template", defaultValue = "true") String template,
-            @PropertyInject(value = "onboarding.tenant-database.template-strategy", defaultValue = "FILE_COPY")
-            String strategy) {
-        return new TenantDatabaseProvisioner(clusters, MAINTENANCE_DATABASE, plans, tenants,
-                new TenantDatabaseTemplates(MAINTENANCE_DATABASE, migrator,
-                Boolean.parseBoolean(template.trim()), strategy.trim()));
+            TenantRepository tenants, DatabaseTemplates templates) {
+        return new TenantDatabaseProvisioner(clusters, MAINTENANCE_DATABASE, plans, tenants, templates);
     }
 
     @BindToRegistry("tenantSteward")
@@ -114,14 +77,6 @@ public class TenantConfiguration implements CamelConfiguration {
     public TenantSuspension tenantSuspension(TenantRepository tenants, TenantDatabaseProvisioner databases,
             TenantRoleProvisioner roles, OperationJournal journal, DataSource controlPlane) {
         return new TenantSuspension(tenants, databases, roles, journal, controlPlane);
-    }
-
-    @BindToRegistry("tenantSchemaMigrator")
-    public TenantSchemaMigrator tenantSchemaMigrator(TenantClusters clusters,
-            @PropertyInject(value = "onboarding.tenant-schema.target", defaultValue = "latest") String target,
-            DataSource controlPlane, TenantSteward steward) {
-        return new TenantSchemaMigrator(clusters, target, new TenantSchemaVersions(controlPlane), controlPlane,
-                steward);
     }
 
     @BindToRegistry("tenantPrivilegeGranter")

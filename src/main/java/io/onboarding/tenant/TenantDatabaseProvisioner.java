@@ -1,10 +1,12 @@
 package io.onboarding.tenant;
 
-import static io.onboarding.platform.SqlIdentifiers.literal;
-import static io.onboarding.platform.SqlIdentifiers.quote;
+import io.onboarding.tenant.TenantClusters;
 
-import io.onboarding.platform.ClusterLockdown;
-import io.onboarding.platform.PostgresCluster;
+import static io.onboarding.postgres.SqlIdentifiers.literal;
+import static io.onboarding.postgres.SqlIdentifiers.quote;
+
+import io.onboarding.postgres.ClusterLockdown;
+import io.onboarding.postgres.PostgresCluster;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,10 +31,10 @@ public final class TenantDatabaseProvisioner {
     private final String maintenanceDatabase;
     private final PlanCatalog plans;
     private final TenantRepository tenants;
-    private final TenantDatabaseTemplates templates;
+    private final DatabaseTemplates templates;
 
     public TenantDatabaseProvisioner(TenantClusters clusters, String maintenanceDatabase, PlanCatalog plans,
-                                     TenantRepository tenants, TenantDatabaseTemplates templates) {
+                                     TenantRepository tenants, DatabaseTemplates templates) {
         this.templates = templates;
         this.clusters = clusters;
         this.maintenanceDatabase = maintenanceDatabase;

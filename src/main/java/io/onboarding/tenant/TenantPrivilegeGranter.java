@@ -1,8 +1,10 @@
 package io.onboarding.tenant;
 
-import static io.onboarding.platform.SqlIdentifiers.quote;
+import io.onboarding.tenant.TenantClusters;
 
-import io.onboarding.platform.PostgresCluster;
+import static io.onboarding.postgres.SqlIdentifiers.quote;
+
+import io.onboarding.postgres.PostgresCluster;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -1,9 +1,12 @@
 package io.onboarding.tenant;
 
+import io.onboarding.tenant.TenantRequest;
+
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.onboarding.api.ApiException;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.Json;
 import io.onboarding.cluster.ClusterDirectory;
+import io.onboarding.cluster.ClusterHeadcount;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -18,7 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 /** Tenants in the control plane: the one place their SQL lives. */
-public final class TenantRepository implements TenantWarnings {
+public final class TenantRepository implements ClusterHeadcount, TenantWarnings {
 
     private static final String COLUMNS = "tenant_id, tenant_name, plan, region, monitoring_level, backup_policy,"
             + " admin_email, status, request_fingerprint, database_name, database_host, database_port,"
@@ -93,14 +96,14 @@ public final class TenantRepository implements TenantWarnings {
 
     /** The tenant an API call names: 404 if there is none. */
     public TenantRecord require(UUID tenantId) {
-        return find(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenantId));
+        return find(tenantId).orElseThrow(() -> Refusal.notFound("tenant " + tenantId));
     }
 
     /** The tenant an API call works on: 404 if there is none, 409 unless it is active. */
     public TenantRecord requireActive(UUID tenantId) {
         TenantRecord tenant = require(tenantId);
         if (!"active".equals(tenant.status())) {
-            throw new ApiException(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
+            throw new Refusal(409, "conflict", "tenant " + tenantId + " is " + tenant.status()
                     + "; this needs an active tenant");
         }
         return tenant;

@@ -1,7 +1,9 @@
 package io.onboarding.tenant;
 
+import io.onboarding.tenant.BackupPolicy;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

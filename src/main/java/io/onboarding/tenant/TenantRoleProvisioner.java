@@ -1,10 +1,12 @@
 package io.onboarding.tenant;
 
-import static io.onboarding.platform.SqlIdentifiers.literal;
-import static io.onboarding.platform.SqlIdentifiers.quote;
+import io.onboarding.tenant.TenantClusters;
 
-import io.onboarding.platform.ClusterLockdown;
-import io.onboarding.platform.PostgresCluster;
+import static io.onboarding.postgres.SqlIdentifiers.literal;
+import static io.onboarding.postgres.SqlIdentifiers.quote;
+
+import io.onboarding.postgres.ClusterLockdown;
+import io.onboarding.postgres.PostgresCluster;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

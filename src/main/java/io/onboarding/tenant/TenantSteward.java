@@ -1,10 +1,10 @@
 package io.onboarding.tenant;
 
-import static io.onboarding.platform.SqlIdentifiers.literal;
-import static io.onboarding.platform.SqlIdentifiers.quote;
+import static io.onboarding.postgres.SqlIdentifiers.literal;
+import static io.onboarding.postgres.SqlIdentifiers.quote;
 
-import io.onboarding.platform.ClusterLockdown;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.ClusterLockdown;
+import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.secrets.SecretStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

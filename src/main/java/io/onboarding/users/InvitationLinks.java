@@ -1,6 +1,6 @@
 package io.onboarding.users;
 
-import io.onboarding.api.ApiException;
+import io.onboarding.kit.Refusal;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.secrets.SecretStoreUnavailable;
 import io.onboarding.tenant.TenantRecord;
@@ -53,12 +53,12 @@ public final class InvitationLinks {
         Map<String, String> stored;
         try {
             stored = secrets.get(UserInvitations.credentialsPath(user)).orElseThrow(() ->
-                    new ApiException(410, "gone", "the credentials behind this link no longer exist"));
+                    new Refusal(410, "gone", "the credentials behind this link no longer exist"));
         } catch (SecretStoreUnavailable e) {
             throw UserInvitations.unavailableIfSecretStore(e);
         }
         if (!users.consumeInvitation(invitation.tokenHash())) {
-            throw new ApiException(410, "gone", "this link has already been used");
+            throw new Refusal(410, "gone", "this link has already been used");
         }
         users.activate(user.userId());
         Map<String, Object> database = new LinkedHashMap<>();
@@ -76,12 +76,12 @@ public final class InvitationLinks {
 
     private TenantUserRepository.Invitation usableInvitation(String token) {
         TenantUserRepository.Invitation invitation = users.findInvitation(Credentials.hash(token))
-                .orElseThrow(() -> ApiException.notFound("invitation"));
+                .orElseThrow(() -> Refusal.notFound("invitation"));
         if (invitation.acceptedAt() != null) {
-            throw new ApiException(410, "gone", "this link has already been used");
+            throw new Refusal(410, "gone", "this link has already been used");
         }
         if (!invitation.expiresAt().isAfter(OffsetDateTime.now())) {
-            throw new ApiException(410, "gone", "this link has expired");
+            throw new Refusal(410, "gone", "this link has expired");
         }
         return invitation;
     }

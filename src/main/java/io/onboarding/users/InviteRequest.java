@@ -1,10 +1,10 @@
 package io.onboarding.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onboarding.api.ApiException;
-import io.onboarding.api.ApiException.FieldError;
-import io.onboarding.api.ApiRequests;
-import io.onboarding.api.RequestSchemas;
+import io.onboarding.kit.Refusal;
+import io.onboarding.kit.Refusal.FieldError;
+import io.onboarding.kit.ApiRequests;
+import io.onboarding.kit.RequestSchemas;
 import io.onboarding.tenant.TenantRole;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -37,7 +37,7 @@ public record InviteRequest(String email, TenantRole role, List<String> teams, S
 
     private static InviteRequest rules(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw ApiException.validation("body", "must be a JSON object");
+            throw Refusal.validation("body", "must be a JSON object");
         }
         List<FieldError> errors = new ArrayList<>();
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
@@ -84,7 +84,7 @@ public record InviteRequest(String email, TenantRole role, List<String> teams, S
             }
         }
         if (!errors.isEmpty()) {
-            throw ApiException.validation(errors);
+            throw Refusal.validation(errors);
         }
         return new InviteRequest(email.toLowerCase(), role, List.copyOf(teams), invitedBy);
     }

@@ -1,7 +1,7 @@
 package io.onboarding.users;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.onboarding.api.Json;
+import io.onboarding.kit.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;

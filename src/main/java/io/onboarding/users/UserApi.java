@@ -1,9 +1,9 @@
 package io.onboarding.users;
 
 import io.onboarding.access.ApiCall;
-import io.onboarding.api.ApiRequests;
-import io.onboarding.api.HttpReplies;
-import io.onboarding.api.Json;
+import io.onboarding.kit.ApiRequests;
+import io.onboarding.kit.HttpReplies;
+import io.onboarding.kit.Json;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
@@ -56,7 +56,7 @@ public final class UserApi {
         body.put("invitation_url", issued.url());
         body.put("expires_at", issued.expiresAt());
         HttpReplies.json(exchange, 200, body);
-        ApiCall.concernsTenant(exchange, tenantId);
+        HttpReplies.concernsTenant(exchange, tenantId);
         // The link is a credential: no cache keeps the answer.
         exchange.getMessage().setHeader("Cache-Control", "no-store");
     }
@@ -67,7 +67,7 @@ public final class UserApi {
 
     public void acceptInvitation(Exchange exchange) {
         InvitationLinks.Accepted accepted = links.accept(token(exchange));
-        ApiCall.concernsTenant(exchange, accepted.tenantId());
+        HttpReplies.concernsTenant(exchange, accepted.tenantId());
         HttpReplies.json(exchange, 200, accepted.reply());
     }
 

@@ -1,6 +1,6 @@
 package io.onboarding.users;
 
-import io.onboarding.api.ApiException;
+import io.onboarding.kit.Refusal;
 import io.onboarding.events.TenantEvents;
 import io.onboarding.operation.FaultHolds;
 import io.onboarding.operation.StepOutcome;
@@ -71,7 +71,7 @@ public final class UserInvitations {
     public TenantUser invite(UUID tenantId, InviteRequest request) {
         TenantRecord tenant = tenants.requireActive(tenantId);
         if (users.findByEmail(tenantId, request.email()).isPresent()) {
-            throw ApiException.conflict(request.email() + " is already a user of this tenant", "email");
+            throw Refusal.conflict(request.email() + " is already a user of this tenant", "email");
         }
         UUID userId = UUID.randomUUID();
         String login = TenantNaming.userRoleName(tenantId, userId);
@@ -82,7 +82,7 @@ public final class UserInvitations {
         try {
             users.insertInviting(user);
         } catch (DuplicateKeyException e) {
-            throw ApiException.conflict(request.email() + " is already a user of this tenant", "email");
+            throw Refusal.conflict(request.email() + " is already a user of this tenant", "email");
         }
         Made made = Made.NOTHING;
         try {
@@ -146,7 +146,7 @@ public final class UserInvitations {
 
     /** Ends the user's sessions, drops the login role, deletes the credentials. */
     public void remove(UUID tenantId, UUID userId) {
-        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> Refusal.notFound("user " + userId));
         TenantRecord tenant = tenants.load(tenantId);
         sql(() -> roles.dropLogin(tenantId, tenant.databaseName(), user.databaseUser()));
         try {
@@ -189,7 +189,7 @@ public final class UserInvitations {
 
     /** A new password (the old one stops working at once), collected through a new one-time link. */
     public TenantUser rotate(UUID tenantId, UUID userId) {
-        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> Refusal.notFound("user " + userId));
         TenantRecord tenant = tenants.load(tenantId);
         String password = Credentials.password();
         Map<String, String> previous;
@@ -234,9 +234,9 @@ public final class UserInvitations {
      */
     public IssuedLink issueLink(UUID tenantId, UUID userId) {
         tenants.require(tenantId);
-        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        TenantUser user = users.find(tenantId, userId).orElseThrow(() -> Refusal.notFound("user " + userId));
         if (!"invited".equals(user.status())) {
-            throw ApiException.conflict("user " + userId + " is " + user.status() + ": only a user who has not"
+            throw Refusal.conflict("user " + userId + " is " + user.status() + ": only a user who has not"
                     + " collected their credentials yet gets a new invitation link (rotate-credentials gives an"
                     + " active user a new password and link)", "user_id");
         }
@@ -296,7 +296,7 @@ public final class UserInvitations {
 
     static RuntimeException unavailableIfSecretStore(RuntimeException e) {
         if (e instanceof SecretStoreUnavailable) {
-            return ApiException.secretStoreUnavailable();
+            return Refusal.secretStoreUnavailable();
         }
         return e;
     }

@@ -1,7 +1,7 @@
 package io.onboarding.users;
 
 import io.onboarding.events.TenantEvents;
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantRoleProvisioner;

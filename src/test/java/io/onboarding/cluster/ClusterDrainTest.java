@@ -1,11 +1,14 @@
 package io.onboarding.cluster;
 
+import io.onboarding.move.ClusterDrain;
+
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.LogCapture;
 import java.sql.Connection;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.support.ApiClient;
 import io.onboarding.tenant.TenantNaming;
 import java.sql.Connection;

@@ -3,8 +3,8 @@ package io.onboarding.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onboarding.platform.EmbeddedPostgresServer;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.EmbeddedPostgresServer;
+import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.Mailbox;
@@ -24,14 +24,14 @@ import java.util.UUID;
  * them; {@link #run} again is a restart on the same control plane and data directory. With the
  * look-ups the tests share: where a tenant is, what each cluster holds, a user's real login.
  */
-final class TwoClusters implements AutoCloseable {
+public final class TwoClusters implements AutoCloseable {
 
     /** The regions the tests' clusters files use. */
     static final String REGIONS = "local,eu-west-1,us-east-1,ap-south-1,sa-east-1";
     private static final String FOREIGN = "a foreign database, not a tenant's";
 
-    final PostgresCluster first;
-    final PostgresCluster second;
+    public final PostgresCluster first;
+    public final PostgresCluster second;
     private final EmbeddedPostgresServer secondServer;
     private final Mailbox mailbox;
     private final String platformDb;
@@ -53,7 +53,7 @@ final class TwoClusters implements AutoCloseable {
     }
 
     /** Starts the second cluster and the mailbox; the service starts at {@link #run}. */
-    static TwoClusters start(String platformDb, Map<String, String> extraSettings) throws Exception {
+    public static TwoClusters start(String platformDb, Map<String, String> extraSettings) throws Exception {
         return new TwoClusters(EmbeddedPostgresServer.start(Files.createTempDirectory("onboarding-test-pg2"),
                 TestPostgres.freePort()), platformDb, extraSettings);
     }
@@ -64,7 +64,7 @@ final class TwoClusters implements AutoCloseable {
     }
 
     /** {@link #address} with the cluster's password. */
-    static String connection(PostgresCluster cluster) {
+    public static String connection(PostgresCluster cluster) {
         return address(cluster) + ", password: \"" + cluster.password() + "\"";
     }
 
@@ -94,7 +94,7 @@ final class TwoClusters implements AutoCloseable {
         return settings;
     }
 
-    RunningService service() {
+    public RunningService service() {
         return service;
     }
 
@@ -102,7 +102,7 @@ final class TwoClusters implements AutoCloseable {
         return service.api();
     }
 
-    Catalog on(PostgresCluster cluster) {
+    public Catalog on(PostgresCluster cluster) {
         return new Catalog(cluster, platformDb);
     }
 
@@ -114,7 +114,7 @@ final class TwoClusters implements AutoCloseable {
     }
 
     /** A tenant of the region provisioned (on the cluster, if named); its id. */
-    UUID provision(String region, String cluster) {
+    public UUID provision(String region, String cluster) {
         ApiClient.Response accepted = create(region, cluster);
         assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
         JsonNode operation = service.awaitOperation(accepted.body().get("operation_id").asText());
@@ -123,40 +123,40 @@ final class TwoClusters implements AutoCloseable {
     }
 
     /** {@code POST /move}, accepted, and its operation once ended. */
-    JsonNode move(UUID tenantId, String cluster) {
+    public JsonNode move(UUID tenantId, String cluster) {
         ApiClient.Response accepted = api().post("/api/v1/tenants/" + tenantId + "/move", "{\"cluster\":\"" + cluster + "\"}");
         assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
         return service.awaitOperation(accepted.body().get("operation_id").asText());
     }
 
-    JsonNode tenant(UUID tenantId) {
+    public JsonNode tenant(UUID tenantId) {
         return api().get("/api/v1/tenants/" + tenantId).body();
     }
 
-    String clusterOf(UUID tenantId) {
+    public String clusterOf(UUID tenantId) {
         return tenant(tenantId).get("cluster").asText();
     }
 
-    String database(UUID tenantId) {
+    public String database(UUID tenantId) {
         return tenant(tenantId).get("database").get("name").asText();
     }
 
-    int portOf(UUID tenantId) {
+    public int portOf(UUID tenantId) {
         return tenant(tenantId).get("database").get("port").asInt();
     }
 
-    List<String> databasesOn(PostgresCluster cluster) {
+    public List<String> databasesOn(PostgresCluster cluster) {
         return on(cluster).column("postgres", "SELECT datname FROM pg_database");
     }
 
     /** Takes the name on the cluster with someone else's database (no owner marker): a move there must fail. */
-    void takeDatabaseName(PostgresCluster cluster, String database) {
+    public void takeDatabaseName(PostgresCluster cluster, String database) {
         on(cluster).execute("postgres", "CREATE DATABASE " + database,
                 "COMMENT ON DATABASE " + database + " IS '" + FOREIGN.replace("'", "''") + "'");
     }
 
     /** Whether the database {@link #takeDatabaseName} made is still there, as made. */
-    boolean foreignDatabaseUntouched(PostgresCluster cluster, String database) {
+    public boolean foreignDatabaseUntouched(PostgresCluster cluster, String database) {
         return FOREIGN.equals(on(cluster).value("postgres",
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?", database));
     }
@@ -180,7 +180,7 @@ final class TwoClusters implements AutoCloseable {
     }
 
     /** The user's own login (password over TCP, scram-sha-256) to the tenant's database on the cluster. */
-    Connection login(PostgresCluster cluster, JsonNode credentials) throws Exception {
+    public Connection login(PostgresCluster cluster, JsonNode credentials) throws Exception {
         return on(cluster).login(credentials.get("database").get("name").asText(),
                 credentials.get("username").asText(), credentials.get("password").asText());
     }

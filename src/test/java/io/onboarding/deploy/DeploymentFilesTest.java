@@ -13,7 +13,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import io.onboarding.deploy.ComposeFile.Mount;
-import io.onboarding.platform.PropertyLayers;
+import io.onboarding.config.PropertyLayers;
 import io.onboarding.support.QuickTest;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.onboarding.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.onboarding.platform.PropertyLayers;
+import io.onboarding.config.PropertyLayers;
 import io.onboarding.support.QuickTest;
 import java.io.IOException;
 import java.io.Reader;

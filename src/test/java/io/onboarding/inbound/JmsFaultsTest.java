@@ -3,7 +3,7 @@ package io.onboarding.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.onboarding.platform.EmbeddedBroker;
+import io.onboarding.broker.EmbeddedBroker;
 import io.onboarding.support.RunningService;
 import io.onboarding.support.TestPostgres;
 import jakarta.jms.JMSConsumer;

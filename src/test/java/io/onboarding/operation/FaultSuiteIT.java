@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.git.GitNaming;
 import io.onboarding.operation.FaultHolds.Phase;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.Pipelines;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.operation.FaultHolds.Phase;
-import io.onboarding.platform.EmbeddedPostgresServer;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.EmbeddedPostgresServer;
+import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.support.LogCapture;
 import io.onboarding.support.RunningService;
 import io.onboarding.support.TestPostgres;

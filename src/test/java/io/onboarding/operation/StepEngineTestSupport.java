@@ -1,7 +1,7 @@
 package io.onboarding.operation;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.onboarding.monitoring.OnboardingMetrics;
+import io.onboarding.observe.OnboardingMetrics;
 import io.onboarding.support.QuickTest;
 import io.onboarding.tenant.TenantRecord;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.onboarding.support;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.PostgresCluster;
 import java.io.File;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

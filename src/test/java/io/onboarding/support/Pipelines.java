@@ -1,7 +1,7 @@
 package io.onboarding.support;
 
 import io.onboarding.operation.OperationPipelines;
-import io.onboarding.platform.PropertyLayers;
+import io.onboarding.config.PropertyLayers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

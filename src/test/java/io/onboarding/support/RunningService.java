@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.TenantOnboardingService;
-import io.onboarding.api.FrontGate;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.web.FrontGate;
+import io.onboarding.postgres.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.onboarding.support;
 
 import static org.awaitility.Awaitility.await;
 
-import io.onboarding.api.FrontGate;
+import io.onboarding.web.FrontGate;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

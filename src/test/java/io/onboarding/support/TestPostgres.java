@@ -1,7 +1,7 @@
 package io.onboarding.support;
 
-import io.onboarding.platform.EmbeddedPostgresServer;
-import io.onboarding.platform.PostgresCluster;
+import io.onboarding.postgres.EmbeddedPostgresServer;
+import io.onboarding.postgres.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

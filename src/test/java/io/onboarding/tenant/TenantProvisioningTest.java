@@ -1,10 +1,13 @@
 package io.onboarding.tenant;
 
+import io.onboarding.tenant.schema.EarlierTenantSchema;
+import io.onboarding.tenant.schema.TenantDatabaseTemplates;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.onboarding.platform.ClusterLockdown;
+import io.onboarding.postgres.ClusterLockdown;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
 import io.onboarding.support.Pipelines;
