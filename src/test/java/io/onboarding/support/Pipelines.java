@@ -1,7 +1,7 @@
 package io.onboarding.support;
 
-import io.onboarding.operation.OperationPipelines;
 import io.onboarding.config.PropertyLayers;
+import io.onboarding.operation.OperationPipelines;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
