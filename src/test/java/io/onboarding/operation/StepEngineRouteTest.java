@@ -3,6 +3,7 @@ package io.onboarding.operation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.onboarding.support.Pipelines;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -226,6 +227,17 @@ class StepEngineRouteTest extends StepEngineTestSupport {
                 "resume-tenant");
         assertThat(pipelines.get("provision-tenant")).startsWith("await-approval", "create-tenant-roles")
                 .endsWith("invite-tenant-admin");
+    }
+
+    /** What the black-box tests expect (support/Pipelines, an unstarted context) is what Camel Main runs. */
+    @Test
+    void theTestsReadThePipelinesAsTheServiceDoes() {
+        for (String type : List.of("provision", "destroy")) {
+            assertThat(Pipelines.steps(type)).as(type).isEqualTo(steps(type));
+            for (String step : steps(type)) {
+                assertThat(Pipelines.loaded().undo(step)).as(step).isEqualTo(pipelines().undo(step));
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.onboarding.support;
 import io.onboarding.config.PropertyLayers;
 import io.onboarding.operation.OperationPipelines;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -46,9 +47,15 @@ public final class Pipelines {
             // The default settings, as the service layers them: route preconditions read the *.enabled switches.
             PropertyLayers.applyTo(camel.getPropertiesComponent(), Map.of(), Map.of(), Path.of(""));
             try {
-                for (RoutesBuilder routes : new DefaultRoutesCollector().collectRoutesFromDirectory(camel, null,
-                        "file:routes/*.yaml")) {
+                Collection<RoutesBuilder> files = new DefaultRoutesCollector().collectRoutesFromDirectory(camel, null,
+                        "file:routes/*.yaml");
+                // As Camel Main adds them: the routes (with their configurations and templates), then the
+                // routes made from templates, which is what declares the steps.
+                for (RoutesBuilder routes : files) {
                     camel.addRoutes(routes);
+                }
+                for (RoutesBuilder routes : files) {
+                    camel.addTemplatedRoutes(routes);
                 }
             } catch (Exception e) {
                 throw new IllegalStateException("cannot read the routes under routes/", e);
