@@ -134,7 +134,12 @@ public final class MonitoringDaemons {
                 .redirectOutput(new File("target/" + name + "-" + port + ".log")).start();
         Daemon daemon = new Daemon(process, port);
         ApiClient client = daemon.http();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.get(readyPath).status() == 200);
+        try {
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> client.get(readyPath).status() == 200);
+        } catch (RuntimeException | Error notReady) {
+            daemon.close(); // not left running by a test that failed to start it
+            throw notReady;
+        }
         return daemon;
     }
 }

@@ -71,20 +71,27 @@ public final class ServiceProcess implements AutoCloseable {
         ApiClient api = new ApiClient("http://localhost:" + port, environment.get("ONBOARDING_API_TOKEN"));
         ServiceProcess service = new ServiceProcess(process, log, api, port,
                 environment.containsKey("DATA_DIR") ? Path.of(environment.get("DATA_DIR")) : null);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!process.isAlive()) {
-                String output = Files.readString(log);
-                if (output.contains(FrontGate.PORT_TAKEN)) {
-                    throw new PortTaken(output);
+        try {
+            // Generous: on a busy machine (the suite runs several test JVMs on few cores) a start that
+            // unpacks and initialises its own PostgreSQL can take a minute or more.
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    String output = Files.readString(log);
+                    if (output.contains(FrontGate.PORT_TAKEN)) {
+                        throw new PortTaken(output);
+                    }
+                    throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + output);
                 }
-                throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + output);
-            }
-            try {
-                return api.withToken(null).get("/observe/health").status() == 200;
-            } catch (IllegalStateException notYet) {
-                return false;
-            }
-        });
+                try {
+                    return api.withToken(null).get("/observe/health").status() == 200;
+                } catch (IllegalStateException notYet) {
+                    return false;
+                }
+            });
+        } catch (RuntimeException | Error notStarted) {
+            service.close(); // a start that never became healthy is still stopped, with its PostgreSQL
+            throw notStarted;
+        }
         return service;
     }
 
