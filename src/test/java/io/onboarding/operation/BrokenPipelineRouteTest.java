@@ -2,6 +2,7 @@ package io.onboarding.operation;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.onboarding.support.QuickTest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * src/test/resources/broken-routes/ is loaded with the real step templates and must stop the
  * service with a message naming the pipeline, the step and what is wrong.
  */
+@QuickTest
 class BrokenPipelineRouteTest {
 
     @Nested

@@ -9,6 +9,7 @@ import io.onboarding.operation.FaultHolds.Phase;
 import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
+import io.onboarding.support.Pipelines;
 import io.onboarding.support.ServiceProcess;
 import io.onboarding.support.TenantLeftovers;
 import io.onboarding.support.TestPostgres;
@@ -41,27 +42,30 @@ class FaultSuiteIT {
 
     private static final String TOKEN = "fault-suite-token-0123456789";
     private static final String PLATFORM_DB = "platform_fault_suite_it";
-    /** provision-tenant, in order (checked against what the service journals). */
-    private static final List<String> PROVISION_STEPS = List.of("await-approval", "create-tenant-roles",
-            "create-tenant-database", "migrate-tenant-schema", "grant-tenant-privileges", "store-tenant-role-secrets",
-            "create-tenant-git-repository", "configure-auth-providers", "provision-cloud-resources", "activate-tenant",
-            "configure-tenant-monitoring", "schedule-tenant-backups", "invite-tenant-admin");
+    /** provision-tenant, in order, as routes/ declares it (checked against what the service journals). */
+    private static final List<String> PROVISION_STEPS = Pipelines.steps("provision");
     /** invite-user, in order. */
-    private static final List<String> INVITE_STEPS = List.of("store-user-credential", "create-user-login",
-            "prepare-invitation-mail", "record-invited-user");
-    private static final List<String> DESTROY_STEPS = List.of("take-final-backup", "unschedule-tenant-backups",
-            "remove-tenant-monitoring", "remove-tenant-users", "archive-tenant-git-repository",
-            "release-cloud-resources", "drop-tenant-databases", "drop-tenant-roles", "delete-tenant-secrets",
-            "mark-tenant-destroyed");
-    /** Undone while compensating a failed onboarding (the Git step fails on a look-alike repository). */
-    private static final List<String> UNDO_STEPS = List.of("create-tenant-git-repository",
-            "store-tenant-role-secrets", "create-tenant-database", "create-tenant-roles");
+    private static final List<String> INVITE_STEPS = Pipelines.steps("invite-user");
+    private static final List<String> DESTROY_STEPS = Pipelines.steps("destroy");
+    /**
+     * Undone while compensating a failed onboarding (the Git step fails on a look-alike repository): the
+     * steps up to it that have an undo endpoint, newest first.
+     */
+    private static final List<String> UNDO_STEPS = undoneNewestFirst(
+            Pipelines.stepsThrough("provision", "create-tenant-git-repository"));
 
     /** A hold point: {@code point} is a step's name, or a point inside a step ({@code journaledStep}). */
     private record Hold(UUID tenantId, String point, Phase phase, String journaledStep) {
         int key() {
             return FaultHolds.key(tenantId, point, phase);
         }
+    }
+
+    private static List<String> undoneNewestFirst(List<String> ran) {
+        List<String> undone = new ArrayList<>(ran.stream()
+                .filter(step -> Pipelines.loaded().undo(step) instanceof StepUndo.Endpoint).toList());
+        java.util.Collections.reverse(undone);
+        return undone;
     }
 
     @Test
