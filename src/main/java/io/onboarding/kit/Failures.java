@@ -17,6 +17,14 @@ import org.springframework.web.client.ResourceAccessException;
  */
 public final class Failures {
 
+    /**
+     * A failure whose dependency's own retry policy has already given up (the secret store after
+     * {@code onboarding.vault.retries}): not transient for an outer policy (a step's), which would
+     * otherwise try the whole series again, several times, while a caller waits.
+     */
+    public interface RetriesSpent {
+    }
+
     /** SQLSTATEs worth a retry besides class 08 (connection): server going away/starting, serialization, deadlock. */
     private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "57P01", "57P02", "57P03");
 
@@ -31,6 +39,9 @@ public final class Failures {
      */
     public static boolean isTransient(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = next(cause)) {
+            if (cause instanceof RetriesSpent) {
+                return false; // its own dependency's policy tried again already: a second policy multiplies the wait
+            }
             Integer status = httpStatus(cause);
             if (status != null) {
                 return status >= 500;

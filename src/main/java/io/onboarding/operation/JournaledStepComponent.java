@@ -48,6 +48,7 @@ public final class JournaledStepComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        parameters.remove("needs"); // the pipeline's graph (StepGraph), read by the engine, not by the step
         return new StepEndpoint(uri, this, remaining);
     }
 

@@ -26,13 +26,15 @@ public class OperationConfiguration implements CamelConfiguration {
     @BindToRegistry("operationRunner")
     public OperationRunner operationRunner(CamelContext camel, DataSource controlPlane, OperationJournal journal,
             @PropertyInject("onboarding.operations.workers") int workers,
+            @PropertyInject("onboarding.operations.parallel-steps") int parallelSteps,
             @PropertyInject("onboarding.operations.max-compensation-attempts") int maxCompensationAttempts,
             OnboardingMetrics metrics, OperationPipelines pipelines, OperationSubjects subjects,
             OperationWaiters waiters, FaultHolds holds,
             @PropertyInject("onboarding.admission.max-queued") int maxQueued,
             @PropertyInject("onboarding.admission.retry-after-seconds") int retryAfterSeconds) {
-        OperationRunner runner = new OperationRunner(camel, controlPlane, journal, workers, maxCompensationAttempts,
-                metrics, pipelines, subjects, new OperationAdmission(maxQueued, retryAfterSeconds), holds);
+        OperationRunner runner = new OperationRunner(camel, controlPlane, journal, workers, parallelSteps,
+                maxCompensationAttempts, metrics, pipelines, subjects,
+                new OperationAdmission(maxQueued, retryAfterSeconds), holds);
         runner.addRunListener(waiters::ran);
         return runner;
     }
@@ -80,8 +82,8 @@ public class OperationConfiguration implements CamelConfiguration {
 
     @BindToRegistry("operationLauncher")
     public OperationLauncher operationLauncher(DataSource controlPlane, OperationJournal journal,
-            OperationPipelines pipelines, OperationRunner runner, OperationSubjects subjects) {
-        return new OperationLauncher(controlPlane, journal, pipelines, runner, subjects);
+            OperationPipelines pipelines, OperationRunner runner, OperationSubjects subjects, OperationWaiters waiters) {
+        return new OperationLauncher(controlPlane, journal, pipelines, runner, subjects, waiters);
     }
 
     @BindToRegistry("operationListing")

@@ -11,15 +11,17 @@ import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One run of an operation, on the thread that calls {@link #run}: its pipeline route, then either
- * {@code direct:TYPE-tenant-succeeded}, or every step that did something undone in reverse order
- * as its declaration says ({@link StepUndo}) and {@code direct:TYPE-tenant-failed}; the operation
- * fails with {@code compensated: true} unless a step could not be undone. Kept apart from
+ * One run of an operation, led by the thread that calls {@link #run}: its pipeline's steps, each as
+ * soon as the steps it needs are finished ({@link StepScheduler}), then either
+ * {@code direct:TYPE-tenant-succeeded}, or every step that did something undone in the reverse order
+ * of completion as its declaration says ({@link StepUndo}) and {@code direct:TYPE-tenant-failed}; the
+ * operation fails with {@code compensated: true} unless a step could not be undone. Kept apart from
  * {@link OperationRunner}'s threads and advisory locks so route-level tests can drive it directly.
  */
 final class OperationExecution {
@@ -38,10 +40,12 @@ final class OperationExecution {
     private final OnboardingMetrics metrics;
     private final BooleanSupplier stopping;
     private final FaultHolds holds;
+    private final StepScheduler scheduler;
 
     OperationExecution(CamelContext camel, StepJournal journal, OperationPipelines pipelines,
-                       OperationSubjects subjects, int maxCompensationAttempts, OnboardingMetrics metrics,
-                       BooleanSupplier stopping, FaultHolds holds) {
+                       OperationSubjects subjects, StepScheduler scheduler, int maxCompensationAttempts,
+                       OnboardingMetrics metrics, BooleanSupplier stopping, FaultHolds holds) {
+        this.scheduler = scheduler;
         this.holds = holds;
         this.camel = camel;
         this.template = camel.createProducerTemplate();
@@ -53,44 +57,79 @@ final class OperationExecution {
         this.stopping = stopping;
     }
 
-    /** Runs (or resumes, or finishes compensating) the operation, if it is still running. */
-    void run(UUID operationId) {
+    /**
+     * Runs (or resumes, or finishes compensating) the operation, if it is still running. Returns the
+     * failure of its pipeline when this run saw one (compensation began), else null: a caller on
+     * whose thread the operation ran (an invitation's REST call) answers by its kind.
+     */
+    Exception run(UUID operationId) {
         OperationJournal.State state = journal.state(operationId).orElse(null);
         if (state == null || !state.status().equals("running")) {
-            return;
+            return null;
         }
         try (var mdc = state.subjectId() == null ? null : MDC.putCloseable(OperationLog.TENANT_ID, state.subjectId().toString())) {
-            runOrCompensate(operationId, state);
+            return runOrCompensate(operationId, state);
         }
     }
 
-    private void runOrCompensate(UUID operationId, OperationJournal.State state) {
+    private Exception runOrCompensate(UUID operationId, OperationJournal.State state) {
+        Exception failure = null;
         if (!state.compensating()) {
-            Exchange result = template.send("direct:" + OperationPipelines.routeId(state.type()),
-                    exchange -> exchange.getMessage().setBody(context(operationId, state)));
-            Exception failure = result.getException();
+            failure = runSteps(operationId, state);
             if (failure == null) {
                 journal.succeeded(operationId);
                 metrics.operationFinished(state.type(), "succeeded");
                 LOG.info("Operation {} ({}) on {} succeeded", operationId, state.type(), state.subjectId());
                 notify(OperationPipelines.routeId(state.type()) + "-succeeded", operationId, state, Map.of());
-                return;
+                return null;
             }
-            if (result.getException(OperationWaiting.class) != null) {
+            if (ObjectHelper.getException(OperationWaiting.class, failure) != null) {
                 // Resumed by the decision it waits for, or by the next recovery pass.
-                LOG.debug("Operation {} waits: {}", operationId, result.getException().getMessage());
-                return;
+                LOG.debug("Operation {} waits: {}", operationId, failure.getMessage());
+                return null;
             }
-            if (result.getException(OperationHandedBack.class) != null || stopping.getAsBoolean()) {
+            if (ObjectHelper.getException(OperationHandedBack.class, failure) != null || stopping.getAsBoolean()) {
                 // A step cut short by the stop is not a real failure: the next start resumes it.
                 LOG.info("Operation {} handed back at shutdown", operationId);
-                return;
+                return null;
             }
             LOG.warn("Operation {} ({}) on {} failed, compensating: {}", operationId, state.type(),
                     state.subjectId(), Failures.describe(failure));
             journal.beginCompensation(operationId, Failures.describe(failure));
         }
         compensate(operationId, state);
+        return failure;
+    }
+
+    /**
+     * The pipeline's steps not yet finished, side by side where their needs allow, each through its
+     * {@code step:} endpoint (journaled, held, measured) with its own exchange. Returns what stopped
+     * them, or null if nothing did.
+     */
+    private Exception runSteps(UUID operationId, OperationJournal.State state) {
+        StepContext context = context(operationId, state);
+        List<Exception> failures = scheduler.run(pipelines.graph(state.type()), journal.finishedSteps(operationId),
+                step -> template.send(step.uri(), exchange -> exchange.getMessage().setBody(context)).getException());
+        return decisive(failures);
+    }
+
+    /**
+     * Of what stopped steps running side by side, what decides: the first real failure (the operation is
+     * undone), else a hand-back at shutdown (it resumes at the next start), else a wait (for approval).
+     */
+    private static Exception decisive(List<Exception> failures) {
+        Exception handedBack = null;
+        Exception waiting = null;
+        for (Exception failure : failures) {
+            if (ObjectHelper.getException(OperationHandedBack.class, failure) != null) {
+                handedBack = handedBack == null ? failure : handedBack;
+            } else if (ObjectHelper.getException(OperationWaiting.class, failure) != null) {
+                waiting = waiting == null ? failure : waiting;
+            } else {
+                return failure;
+            }
+        }
+        return handedBack != null ? handedBack : waiting;
     }
 
     private void compensate(UUID operationId, OperationJournal.State state) {

@@ -6,6 +6,7 @@ import io.onboarding.kit.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -104,9 +105,15 @@ public final class OperationJournal implements StepJournal {
     }
 
     @Override
+    public Set<String> finishedSteps(UUID operationId) {
+        return Set.copyOf(jdbc.queryForList("SELECT name FROM operation_steps WHERE operation_id = ?"
+                + " AND status IN ('done', 'skipped', 'warning')", String.class, operationId));
+    }
+
+    @Override
     public void stepStarted(UUID operationId, String step) {
-        jdbc.update("UPDATE operation_steps SET status = 'running', started_at = now(), finished_at = NULL, error = NULL"
-                + " WHERE operation_id = ? AND name = ?", operationId, step);
+        jdbc.update("UPDATE operation_steps SET status = 'running', started_at = now(), finished_at = NULL,"
+                + " completion = NULL, error = NULL WHERE operation_id = ? AND name = ?", operationId, step);
     }
 
     @Override
@@ -115,18 +122,28 @@ public final class OperationJournal implements StepJournal {
                 + " WHERE operation_id = ? AND name = ?", reason, operationId, step);
     }
 
-    /** Ends a step as done, skipped, warning, failed or compensated. */
+    /**
+     * Ends a step as done, skipped, warning, failed or compensated. The first four take the next number of
+     * the sequence {@code operation_step_completion} (control-plane V27): the exact order in which the
+     * steps of an operation ended, even those that ran side by side; compensating keeps it.
+     */
     @Override
     public void stepFinished(UUID operationId, String step, String status, String error) {
-        jdbc.update("UPDATE operation_steps SET status = ?, finished_at = now(), error = ?"
-                + " WHERE operation_id = ? AND name = ?", status, error, operationId, step);
+        jdbc.update("UPDATE operation_steps SET status = ?, finished_at = now(), error = ?, completion = CASE"
+                + " WHEN ? = 'compensated' THEN completion ELSE nextval('operation_step_completion') END"
+                + " WHERE operation_id = ? AND name = ?", status, error, status, operationId, step);
     }
 
-    /** Steps that did (or may have done) something, latest first: what compensation must undo. */
+    /**
+     * Steps that did (or may have done) something, in reverse order of completion: a step still running
+     * first (it would have ended last), then the latest ended. Steps ended before V27 have no number and
+     * come after those that have one, latest listed first (they ran one after another, as listed).
+     */
     @Override
     public List<String> stepsToUndo(UUID operationId) {
         return jdbc.queryForList("SELECT name FROM operation_steps WHERE operation_id = ?"
-                + " AND status IN ('running', 'done', 'warning', 'failed') ORDER BY position DESC",
+                + " AND status IN ('running', 'done', 'warning', 'failed')"
+                + " ORDER BY status = 'running' DESC, completion DESC NULLS LAST, position DESC",
                 String.class, operationId);
     }
 

@@ -1,23 +1,26 @@
 package io.onboarding.operation;
 
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.ToDefinition;
 
 /**
  * The pipelines, read from the routes, so the YAML is the single definition. The pipeline of
  * operation type {@code T} is the route {@code T-tenant}; its steps are the {@code step:NAME}
- * endpoints it sends to, in order; each step is a route made from the template {@code step} or
- * {@code step-warns}, whose {@code undo} parameter declares how it is undone. {@link #verify()}
- * runs at start-up: a pipeline whose step is not declared, or declares no undo, or an undo that
- * names a bean or method that does not exist, or an outcome route ({@code T-tenant-succeeded},
+ * endpoints it lists, in order, each with the steps it needs ({@code step:NAME?needs=A,B}; by default
+ * the step listed before it: {@link StepGraph}); each step is a route made from the template
+ * {@code step} or {@code step-warns}, whose {@code undo} parameter declares how it is undone. The engine
+ * runs the steps itself ({@link StepScheduler}), so a pipeline route lists steps and nothing else.
+ * {@link #verify()} runs at start-up: a pipeline that lists anything but steps, a step listed twice or
+ * needing a step not listed before it, a step not declared or declaring no undo, an undo that names a
+ * bean or method that does not exist, or an outcome route ({@code T-tenant-succeeded},
  * {@code T-tenant-failed}) without its pipeline, stops the service with a message saying which.
  */
 public final class OperationPipelines {
@@ -36,11 +39,16 @@ public final class OperationPipelines {
     }
 
     public List<String> steps(String type) {
+        return graph(type).names();
+    }
+
+    /** The pipeline's steps with what each needs. */
+    StepGraph graph(String type) {
         RouteDefinition route = model().getRouteDefinition(routeId(type));
         if (route == null) {
             throw new IllegalStateException("no pipeline route " + routeId(type) + " for operation type " + type);
         }
-        return stepsOf(route);
+        return StepGraph.of(route.getRouteId(), stepUris(route));
     }
 
     /** How a step is undone, as declared. */
@@ -52,10 +60,12 @@ public final class OperationPipelines {
     public Map<String, List<String>> verify() {
         Map<String, List<String>> pipelines = new LinkedHashMap<>();
         for (RouteDefinition route : model().getRouteDefinitions()) {
-            List<String> steps = stepsOf(route);
-            if (steps.isEmpty()) {
+            List<String> uris = stepUris(route);
+            if (uris.isEmpty()) {
                 continue;
             }
+            requireStepsOnly(route);
+            List<String> steps = StepGraph.of(route.getRouteId(), uris).names();
             for (String step : steps) {
                 try {
                     checkUndo(undo(step));
@@ -111,13 +121,26 @@ public final class OperationPipelines {
         }
     }
 
-    private static List<String> stepsOf(RouteDefinition route) {
-        List<String> steps = new ArrayList<>();
-        route.getOutputs().stream().filter(ToDefinition.class::isInstance)
-                .map(output -> ((ToDefinition) output).getUri())
-                .filter(uri -> uri.startsWith(STEP_SCHEME))
-                .forEach(uri -> steps.add(uri.substring(STEP_SCHEME.length())));
-        return steps;
+    /**
+     * The engine runs a pipeline's steps itself, not its route: anything else the route did would never
+     * run. Abstract outputs are its route configuration's (onException): policies, not processing.
+     */
+    private static void requireStepsOnly(RouteDefinition route) {
+        route.getOutputs().stream().filter(output -> !output.isAbstract() && !isStep(output)).findFirst()
+                .ifPresent(output -> {
+                    throw new IllegalStateException("pipeline " + route.getRouteId() + ": " + output.getLabel()
+                            + " is not a step; a pipeline lists steps only");
+                });
+    }
+
+    /** The {@code step:} endpoints the route lists, as written ({@code step:NAME?needs=…}). */
+    private static List<String> stepUris(RouteDefinition route) {
+        return route.getOutputs().stream().filter(OperationPipelines::isStep)
+                .map(output -> ((ToDefinition) output).getUri()).toList();
+    }
+
+    private static boolean isStep(ProcessorDefinition<?> output) {
+        return output instanceof ToDefinition to && to.getUri() != null && to.getUri().startsWith(STEP_SCHEME);
     }
 
     private Model model() {

@@ -34,21 +34,29 @@ public final class OperationRunner {
     private final DataSource dataSource;
     private final OperationJournal journal;
     private final ExecutorService workers;
+    private final ExecutorService steps;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final OperationExecution execution;
     private volatile boolean stopping;
     private final OperationAdmission admission;
     private final List<Consumer<UUID>> runListeners = new CopyOnWriteArrayList<>();
 
+    /**
+     * {@code workers} operations at once, each with up to {@code parallelSteps} steps running side by side
+     * on a pool of {@code workers × parallelSteps} threads: no operation's steps ever wait for another's.
+     */
     public OperationRunner(CamelContext camel, DataSource dataSource, OperationJournal journal, int workers,
-                           int maxCompensationAttempts, OnboardingMetrics metrics, OperationPipelines pipelines,
-                           OperationSubjects subjects, OperationAdmission admission, FaultHolds holds) {
+                           int parallelSteps, int maxCompensationAttempts, OnboardingMetrics metrics,
+                           OperationPipelines pipelines, OperationSubjects subjects, OperationAdmission admission,
+                           FaultHolds holds) {
         this.admission = admission;
         this.dataSource = dataSource;
         this.journal = journal;
         this.workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "operations", workers);
-        this.execution = new OperationExecution(camel, journal, pipelines, subjects, maxCompensationAttempts, metrics,
-                this::isStopping, holds);
+        this.steps = camel.getExecutorServiceManager().newFixedThreadPool(this, "operation-steps",
+                workers * Math.max(1, parallelSteps));
+        this.execution = new OperationExecution(camel, journal, pipelines, subjects,
+                new StepScheduler(steps, parallelSteps), maxCompensationAttempts, metrics, this::isStopping, holds);
     }
 
     /** Admission control of this instance's operations queue (REST: 429; inbox and JMS: wait). */
@@ -101,6 +109,41 @@ public final class OperationRunner {
         }
     }
 
+    /**
+     * Claims an operation about to be journaled for a run on the caller's thread ({@link #runHere}):
+     * the recovery pass, which submits every running operation, leaves it alone. False when stopping.
+     */
+    boolean reserve(UUID operationId) {
+        return !stopping && inFlight.add(operationId);
+    }
+
+    /** Gives back a claim whose operation was never journaled. */
+    void unreserve(UUID operationId) {
+        inFlight.remove(operationId);
+    }
+
+    /**
+     * Runs a {@link #reserve reserved} operation on the caller's thread, under its advisory lock as a
+     * worker would, for a caller that answers with its outcome (an invitation's REST call). Its steps
+     * do not give way to API requests ({@link RequestsFirst}): they serve one. Returns the failure of
+     * its pipeline, or null (succeeded, handed back, or run elsewhere meanwhile).
+     */
+    Exception runHere(UUID operationId) {
+        // The caller's log context (its request id) is its own again afterwards.
+        java.util.Map<String, String> callers = MDC.getCopyOfContextMap();
+        try (var serving = RequestsFirst.servingARequest()) {
+            MDC.put(OperationLog.OPERATION_ID, operationId.toString());
+            return runLocked(operationId);
+        } catch (SQLException e) {
+            LOG.error("Operation {} could not be run; it is retried later", operationId, e);
+            return null;
+        } finally {
+            MDC.setContextMap(callers == null ? java.util.Map.of() : callers);
+            inFlight.remove(operationId);
+            runListeners.forEach(listener -> listener.accept(operationId));
+        }
+    }
+
     /** Picks up every operation nobody is running: left by a crash, a stop, or a failed compensation. */
     public void resumeUnfinished() {
         if (!stopping) {
@@ -115,16 +158,18 @@ public final class OperationRunner {
         if (!workers.awaitTermination(timeoutSeconds, TimeUnit.SECONDS)) {
             LOG.warn("Operations {} still running at shutdown; they resume on the next start", inFlight);
         }
+        steps.shutdown(); // each operation waits for its own steps: none of these is left once it has ended
+
     }
 
-    private void runLocked(UUID operationId) throws SQLException {
+    private Exception runLocked(UUID operationId) throws SQLException {
         try (Connection lock = dataSource.getConnection()) {
             if (!advisoryLock(lock, "pg_try_advisory_lock", operationId)) {
-                return; // another instance runs it
+                return null; // another instance runs it
             }
             // Events the operation publishes carry the request that started it.
             try (var requestId = RequestIds.inMdc(journal.requestId(operationId))) {
-                execution.run(operationId);
+                return execution.run(operationId);
             } finally {
                 advisoryLock(lock, "pg_advisory_unlock", operationId);
             }

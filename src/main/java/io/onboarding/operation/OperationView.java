@@ -35,7 +35,7 @@ public record OperationView(UUID operationId, String type, UUID tenantId, String
                 rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class), rs.getString(9));
     }
 
-    /** What a succeeded restore or backup made, from the parameters it ran with. */
+    /** What a succeeded restore, backup or invitation made, from the parameters it ran with. */
     static Map<String, Object> result(String type, String status, String parametersJson) {
         if (!"succeeded".equals(status) || parametersJson == null) {
             return null;
@@ -67,6 +67,12 @@ public record OperationView(UUID operationId, String type, UUID tenantId, String
                     return null;
                 }
                 result.put("backup_id", parameters.get("backup_id"));
+            }
+            case "invite-user" -> {
+                if (parameters.get("user_id") == null) {
+                    return null;
+                }
+                result.put("user_id", parameters.get("user_id"));
             }
             default -> {
                 return null;

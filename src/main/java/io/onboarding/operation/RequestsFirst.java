@@ -38,9 +38,32 @@ public final class RequestsFirst {
         return inFlight == 0;
     }
 
-    /** Waits while requests are in flight, at most the bound; at once when there are none. */
+    /** Set on a thread that runs an operation for the request it serves: that request is not to wait for. */
+    private static final ThreadLocal<Boolean> SERVING = new ThreadLocal<>();
+
+    /** A marking of the calling thread, ended by {@link #close()}. */
+    interface Serving extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Marks the calling thread as running an operation for its own request, until closed. */
+    static Serving servingARequest() {
+        SERVING.set(Boolean.TRUE);
+        return SERVING::remove;
+    }
+
+    /** Whether the calling thread is marked: carried to the threads that run its operation's steps. */
+    static boolean servingOnThisThread() {
+        return SERVING.get() != null;
+    }
+
+    /**
+     * Waits while requests are in flight, at most the bound; at once when there are none, or when
+     * the operation runs on a thread answering a request (it would wait for itself).
+     */
     public void giveWay() throws InterruptedException {
-        if (maxWaitNanos == 0) {
+        if (maxWaitNanos == 0 || SERVING.get() != null) {
             return;
         }
         long deadline = System.nanoTime() + maxWaitNanos;

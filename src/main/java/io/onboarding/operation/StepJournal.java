@@ -2,6 +2,7 @@ package io.onboarding.operation;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -15,15 +16,24 @@ public interface StepJournal {
 
     String stepStatus(UUID operationId, String step);
 
+    /** The steps done, skipped or warned: what a resumed run does not run again. */
+    Set<String> finishedSteps(UUID operationId);
+
     void stepStarted(UUID operationId, String step);
 
     /** A step that waits (e.g. for approval): still running, with what it waits for as its error. */
     void stepWaiting(UUID operationId, String step, String reason);
 
-    /** Ends a step as done, skipped, warning, failed or compensated. */
+    /**
+     * Ends a step as done, skipped, warning, failed or compensated; the first four are numbered in the
+     * order they happen (steps of one operation may run side by side), which compensation undoes backwards.
+     */
     void stepFinished(UUID operationId, String step, String status, String error);
 
-    /** Steps that did (or may have done) something, latest first: what compensation must undo. */
+    /**
+     * Steps that did (or may have done) something, in reverse order of completion (one still running
+     * first): what compensation must undo.
+     */
     List<String> stepsToUndo(UUID operationId);
 
     void beginCompensation(UUID operationId, String error);

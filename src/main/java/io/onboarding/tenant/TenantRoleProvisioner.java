@@ -202,8 +202,8 @@ public final class TenantRoleProvisioner {
                 }
                 statement.execute("DROP ROLE " + quote(login));
             } catch (SQLException e) {
-                // Dropped meanwhile by someone else undoing the same thing (a half-made invitation is undone by
-                // the recovery timer and by its resumed step alike): gone is what was wanted.
+                // Dropped meanwhile by someone else removing the same user (a removal and a destroy at once):
+                // gone is what was wanted.
                 if (!UNDEFINED_OBJECT.equals(e.getSQLState()) || OwnerMarkers.ofRole(connection, login).isPresent()) {
                     throw e;
                 }

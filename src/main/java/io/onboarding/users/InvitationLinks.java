@@ -52,7 +52,7 @@ public final class InvitationLinks {
         TenantRecord tenant = tenants.load(user.tenantId());
         Map<String, String> stored;
         try {
-            stored = secrets.get(UserInvitations.credentialsPath(user)).orElseThrow(() ->
+            stored = secrets.get(UserCredentials.path(user)).orElseThrow(() ->
                     new Refusal(Refusal.Kind.GONE, "gone", "the credentials behind this link no longer exist"));
         } catch (SecretStoreUnavailable e) {
             throw UserInvitations.unavailableIfSecretStore(e);

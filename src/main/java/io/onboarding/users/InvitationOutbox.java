@@ -45,23 +45,36 @@ public final class InvitationOutbox {
 
     /** Stores the message text in the secret store; call {@link #enqueue} in the same unit of work. */
     public UUID prepare(String recipient, String subject, String text) {
-        return prepare(UUID.randomUUID(), recipient, subject, text);
+        UUID id = UUID.randomUUID();
+        prepare(id, recipient, subject, text, Map.of());
+        return id;
     }
 
-    /** As above, under an id the caller knows (to discard it after a crash). */
-    public UUID prepare(UUID id, String recipient, String subject, String text) {
-        secrets.put(secretPath(id), Map.of("to", recipient, "subject", subject, "text", text));
-        return id;
+    /**
+     * As above, under an id the caller knows, with facts about the message kept beside it (an
+     * invitation's link hash and expiry, which its record takes over). Only {@code to},
+     * {@code subject} and {@code text} are sent.
+     */
+    public void prepare(UUID id, String recipient, String subject, String text, Map<String, String> about) {
+        Map<String, String> message = new java.util.HashMap<>(about);
+        message.putAll(Map.of("to", recipient, "subject", subject, "text", text));
+        secrets.put(secretPath(id), message);
+    }
+
+    /** The message prepared under the id and not sent yet. */
+    public java.util.Optional<Map<String, String>> prepared(UUID id) {
+        return secrets.get(secretPath(id));
+    }
+
+    /** Undoes {@link #prepare} and {@link #enqueue}: the message no longer goes out, if it has not yet. */
+    public void withdraw(UUID id) {
+        jdbc.update("DELETE FROM mail_outbox WHERE id = ? AND status <> 'sent'", id);
+        secrets.delete(secretPath(id));
     }
 
     /** Queues a prepared message; joins the caller's transaction. */
     public void enqueue(UUID id, String recipient) {
         jdbc.update("INSERT INTO mail_outbox (id, recipient) VALUES (?, ?)", id, recipient);
-    }
-
-    /** Undoes {@link #prepare} when the invitation it belonged to did not happen. */
-    public void discard(UUID id) {
-        secrets.delete(secretPath(id));
     }
 
     /** Delivers due mail soon, without holding up the caller. */

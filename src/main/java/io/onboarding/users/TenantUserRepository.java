@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.onboarding.kit.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -31,55 +30,26 @@ public final class TenantUserRepository {
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
-    /** Records an invitation about to be made ('inviting'): its email is taken from here on. */
-    public void insertInviting(TenantUser user) {
+    /** The last part of an invitation: the user exists from here on (joins the caller's transaction). */
+    public void insertInvited(TenantUser user) {
         jdbc.update("INSERT INTO tenant_users (user_id, tenant_id, email, role, teams, invited_by, database_user, status)"
-                        + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, 'inviting')", user.userId(), user.tenantId(), user.email(),
+                        + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, 'invited')", user.userId(), user.tenantId(), user.email(),
                 user.role(), Json.write(user.teams()), user.invitedBy(), user.databaseUser());
     }
 
-    /**
-     * The invitation was made (role, credential, link, mail): the user exists from here on. False if
-     * the recovery pass claimed it meanwhile (it took too long): then it must not be made.
-     */
-    public boolean invited(UUID userId) {
-        return jdbc.update("UPDATE tenant_users SET status = 'invited' WHERE user_id = ? AND status = 'inviting'",
-                userId) == 1;
-    }
-
-    /**
-     * Claims, for undoing, the invitations still 'inviting' after this long (left by a crash: an
-     * invitation takes seconds) and those claimed before whose undoing failed.
-     */
-    public List<TenantUser> claimUnfinished(Duration olderThan) {
-        return jdbc.query("UPDATE tenant_users SET status = 'abandoning' WHERE status = 'abandoning'"
-                + " OR (status = 'inviting' AND created_at < now() - make_interval(secs => ?)) RETURNING " + COLUMNS,
-                TenantUserRepository::map, (double) olderThan.toSeconds());
-    }
-
-    /** The tenant's invitations being made, or left half made by a crash. */
-    public List<TenantUser> unfinishedOf(UUID tenantId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM tenant_users WHERE tenant_id = ?"
-                + " AND status IN ('inviting', 'abandoning')", TenantUserRepository::map, tenantId);
-    }
-
-    /** Forgets an invitation that was never made (it has no link). */
-    public void deleteUnfinished(UUID userId) {
-        jdbc.update("DELETE FROM tenant_users WHERE user_id = ? AND status IN ('inviting', 'abandoning')", userId);
-    }
-
-    /** Whether the user is an invitation not (or not yet) made. */
-    public static boolean unfinished(TenantUser user) {
-        return user.status().equals("inviting") || user.status().equals("abandoning");
+    /** Undoes {@link #insertInvited} and the links made with it. */
+    public void forget(UUID userId) {
+        jdbc.update("DELETE FROM invitations WHERE user_id = ?", userId);
+        jdbc.update("DELETE FROM tenant_users WHERE user_id = ?", userId);
     }
 
     public Optional<TenantUser> find(UUID tenantId, UUID userId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM tenant_users WHERE tenant_id = ? AND user_id = ?"
-                + " AND status NOT IN ('removed', 'inviting', 'abandoning')", TenantUserRepository::map, tenantId, userId)
+                + " AND status IN ('invited', 'active')", TenantUserRepository::map, tenantId, userId)
                 .stream().findFirst();
     }
 
-    /** Includes an invitation being made or undone: the email is taken. */
+    /** Includes an invitation an instance of the earlier release is making ('inviting'): the email is taken. */
     public Optional<TenantUser> findByEmail(UUID tenantId, String email) {
         return jdbc.query("SELECT " + COLUMNS + " FROM tenant_users WHERE tenant_id = ? AND lower(email) = lower(?)"
                 + " AND status <> 'removed'", TenantUserRepository::map, tenantId, email).stream().findFirst();
@@ -92,7 +62,7 @@ public final class TenantUserRepository {
 
     public List<TenantUser> list(UUID tenantId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM tenant_users WHERE tenant_id = ?"
-                + " AND status NOT IN ('removed', 'inviting', 'abandoning') ORDER BY created_at, user_id", TenantUserRepository::map,
+                + " AND status IN ('invited', 'active') ORDER BY created_at, user_id", TenantUserRepository::map,
                 tenantId);
     }
 

@@ -19,12 +19,22 @@ public final class UserApi {
         this.invitations = invitations;
     }
 
+    /**
+     * 201 with the user once the invitation is made, as ever. An invitation still running when the call
+     * ends (this instance began to stop: the next start finishes it) is a 202 naming its operation and
+     * the user it makes.
+     */
     public void invite(Exchange exchange) {
         UUID tenantId = ApiRequests.uuid(exchange, "tenantId", "tenant_id");
         InviteRequest request = InviteRequest.from(Json.parse(exchange.getMessage().getBody(String.class)));
-        TenantUser user = invitations.invite(tenantId, request);
-        HttpReplies.json(exchange, 201, view(user));
-        exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + tenantId + "/users/" + user.userId());
+        UserInvitations.Invited invited = invitations.invite(tenantId, request);
+        if (invited.user().isEmpty()) {
+            HttpReplies.operationStarted(exchange, tenantId, invited.operationId(), UserInvitations.TYPE,
+                    Map.of("user_id", invited.userId()));
+            return;
+        }
+        HttpReplies.json(exchange, 201, view(invited.user().get()));
+        exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + tenantId + "/users/" + invited.userId());
     }
 
     public void list(Exchange exchange) {

@@ -3,145 +3,166 @@ package io.onboarding.users;
 import io.onboarding.kit.Refusal;
 import io.onboarding.events.TenantEvents;
 import io.onboarding.operation.FaultHolds;
+import io.onboarding.operation.OperationLauncher;
+import io.onboarding.operation.StepContext;
 import io.onboarding.operation.StepOutcome;
-import io.onboarding.secrets.SecretStore;
 import io.onboarding.secrets.SecretStoreUnavailable;
-import io.onboarding.tenant.TenantNaming;
 import io.onboarding.tenant.TenantRecord;
 import io.onboarding.tenant.TenantRepository;
-import io.onboarding.tenant.TenantRole;
 import io.onboarding.tenant.TenantRoleProvisioner;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Letting people into a tenant: a LOGIN role each (member of one tenant role), credentials in the
- * secret store at {@code tenant-users/{tenant_id}/{database_user}}, and a one-time link by mail to
- * collect them ({@link InvitationLinks}). Whatever fails after the role exists undoes what was done.
+ * Letting people into a tenant. An invitation is an operation of the engine ({@code invite-user},
+ * routes/users.yaml) made of four parts, each a step with its undo: the credential
+ * ({@link UserCredentials}), the login role ({@link UserLogins}), the mail ({@link InvitationMail})
+ * and the record ({@link InvitedUsers}). The REST call runs it and answers with its outcome; a crash
+ * in the middle is the engine's to resume or undo. Provisioning's {@code invite-tenant-admin} is
+ * made of the same four parts. Rotation, removal and operator links are here too.
  */
 public final class UserInvitations {
+
+    /** The operation type of an invitation. */
+    public static final String TYPE = "invite-user";
+    /** {@code invited_by} of the admin that provisioning invites. */
+    static final String PROVISIONING = "tenant-onboarding";
+    /**
+     * The fault tests' hold point inside {@code invite-tenant-admin} (docs/faults.md): credential and
+     * login role made, mail and record not.
+     */
+    public static final String ADMIN_HOLD_POINT = "invite-tenant-admin/login-made";
 
     private static final Logger LOG = LoggerFactory.getLogger(UserInvitations.class);
 
     private final TenantRepository tenants;
     private final TenantUserRepository users;
     private final TenantRoleProvisioner roles;
-    private final SecretStore secrets;
+    private final UserCredentials credentials;
+    private final UserLogins logins;
+    private final InvitationMail mail;
+    private final InvitedUsers records;
     private final InvitationOutbox outbox;
     private final TransactionTemplate transaction;
     private final InvitationTexts texts;
-    private final int connectionLimit;
     private final Duration linkLifetime;
     private final TenantEvents events;
-    private final Duration unfinishedAfter;
+    private final OperationLauncher launcher;
+    private final Duration waitForTenant;
     private final FaultHolds holds;
-    /** The fault tests' hold point (docs/faults.md): login role and credential made, invitation not recorded. */
-    public static final String INVITE_HOLD_POINT = "invite-user";
 
-    public UserInvitations(DataSource dataSource, TenantRepository tenants, TenantUserRepository users,
-                           TenantRoleProvisioner roles, SecretStore secrets, InvitationOutbox outbox,
-                           String publicBaseUrl, int connectionLimit, Duration linkLifetime, TenantEvents events,
-                           Duration unfinishedAfter, FaultHolds holds) {
-        this.unfinishedAfter = unfinishedAfter;
-        this.holds = holds;
-        this.events = events;
+    /** The parts of an invitation, as {@link UsersConfiguration} binds them. */
+    record Parts(UserCredentials credentials, UserLogins logins, InvitationMail mail, InvitedUsers records) {
+    }
+
+    UserInvitations(DataSource dataSource, TenantRepository tenants, TenantUserRepository users,
+                    TenantRoleProvisioner roles, Parts parts, InvitationOutbox outbox, InvitationTexts texts,
+                    Duration linkLifetime, TenantEvents events, OperationLauncher launcher, Duration waitForTenant,
+                    FaultHolds holds) {
         this.tenants = tenants;
         this.users = users;
         this.roles = roles;
-        this.secrets = secrets;
+        this.credentials = parts.credentials();
+        this.logins = parts.logins();
+        this.mail = parts.mail();
+        this.records = parts.records();
         this.outbox = outbox;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        this.texts = new InvitationTexts(publicBaseUrl);
-        this.connectionLimit = connectionLimit;
+        this.texts = texts;
         this.linkLifetime = linkLifetime;
+        this.events = events;
+        this.launcher = launcher;
+        this.waitForTenant = waitForTenant;
+        this.holds = holds;
     }
 
-    public TenantUser invite(UUID tenantId, InviteRequest request) {
-        TenantRecord tenant = tenants.requireActive(tenantId);
+    /** How an invitation asked for over REST came out: recorded, or still running (handed to the next start). */
+    public record Invited(UUID operationId, UUID tenantId, UUID userId, Optional<TenantUser> user) {
+    }
+
+    /**
+     * {@code POST /api/v1/tenants/{id}/users}: the {@code invite-user} operation, run on this thread.
+     * A tenant running another operation is waited for (at most
+     * {@code onboarding.users.wait-for-tenant-seconds}, then 409 naming it). A failed invitation is
+     * undone by the engine: a secret store outage answers 503 {@code secret_store_unavailable}, an email
+     * taken meanwhile 409, anything else 500 naming the operation.
+     */
+    public Invited invite(UUID tenantId, InviteRequest request) {
+        requireInvitable(tenantId, request);
+        UUID userId = UUID.randomUUID();
+        OperationLauncher.Ran ran = launcher.runHere(TYPE, tenantId, Invitee.parameters(userId, request),
+                () -> requireInvitable(tenantId, request), waitForTenant);
+        if (ran.failure() != null) {
+            throw refusal(ran);
+        }
+        return new Invited(ran.operationId(), tenantId, userId, users.findById(userId));
+    }
+
+    /** An active tenant, the address not one of its users'; checked again when the operation starts. */
+    private void requireInvitable(UUID tenantId, InviteRequest request) {
+        tenants.requireActive(tenantId);
         if (users.findByEmail(tenantId, request.email()).isPresent()) {
             throw Refusal.conflict(request.email() + " is already a user of this tenant", "email");
         }
-        UUID userId = UUID.randomUUID();
-        String login = TenantNaming.userRoleName(tenantId, userId);
-        String password = Credentials.password();
-        TenantUser user = new TenantUser(userId, tenantId, request.email(), request.role().apiName(), request.teams(),
-                request.invitedBy(), login, "inviting", null, null, null);
-        // Recorded first: a crash from here on leaves a row that says what to clean up (abandonUnfinished).
-        try {
-            users.insertInviting(user);
-        } catch (DuplicateKeyException e) {
-            throw Refusal.conflict(request.email() + " is already a user of this tenant", "email");
-        }
-        Made made = Made.NOTHING;
-        try {
-            sql(() -> roles.createLogin(tenantId, login, request.role(), password, connectionLimit));
-            made = Made.LOGIN;
-            secrets.put(credentialsPath(user), credentials(tenant, user, password));
-            made = Made.CREDENTIAL;
-            holds.at(tenantId, INVITE_HOLD_POINT, FaultHolds.Phase.AFTER);
-            String token = Credentials.token();
-            OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
-            // The mail's id is the user's: a half-made invitation's mail can be found and discarded.
-            outbox.prepare(userId, user.email(), "Your access to " + tenant.tenantName(),
-                    texts.invitation(tenant, user, token, expires));
-            made = Made.MAIL;
-            transaction.executeWithoutResult(status -> {
-                if (!users.invited(userId)) {
-                    throw new IllegalStateException("the invitation of user " + userId + " took longer than"
-                            + " onboarding.users.unfinished-invitation-timeout-seconds and was abandoned");
-                }
-                users.insertInvitation(Credentials.hash(token), userId, "invitation", expires);
-                outbox.enqueue(userId, user.email());
-            });
-        } catch (RuntimeException e) {
-            abandon(user, tenant, made);
-            throw unavailableIfSecretStore(e);
-        }
-        outbox.kick();
-        LOG.info("Invited user {} to tenant {} as {}", userId, tenantId, request.role().apiName());
-        events.publish("user.invited", tenantId, Map.of("user_id", userId, "role", request.role().apiName()));
-        return users.findById(userId).orElseThrow();
     }
 
-    /** Provisioning step: the tenant's {@code admin_email}, if any, invited as tenant_admin. */
-    public StepOutcome inviteTenantAdmin(TenantRecord tenant) {
-        if (tenant.adminEmail() == null) {
+    /** What the REST call answers for an invitation that failed (and is, or is being, undone). */
+    private static RuntimeException refusal(OperationLauncher.Ran ran) {
+        for (Throwable cause = ran.failure(); cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof Refusal api) {
+                return api;
+            }
+            if (cause instanceof SecretStoreUnavailable) {
+                return Refusal.secretStoreUnavailable();
+            }
+        }
+        return new Refusal(Refusal.Kind.INTERNAL, "invitation_failed", "the invitation failed and what it made is undone: "
+                + ran.reason(), List.of(new Refusal.FieldError("operation_id", "failed: " + ran.reason(),
+                ran.operationId())));
+    }
+
+    /**
+     * Provisioning step {@code invite-tenant-admin}: the tenant's {@code admin_email}, if any, invited
+     * as tenant_admin, by the same four parts as an {@code invite-user} operation, in the same order;
+     * each keeps what an earlier run of the step made, so a resumed step makes one admin, never two.
+     */
+    public StepOutcome inviteTenantAdmin(StepContext context) throws SQLException {
+        Optional<Invitee> admin = Invitee.of(context);
+        if (admin.isEmpty()) {
             return StepOutcome.skipped("no admin_email");
         }
-        Optional<TenantUser> earlier = users.findByEmail(tenant.tenantId(), tenant.adminEmail());
-        if (earlier.isPresent() && TenantUserRepository.unfinished(earlier.get())) {
-            // This step's own run, cut short by a crash (the operation holds the tenant): undone, made again.
-            if (!abandon(earlier.get(), tenant, Made.MAIL)) {
-                throw new IllegalStateException("the earlier, unfinished invitation of the tenant admin could not"
-                        + " be undone yet");
-            }
-            earlier = Optional.empty();
+        if (users.findByEmail(context.subjectId(), admin.get().email())
+                .filter(earlier -> !earlier.userId().equals(admin.get().userId())).isPresent()) {
+            return StepOutcome.done(); // invited by a run of this step under an earlier release
         }
-        if (earlier.isEmpty()) {
-            invite(tenant.tenantId(), new InviteRequest(tenant.adminEmail(), TenantRole.TENANT_ADMIN, List.of(),
-                    "tenant-onboarding"));
-        }
+        credentials.store(context);
+        logins.create(context);
+        holds.at(context.subjectId(), ADMIN_HOLD_POINT, FaultHolds.Phase.AFTER);
+        mail.prepare(context);
+        records.record(context);
         return StepOutcome.done();
     }
 
-    /** Compensation of {@link #inviteTenantAdmin}. */
-    public void removeTenantAdmin(UUID tenantId) {
-        TenantRecord tenant = tenants.load(tenantId);
-        if (tenant.adminEmail() != null) {
-            users.findByEmail(tenantId, tenant.adminEmail()).ifPresent(user -> remove(tenantId, user.userId()));
+    /** Undo of {@link #inviteTenantAdmin}: each part's undo, newest first, as the engine undoes steps. */
+    public void removeTenantAdmin(StepContext context) throws SQLException {
+        if (Invitee.of(context).isEmpty()) {
+            return;
         }
+        records.forget(context);
+        mail.discard(context);
+        logins.drop(context);
+        credentials.delete(context);
     }
 
     /** Ends the user's sessions, drops the login role, deletes the credentials. */
@@ -150,7 +171,7 @@ public final class UserInvitations {
         TenantRecord tenant = tenants.load(tenantId);
         sql(() -> roles.dropLogin(tenantId, tenant.databaseName(), user.databaseUser()));
         try {
-            secrets.delete(credentialsPath(user));
+            credentials.deleteOf(user);
         } catch (RuntimeException e) {
             throw unavailableIfSecretStore(e);
         }
@@ -159,31 +180,13 @@ public final class UserInvitations {
         events.publish("user.removed", tenantId, Map.of("user_id", userId));
     }
 
-    /** Destroy: every user of the tenant removed (sessions, login role, credentials), half-made invitations too. */
+    /**
+     * Destroy: every user of the tenant removed (sessions, login role, credentials). No invitation runs
+     * meanwhile: it is an operation of the tenant, and a tenant runs one at a time.
+     */
     public void removeAll(UUID tenantId) {
-        TenantRecord tenant = tenants.load(tenantId);
-        for (TenantUser inviting : users.unfinishedOf(tenantId)) {
-            if (!abandon(inviting, tenant, Made.MAIL)) {
-                throw new IllegalStateException("an unfinished invitation of tenant " + tenantId
-                        + " could not be undone yet");
-            }
-        }
         for (TenantUser user : users.list(tenantId)) {
             remove(tenantId, user.userId());
-        }
-    }
-
-    /**
-     * Invitations a crash left half made ({@code inviting} for longer than
-     * {@code onboarding.users.unfinished-invitation-timeout-seconds}): their login role, credential and
-     * prepared mail are removed and the row forgotten. Run at start-up and on the recovery timer.
-     */
-    public void abandonUnfinished() {
-        for (TenantUser user : users.claimUnfinished(unfinishedAfter)) {
-            if (abandon(user, tenants.load(user.tenantId()), Made.MAIL)) {
-                LOG.warn("Removed the half-made invitation of user {} of tenant {} (left by a crash)", user.userId(),
-                        user.tenantId());
-            }
         }
     }
 
@@ -194,8 +197,7 @@ public final class UserInvitations {
         String password = Credentials.password();
         Map<String, String> previous;
         try {
-            previous = secrets.get(credentialsPath(user)).orElse(null);
-            secrets.put(credentialsPath(user), credentials(tenant, user, password));
+            previous = credentials.replace(tenant, user, password);
         } catch (RuntimeException e) {
             throw unavailableIfSecretStore(e);
         }
@@ -203,19 +205,19 @@ public final class UserInvitations {
             sql(() -> roles.changePassword(tenantId, user.databaseUser(), password));
         } catch (RuntimeException e) {
             if (previous != null) { // the store must keep the password PostgreSQL still has
-                secrets.put(credentialsPath(user), previous);
+                credentials.restore(user, previous);
             }
             throw e;
         }
         String token = Credentials.token();
         OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(linkLifetime);
-        UUID mail = outbox.prepare(user.email(), "New credentials for " + tenant.tenantName(),
+        UUID message = outbox.prepare(user.email(), "New credentials for " + tenant.tenantName(),
                 texts.rotation(tenant, token, expires));
         transaction.executeWithoutResult(status -> {
             users.expireOpenLinks(userId);
             users.insertInvitation(Credentials.hash(token), userId, "rotation", expires);
             users.credentialsRotated(userId);
-            outbox.enqueue(mail, user.email());
+            outbox.enqueue(message, user.email());
         });
         outbox.kick();
         LOG.info("Rotated the credentials of user {} of tenant {}", userId, tenantId);
@@ -256,42 +258,11 @@ public final class UserInvitations {
         return users.list(tenantId);
     }
 
-    /** How far an invitation got, in the order it is made; after a crash: possibly all of it. */
-    private enum Made {
-        NOTHING, LOGIN, CREDENTIAL, MAIL
-    }
-
-    /**
-     * Undoes an invitation that was not made (what of its login role, credential and prepared mail it
-     * got to) and forgets it; if something could not be undone the row stays, and the recovery pass
-     * claims it and tries again.
-     */
-    private boolean abandon(TenantUser user, TenantRecord tenant, Made made) {
-        boolean undone = true;
-        try {
-            if (made.compareTo(Made.MAIL) >= 0) {
-                outbox.discard(user.userId());
-            }
-            if (made.compareTo(Made.CREDENTIAL) >= 0) {
-                secrets.delete(credentialsPath(user));
-            }
-        } catch (RuntimeException e) {
-            undone = false;
-            LOG.warn("Could not delete the secrets of the failed invitation of user {}: {}", user.userId(),
-                    e.getMessage());
+    /** A move's switch (and its undo): each user's stored credentials name where the tenant's database is now. */
+    public void pointCredentialsAt(TenantRecord tenant) {
+        for (TenantUser user : users.list(tenant.tenantId())) {
+            credentials.pointAt(tenant, user);
         }
-        try {
-            if (made.compareTo(Made.LOGIN) >= 0) {
-                roles.dropLogin(user.tenantId(), tenant.databaseName(), user.databaseUser());
-            }
-        } catch (SQLException | RuntimeException e) {
-            undone = false;
-            LOG.error("Could not drop role {} of a failed invitation", user.databaseUser(), e);
-        }
-        if (undone) {
-            users.deleteUnfinished(user.userId());
-        }
-        return undone;
     }
 
     static RuntimeException unavailableIfSecretStore(RuntimeException e) {
@@ -299,32 +270,6 @@ public final class UserInvitations {
             return Refusal.secretStoreUnavailable();
         }
         return e;
-    }
-
-    /** The design's fields (database_user, database_password, tenant_id, email, role, created_at) and where and how to connect. */
-    private Map<String, String> credentials(TenantRecord tenant, TenantUser user, String password) {
-        return Map.of("database_user", user.databaseUser(), "database_password", password,
-                "tenant_id", tenant.tenantId().toString(), "email", user.email(), "role", user.role(),
-                "created_at", OffsetDateTime.now(ZoneOffset.UTC).toString(), "database", tenant.databaseName(),
-                "host", String.valueOf(tenant.databaseHost()), "port", String.valueOf(tenant.databasePort()),
-                "sslmode", tenants.sslMode(tenant));
-    }
-
-    /** A move's switch (and its undo): each user's stored credentials name where the tenant's database is now. */
-    public void pointCredentialsAt(TenantRecord tenant) {
-        for (TenantUser user : users.list(tenant.tenantId())) {
-            secrets.get(credentialsPath(user)).ifPresent(stored -> {
-                Map<String, String> moved = new java.util.HashMap<>(stored);
-                moved.put("host", String.valueOf(tenant.databaseHost()));
-                moved.put("port", String.valueOf(tenant.databasePort()));
-                moved.put("sslmode", tenants.sslMode(tenant));
-                secrets.put(credentialsPath(user), moved);
-            });
-        }
-    }
-
-    static String credentialsPath(TenantUser user) {
-        return "tenant-users/" + user.tenantId() + "/" + user.databaseUser();
     }
 
     private interface SqlAction {

@@ -2,6 +2,8 @@ package io.onboarding.users;
 
 import io.onboarding.events.TenantEvents;
 import io.onboarding.observe.OnboardingMetrics;
+import io.onboarding.operation.FaultHolds;
+import io.onboarding.operation.OperationLauncher;
 import io.onboarding.secrets.SecretStore;
 import io.onboarding.tenant.TenantRepository;
 import io.onboarding.tenant.TenantRoleProvisioner;
@@ -12,7 +14,10 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 
-/** Users of a tenant: invitations (one-time links, mail through the outbox) and credential rotation. */
+/**
+ * Users of a tenant: invitations (an operation of four parts, each a step bean of its own: credential,
+ * login role, mail, record), one-time links, the mail outbox, credential rotation.
+ */
 public class UsersConfiguration implements CamelConfiguration {
 
     @BindToRegistry("invitationOutbox")
@@ -26,18 +31,44 @@ public class UsersConfiguration implements CamelConfiguration {
         return new TenantUserRepository(controlPlane);
     }
 
+    @BindToRegistry("invitationTexts")
+    public InvitationTexts invitationTexts(@PropertyInject("onboarding.public-base-url") String publicBaseUrl) {
+        return new InvitationTexts(publicBaseUrl);
+    }
+
+    @BindToRegistry("userCredentials")
+    public UserCredentials userCredentials(SecretStore secrets, TenantRepository tenants) {
+        return new UserCredentials(secrets, tenants);
+    }
+
+    @BindToRegistry("userLogins")
+    public UserLogins userLogins(TenantRoleProvisioner roles, UserCredentials credentials,
+            @PropertyInject("onboarding.users.connection-limit") int connectionLimit) {
+        return new UserLogins(roles, credentials, connectionLimit);
+    }
+
+    @BindToRegistry("invitationMail")
+    public InvitationMail invitationMail(InvitationOutbox outbox, InvitationTexts texts,
+            @PropertyInject("onboarding.users.invitation-ttl-hours") int invitationTtlHours) {
+        return new InvitationMail(outbox, texts, Duration.ofHours(invitationTtlHours));
+    }
+
+    @BindToRegistry("invitedUsers")
+    public InvitedUsers invitedUsers(DataSource controlPlane, TenantUserRepository users, InvitationOutbox outbox,
+            TenantEvents events) {
+        return new InvitedUsers(controlPlane, users, outbox, events);
+    }
+
     @BindToRegistry("userInvitations")
     public UserInvitations userInvitations(DataSource controlPlane, TenantRepository tenants,
-            TenantUserRepository users, TenantRoleProvisioner roles, SecretStore secrets, InvitationOutbox outbox,
-            TenantEvents events,
-            @PropertyInject("onboarding.public-base-url") String publicBaseUrl,
-            @PropertyInject("onboarding.users.connection-limit") int connectionLimit,
+            TenantUserRepository users, TenantRoleProvisioner roles, UserCredentials credentials, UserLogins logins,
+            InvitationMail mail, InvitedUsers records, InvitationOutbox outbox, InvitationTexts texts,
+            TenantEvents events, OperationLauncher launcher, FaultHolds holds,
             @PropertyInject("onboarding.users.invitation-ttl-hours") int invitationTtlHours,
-            @PropertyInject("onboarding.users.unfinished-invitation-timeout-seconds") int unfinishedAfterSeconds,
-            io.onboarding.operation.FaultHolds holds) {
-        return new UserInvitations(controlPlane, tenants, users, roles, secrets, outbox, publicBaseUrl,
-                connectionLimit, Duration.ofHours(invitationTtlHours), events, Duration.ofSeconds(unfinishedAfterSeconds),
-                holds);
+            @PropertyInject("onboarding.users.wait-for-tenant-seconds") int waitForTenantSeconds) {
+        return new UserInvitations(controlPlane, tenants, users, roles,
+                new UserInvitations.Parts(credentials, logins, mail, records), outbox, texts,
+                Duration.ofHours(invitationTtlHours), events, launcher, Duration.ofSeconds(waitForTenantSeconds), holds);
     }
 
     @BindToRegistry("invitationLinks")

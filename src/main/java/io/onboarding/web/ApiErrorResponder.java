@@ -64,6 +64,14 @@ public final class ApiErrorResponder implements Processor {
         };
     }
 
+    /**
+     * A conflict about the tenant itself (its state, its id), not one naming a field of the request
+     * (an invited email already taken, which no waiting changes).
+     */
+    private static boolean aboutTheTenant(Refusal conflict) {
+        return conflict.details().stream().allMatch(detail -> "tenant_id".equals(detail.field()));
+    }
+
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -76,7 +84,7 @@ public final class ApiErrorResponder implements Processor {
                     exchange.getMessage().getHeader(Exchange.HTTP_METHOD), failure);
             error = new Refusal(Refusal.Kind.INTERNAL, "internal_error", "the service failed to handle the request");
         }
-        if (error.kind() == Refusal.Kind.CONFLICT && error.runningOperation() == null) {
+        if (error.kind() == Refusal.Kind.CONFLICT && error.runningOperation() == null && aboutTheTenant(error)) {
             error = runningInstead(exchange, error);
         }
         HttpReplies.json(exchange, status(error.kind()), Map.of("error", error.toBody()));

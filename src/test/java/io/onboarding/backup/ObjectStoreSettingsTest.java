@@ -3,9 +3,11 @@ package io.onboarding.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.onboarding.support.QuickTest;
 import org.junit.jupiter.api.Test;
 
 /** How the offsite store's settings are read, and what stops start-up. */
+@QuickTest
 class ObjectStoreSettingsTest {
 
     private static ObjectStoreSettings settings(String bucket, String buckets) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.RunningService;
+import io.onboarding.support.ServiceProcess;
 import io.onboarding.support.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class CliJarIT {
 
     private static Result jar(Path workDir, Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of(System.getProperty("service.jar", "target/tenant-onboarding.jar")).toAbsolutePath().toString()));
+                ServiceProcess.QUICK_START, "-jar", Path.of(System.getProperty("service.jar", "target/tenant-onboarding.jar")).toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().keySet().removeIf(key -> !key.equals("PATH") && !key.equals("HOME"));

@@ -3,6 +3,7 @@ package io.onboarding.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.onboarding.support.QuickTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The clusters file's strict reading, without a service: every refusal names the entry. */
+@QuickTest
 class ClustersFileTest {
 
     @TempDir

@@ -54,8 +54,10 @@ public final class TwoClusters implements AutoCloseable {
 
     /** Starts the second cluster and the mailbox; the service starts at {@link #run}. */
     public static TwoClusters start(String platformDb, Map<String, String> extraSettings) throws Exception {
-        return new TwoClusters(EmbeddedPostgresServer.start(Files.createTempDirectory("onboarding-test-pg2"),
-                TestPostgres.freePort()), platformDb, extraSettings);
+        EmbeddedPostgresServer second = EmbeddedPostgresServer.start(Files.createTempDirectory("onboarding-test-pg2"),
+                TestPostgres.freePort());
+        TestPostgres.tuneForTests(second.cluster());
+        return new TwoClusters(second, platformDb, extraSettings);
     }
 
     /** A clusters-file entry's {@code host, port, user} of the cluster (no password). */

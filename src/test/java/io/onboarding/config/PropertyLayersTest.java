@@ -3,6 +3,7 @@ package io.onboarding.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.onboarding.support.QuickTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Settings precedence, without PostgreSQL or a running service: env > working-dir file > packaged file. */
+@QuickTest
 class PropertyLayersTest {
 
     @TempDir

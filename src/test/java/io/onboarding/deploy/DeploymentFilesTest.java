@@ -14,6 +14,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import io.onboarding.deploy.ComposeFile.Mount;
 import io.onboarding.config.PropertyLayers;
+import io.onboarding.support.QuickTest;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mounted files that exist, one uid for the service everywhere, secrets only through files, the
  * contract's variables only), and Prometheus' configuration with promtool when it is installed.
  */
+@QuickTest
 class DeploymentFilesTest {
 
     /** The contract's environment variables (CONTRACT.md, section 2), copied here on purpose. */

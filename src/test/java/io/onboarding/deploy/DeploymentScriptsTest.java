@@ -4,6 +4,7 @@ import static io.onboarding.deploy.ComposeFile.DOCKER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onboarding.deploy.DeploymentFilesTest.Result;
+import io.onboarding.support.QuickTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * docker/vault/init.sh against a stand-in vault CLI (src/test/resources/deploy/fake-vault.sh) through
  * a first start, a second start, a Vault restart and a lost secret_id.
  */
+@QuickTest
 class DeploymentScriptsTest {
 
     @Test

@@ -3,6 +3,7 @@ package io.onboarding.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onboarding.config.PropertyLayers;
+import io.onboarding.support.QuickTest;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * docs/configuration.md names every key of config/application.properties with its current default,
  * and every environment variable the service reads. When this fails, run bin/config-reference.
  */
+@QuickTest
 class ConfigurationReferenceTest {
 
     private static final Path DOCUMENT = Path.of("docs", "configuration.md");

@@ -2,6 +2,7 @@ package io.onboarding.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onboarding.support.QuickTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * http(s) link but to localhost, no path above the repository root), and every relative link
  * reaches a file, and a heading, that exists. No service is started.
  */
+@QuickTest
 class DocsLinksTest {
 
     /**

@@ -2,9 +2,11 @@ package io.onboarding.kit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onboarding.support.QuickTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
+@QuickTest
 class CronSchedulesTest {
 
     private static final Duration HOUR = Duration.ofHours(1);

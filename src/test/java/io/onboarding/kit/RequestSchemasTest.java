@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.onboarding.kit.Refusal.FieldError;
+import io.onboarding.support.QuickTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The served schemas as request validation: problems named by field, in the API's words. */
+@QuickTest
 class RequestSchemasTest {
 
     private static List<FieldError> problems(String schema, String body) {

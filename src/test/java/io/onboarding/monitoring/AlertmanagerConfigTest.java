@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onboarding.support.MonitoringDaemons;
 import io.onboarding.support.MonitoringDaemons.ToolRun;
+import io.onboarding.support.QuickTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The documented Alertmanager configuration, checked and routed by the real amtool. */
+@QuickTest
 class AlertmanagerConfigTest {
 
     private static final String CONFIG = AlertDeliveryTest.DOCUMENTED.toString();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.onboarding.support.QuickTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@code promtool test rules}: one rule group, alerts chosen per tenant by its labels, per-database
  * series (postgres_exporter, backups) joined to their tenant through {@code datname}.
  */
+@QuickTest
 class FleetAlertRulesTest {
 
     @Test

@@ -9,6 +9,7 @@ import io.onboarding.operation.FaultHolds.Phase;
 import io.onboarding.postgres.PostgresCluster;
 import io.onboarding.support.ApiClient;
 import io.onboarding.support.Catalog;
+import io.onboarding.support.Pipelines;
 import io.onboarding.support.ServiceProcess;
 import io.onboarding.support.TenantLeftovers;
 import io.onboarding.support.TestPostgres;
@@ -41,24 +42,30 @@ class FaultSuiteIT {
 
     private static final String TOKEN = "fault-suite-token-0123456789";
     private static final String PLATFORM_DB = "platform_fault_suite_it";
-    /** provision-tenant, in order (checked against what the service journals). */
-    private static final List<String> PROVISION_STEPS = List.of("await-approval", "create-tenant-roles",
-            "create-tenant-database", "migrate-tenant-schema", "grant-tenant-privileges", "store-tenant-role-secrets",
-            "create-tenant-git-repository", "configure-auth-providers", "provision-cloud-resources", "activate-tenant",
-            "configure-tenant-monitoring", "schedule-tenant-backups", "invite-tenant-admin");
-    private static final List<String> DESTROY_STEPS = List.of("take-final-backup", "unschedule-tenant-backups",
-            "remove-tenant-monitoring", "remove-tenant-users", "archive-tenant-git-repository",
-            "release-cloud-resources", "drop-tenant-databases", "drop-tenant-roles", "delete-tenant-secrets",
-            "mark-tenant-destroyed");
-    /** Undone while compensating a failed onboarding (the Git step fails on a look-alike repository). */
-    private static final List<String> UNDO_STEPS = List.of("create-tenant-git-repository",
-            "store-tenant-role-secrets", "create-tenant-database", "create-tenant-roles");
+    /** provision-tenant, in order, as routes/ declares it (checked against what the service journals). */
+    private static final List<String> PROVISION_STEPS = Pipelines.steps("provision");
+    /** invite-user, in order. */
+    private static final List<String> INVITE_STEPS = Pipelines.steps("invite-user");
+    private static final List<String> DESTROY_STEPS = Pipelines.steps("destroy");
+    /**
+     * Undone while compensating a failed onboarding (the Git step fails on a look-alike repository): the
+     * steps up to it that have an undo endpoint, newest first.
+     */
+    private static final List<String> UNDO_STEPS = undoneNewestFirst(
+            Pipelines.stepsThrough("provision", "create-tenant-git-repository"));
 
     /** A hold point: {@code point} is a step's name, or a point inside a step ({@code journaledStep}). */
     private record Hold(UUID tenantId, String point, Phase phase, String journaledStep) {
         int key() {
             return FaultHolds.key(tenantId, point, phase);
         }
+    }
+
+    private static List<String> undoneNewestFirst(List<String> ran) {
+        List<String> undone = new ArrayList<>(ran.stream()
+                .filter(step -> Pipelines.loaded().undo(step) instanceof StepUndo.Endpoint).toList());
+        java.util.Collections.reverse(undone);
+        return undone;
     }
 
     @Test
@@ -74,8 +81,7 @@ class FaultSuiteIT {
         String[] jvm = {"-Donboarding.jms.embedded-port=" + TestPostgres.freePort(),
                 "-Donboarding.faults.hold-points=true", "-Donboarding.operations.recovery-interval-ms=1000",
                 // every held operation keeps a worker and two connections until the kill
-                "-Donboarding.operations.workers=64", "-Donboarding.platform-db.pool-size=150",
-                "-Donboarding.users.unfinished-invitation-timeout-seconds=20"};
+                "-Donboarding.operations.workers=64", "-Donboarding.platform-db.pool-size=150"};
         TenantLeftovers leftovers = new TenantLeftovers(catalog, gitRoot, dataDir.resolve("prometheus"),
                 dataDir.resolve("grafana"));
 
@@ -87,10 +93,12 @@ class FaultSuiteIT {
             DESTROY_STEPS.forEach(step -> hold(destroying, step, phase));
         }
         UNDO_STEPS.forEach(step -> hold(compensating, step, Phase.UNDO));
-        // Inside an invitation: login role and credential made, invitation not yet recorded.
-        hold(provisioning, UserInvitations.INVITE_HOLD_POINT, Phase.AFTER, "invite-tenant-admin");
-        Map<UUID, Hold> invitingDirectly = new LinkedHashMap<>(); // POST /users, not an operation
-        hold(invitingDirectly, UserInvitations.INVITE_HOLD_POINT, Phase.AFTER, null);
+        // Inside the admin's invitation: credential and login role made, mail and record not.
+        hold(provisioning, UserInvitations.ADMIN_HOLD_POINT, Phase.AFTER, "invite-tenant-admin");
+        // POST /users: the operation invite-user, held before its first step and after each of its steps.
+        Map<UUID, Hold> invitingDirectly = new LinkedHashMap<>();
+        hold(invitingDirectly, INVITE_STEPS.get(0), Phase.BEFORE);
+        INVITE_STEPS.forEach(step -> hold(invitingDirectly, step, Phase.AFTER));
         for (UUID tenantId : compensating.keySet()) { // not this tenant's: the Git step fails, compensation runs
             Git.init().setBare(true).setDirectory(gitRoot.resolve(GitNaming.repositoryName(tenantId) + ".git").toFile())
                     .call().close();
@@ -141,10 +149,13 @@ class FaultSuiteIT {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(waitingKeys(catalog)).containsAll(
                             holds.stream().map(hold -> Integer.toUnsignedLong(hold.key())).toList()));
+            for (UUID tenantId : invitingDirectly.keySet()) { // the REST call waits: its operation is listed
+                JsonNode listed = api.get("/api/v1/operations?tenant_id=" + tenantId + "&type=invite-user").body();
+                assertThat(listed.get("items")).as(listed.toString()).hasSize(1);
+                operations.put(tenantId, listed.get("items").get(0).get("operation_id").asText());
+                assertThat(provisioningStepsOf(api, operations.get(tenantId))).isEqualTo(INVITE_STEPS);
+            }
             for (Hold hold : holds) {
-                if (hold.journaledStep() == null) {
-                    continue; // a direct invitation: no operation
-                }
                 JsonNode operation = api.get("/api/v1/operations/" + operations.get(hold.tenantId())).body();
                 assertThat(stepStatus(operation, hold.journaledStep())).as(hold.toString())
                         .isIn(hold.phase() == Phase.UNDO ? List.of("done", "failed") : List.of("running"));
@@ -218,15 +229,25 @@ class FaultSuiteIT {
                 assertThat(gitRoot.resolve("archive")).isDirectoryContaining(
                         path -> path.getFileName().toString().startsWith(GitNaming.repositoryName(tenantId)));
             }
-            for (UUID tenantId : invitingDirectly.keySet()) {
-                // The half-made invitation is removed by the recovery pass: no user, login role or credential.
-                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(leftovers.of(tenantId))
-                        .noneMatch(thing -> thing.contains("_u_") || thing.startsWith("secret tenant-users/")));
-                assertThat(api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items")).isEmpty();
-                assertThat(catalog.platform("SELECT count(*) FROM tenant_users WHERE tenant_id = ?", tenantId))
-                        .containsExactly("0");
+            for (Map.Entry<UUID, Hold> held : invitingDirectly.entrySet()) {
+                // The engine resumed the invitation: one user, one login role, one credential, one mail queued.
+                UUID tenantId = held.getKey();
+                JsonNode operation = api.get("/api/v1/operations/" + operations.get(tenantId)).body();
+                assertThat(operation.get("status").asText()).as(held.getValue() + ": " + operation).isEqualTo("succeeded");
+                List<String> found = leftovers.of(tenantId);
+                assertThat(found.stream().filter(thing -> thing.startsWith("role ") && thing.contains("_u_")))
+                        .as(held.getValue() + ": one login").hasSize(1);
+                assertThat(found.stream().filter(thing -> thing.startsWith("secret tenant-users/")))
+                        .as(held.getValue() + ": one credential").hasSize(1);
+                JsonNode users = api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items");
+                assertThat(users).as(held.getValue().toString()).hasSize(1);
+                assertThat(users.get(0).get("status").asText()).isEqualTo("invited");
+                assertThat(found).as(held.getValue().toString())
+                        .contains("role " + users.get(0).get("database_user").asText());
+                assertThat(catalog.platform("SELECT count(*) FROM mail_outbox WHERE id = ?::uuid",
+                        users.get(0).get("user_id").asText())).as(held.getValue().toString()).containsExactly("1");
             }
-            // No prepared invitation mail without its queued message (the half-made ones were discarded).
+            // No prepared invitation mail without its queued message.
             assertThat(catalog.platform("SELECT path FROM secrets s WHERE path LIKE 'platform/outbox/%' AND NOT EXISTS"
                     + " (SELECT 1 FROM mail_outbox m WHERE s.path = 'platform/outbox/' || m.id)")).isEmpty();
             assertThat(second.terminate()).isLessThan(Duration.ofSeconds(30));

@@ -2,12 +2,16 @@ package io.onboarding.operation;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The journal in memory, with the same semantics as OperationJournal's SQL, for route-level tests. */
 final class InMemoryStepJournal implements StepJournal {
@@ -18,6 +22,8 @@ final class InMemoryStepJournal implements StepJournal {
         final Map<String, String> parameters;
         final Map<String, String> stepStatus = Collections.synchronizedMap(new LinkedHashMap<>());
         final Map<String, String> stepError = new ConcurrentHashMap<>();
+        /** The completion number of each step that ended (done, skipped, warning, failed). */
+        final Map<String, Long> completion = new ConcurrentHashMap<>();
         volatile String status = "running";
         volatile boolean compensating;
         volatile Boolean compensated;
@@ -33,6 +39,8 @@ final class InMemoryStepJournal implements StepJournal {
     }
 
     private final Map<UUID, Operation> operations = new ConcurrentHashMap<>();
+    /** The sequence operation_step_completion. */
+    private final AtomicLong completions = new AtomicLong();
 
     UUID create(String type, UUID tenantId, List<String> steps, Map<String, String> parameters) {
         UUID operationId = UUID.randomUUID();
@@ -70,10 +78,28 @@ final class InMemoryStepJournal implements StepJournal {
         return status;
     }
 
+    /** The steps that ended (done, skipped, warning or failed), in the order they ended. */
+    List<String> completionOrder(UUID operationId) {
+        return operation(operationId).completion.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey).toList();
+    }
+
+    @Override
+    public Set<String> finishedSteps(UUID operationId) {
+        Set<String> finished = new HashSet<>();
+        steps(operationId).forEach((step, status) -> {
+            if (List.of("done", "skipped", "warning").contains(status)) {
+                finished.add(step);
+            }
+        });
+        return finished;
+    }
+
     @Override
     public void stepStarted(UUID operationId, String step) {
         operation(operationId).stepStatus.replace(step, "running");
         operation(operationId).stepError.remove(step);
+        operation(operationId).completion.remove(step);
     }
 
     @Override
@@ -84,6 +110,9 @@ final class InMemoryStepJournal implements StepJournal {
 
     @Override
     public void stepFinished(UUID operationId, String step, String status, String error) {
+        if (!status.equals("compensated")) {
+            operation(operationId).completion.put(step, completions.incrementAndGet());
+        }
         operation(operationId).stepStatus.replace(step, status);
         if (error == null) {
             operation(operationId).stepError.remove(step);
@@ -92,15 +121,22 @@ final class InMemoryStepJournal implements StepJournal {
         }
     }
 
+    /** As OperationJournal orders them: running first, then by completion number, latest first. */
     @Override
     public List<String> stepsToUndo(UUID operationId) {
-        List<String> steps = new ArrayList<>();
+        Operation op = operation(operationId);
+        List<String> running = new ArrayList<>();
+        List<String> ended = new ArrayList<>();
         steps(operationId).forEach((step, status) -> {
-            if (List.of("running", "done", "warning", "failed").contains(status)) {
-                steps.add(0, step);
+            if (status.equals("running")) {
+                running.add(0, step);
+            } else if (List.of("done", "warning", "failed").contains(status)) {
+                ended.add(step);
             }
         });
-        return steps;
+        ended.sort(Comparator.comparing((String step) -> op.completion.getOrDefault(step, 0L)).reversed());
+        running.addAll(ended);
+        return running;
     }
 
     @Override

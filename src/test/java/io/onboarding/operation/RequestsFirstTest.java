@@ -3,12 +3,14 @@ package io.onboarding.operation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.onboarding.support.QuickTest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A step gives way to requests in flight, until they are answered, never longer than the bound. */
+@QuickTest
 class RequestsFirstTest {
 
     private static CompletableFuture<Long> stepWaiting(RequestsFirst gate) {

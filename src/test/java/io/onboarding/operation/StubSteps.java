@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Recording stand-ins for the beans the step YAML calls ({@code bean:NAME?method=M}): every call is
@@ -22,6 +23,8 @@ final class StubSteps {
 
     private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final AtomicInteger atOnce = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
     /** Tenant warnings by tenant, then topic, as StepWarnings sets them. */
     final Map<UUID, Map<String, String>> warnings = new ConcurrentHashMap<>();
 
@@ -50,10 +53,20 @@ final class StubSteps {
         calls.clear();
     }
 
+    /** The most calls that were in progress at once (steps running side by side). */
+    int mostAtOnce() {
+        return mostAtOnce.get();
+    }
+
     StepOutcome hit(String call) throws Exception {
         calls.add(call);
-        Answer answer = answers.get(call);
-        return answer == null ? StepOutcome.done() : answer.answer((int) count(call));
+        mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+        try {
+            Answer answer = answers.get(call);
+            return answer == null ? StepOutcome.done() : answer.answer((int) count(call));
+        } finally {
+            atOnce.decrementAndGet();
+        }
     }
 
     Bean bean(String name) {
@@ -128,6 +141,12 @@ final class StubSteps {
         public void publish(String event, UUID tenantId) throws Exception {
             hit("publish(" + event + ")");
         }
+
+        // invite-user
+        public StepOutcome prepare(StepContext context) throws Exception { return hit("prepare"); }
+        public StepOutcome discard(StepContext context) throws Exception { return hit("discard"); }
+        public StepOutcome record(StepContext context) throws Exception { return hit("record"); }
+        public StepOutcome forget(StepContext context) throws Exception { return hit("forget"); }
 
         // update, suspend/resume, destroy
         public StepOutcome applyConnectionLimit(StepContext context) throws Exception { return hit("applyConnectionLimit"); }

@@ -5,6 +5,7 @@ import io.onboarding.kit.TransientFailures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.onboarding.support.QuickTest;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +24,7 @@ import org.springframework.vault.core.VaultTemplate;
  * the hashicorp-vault endpoints are replaced (AdviceWith) by a stand-in that fails as Vault does,
  * and VaultSecretStore is called as the service calls it.
  */
+@QuickTest
 class VaultRetryRouteTest extends CamelMainTestSupport {
 
     private final AtomicInteger calls = new AtomicInteger();

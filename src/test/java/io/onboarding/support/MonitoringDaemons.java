@@ -50,13 +50,17 @@ public final class MonitoringDaemons {
 
     /**
      * Prometheus with the given configuration (written to {@code dir/prometheus.yml}), reloadable
-     * ({@code --web.enable-lifecycle}).
+     * ({@code --web.enable-lifecycle}). Firing alerts are sent again every second, not every minute: a
+     * reload (the service asks for one when it changes rules or targets) drops the notifier's
+     * Alertmanagers for a moment, and an alert that fired then would otherwise reach Alertmanager only
+     * a minute later.
      */
     public static Daemon prometheus(Path dir, int port, String configYaml) throws Exception {
         Path config = Files.writeString(dir.resolve("prometheus.yml"), configYaml);
         return start(port, "/-/ready", new ProcessBuilder("prometheus", "--config.file=" + config,
                 "--storage.tsdb.path=" + Files.createTempDirectory("prometheus-data"),
-                "--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle"), "prometheus");
+                "--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle",
+                "--rules.alert.resend-delay=1s"), "prometheus");
     }
 
     /**
@@ -130,7 +134,12 @@ public final class MonitoringDaemons {
                 .redirectOutput(new File("target/" + name + "-" + port + ".log")).start();
         Daemon daemon = new Daemon(process, port);
         ApiClient client = daemon.http();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.get(readyPath).status() == 200);
+        try {
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> client.get(readyPath).status() == 200);
+        } catch (RuntimeException | Error notReady) {
+            daemon.close(); // not left running by a test that failed to start it
+            throw notReady;
+        }
         return daemon;
     }
 }

@@ -2,8 +2,10 @@ package io.onboarding.support;
 
 import io.onboarding.postgres.EmbeddedPostgresServer;
 import io.onboarding.postgres.PostgresCluster;
-import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -42,12 +44,32 @@ public final class TestPostgres {
                         }
                     }));
                     cluster = server.cluster();
+                    tuneForTests(cluster);
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot start the test PostgreSQL", e);
                 }
             }
         }
         return cluster;
+    }
+
+    /**
+     * A cluster the tests start for themselves (not the service's embedded one, whose settings are the
+     * product's): no autovacuum, since a test cluster gathers hundreds of tenant databases (LoadTest
+     * makes 500) and the launcher would start a worker in one of them every few tenths of a second for
+     * as long as the cluster runs, which the tests never need; and no full-page images or early
+     * checkpoints, which only guard against a crash of the machine, which a test cluster (already
+     * without fsync) does not survive anyway.
+     */
+    public static void tuneForTests(PostgresCluster pg) throws SQLException {
+        try (Connection connection = pg.connect(PostgresCluster.MAINTENANCE_DATABASE);
+             Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SYSTEM SET autovacuum = off");
+            statement.execute("ALTER SYSTEM SET full_page_writes = off");
+            statement.execute("ALTER SYSTEM SET checkpoint_timeout = '30min'");
+            statement.execute("ALTER SYSTEM SET max_wal_size = '8GB'");
+            statement.execute("SELECT pg_reload_conf()");
+        }
     }
 
     private static void deleteTree(Path root) throws java.io.IOException {
@@ -58,12 +80,9 @@ public final class TestPostgres {
         }
     }
 
+    /** A port for a server a test starts: {@link FreePorts#next()}. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.next();
     }
 
     /** The service's settings pointing at this cluster, as environment variables. */

@@ -3,9 +3,11 @@ package io.onboarding.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.onboarding.support.QuickTest;
 import org.junit.jupiter.api.Test;
 
 /** A configured collation reaches CREATE DATABASE only as a plain locale name. */
+@QuickTest
 class DatabaseCollationTest {
 
     @Test

@@ -99,6 +99,11 @@ class UserInvitationTest {
         JsonNode user = invite(tenantId, email, "developer");
         assertThat(user.get("status").asText()).isEqualTo("invited");
         assertThat(user.has("password")).isFalse();
+        // The invitation was an operation of the tenant, finished before the 201, its result the user.
+        JsonNode operations = api.get("/api/v1/operations?tenant_id=" + tenantId + "&type=invite-user").body();
+        assertThat(operations.get("items")).hasSize(1);
+        assertThat(operations.at("/items/0/status").asText()).isEqualTo("succeeded");
+        assertThat(operations.at("/items/0/result/user_id").asText()).isEqualTo(user.get("user_id").asText());
         String login = user.get("database_user").asText();
         assertThat(login).startsWith("tenant_" + tenantId.toString().replace("-", "") + "_u_");
 
@@ -234,6 +239,87 @@ class UserInvitationTest {
                 "{\"email\":\"" + email("y") + "\",\"role\":\"developer\"}").status()).isEqualTo(404);
         assertThat(api.postUrl("http://localhost:" + service.port() + "/api/v1/invitations/no-such-token/accept")
                 .status()).isEqualTo(404);
+    }
+
+    @Test
+    void anInvitationWhoseMailFailsIsUndoneByTheEngine() {
+        UUID tenantId = service.activeTenant("standard", null);
+        String email = email("unmailed");
+        String pattern = "tenant\\_" + tenantId.toString().replace("-", "") + "\\_u\\_%";
+        // The secret store (the control plane's secrets table, on embedded defaults) refuses the mail's text.
+        catalog.execute("platform_users_test", """
+                CREATE FUNCTION refuse_invitation_mail() RETURNS trigger LANGUAGE plpgsql
+                AS $$ BEGIN RAISE EXCEPTION 'the test refuses invitation mail'; END $$""",
+                "CREATE TRIGGER refuse_invitation_mail BEFORE INSERT ON secrets FOR EACH ROW"
+                        + " WHEN (NEW.path LIKE 'platform/outbox/%') EXECUTE FUNCTION refuse_invitation_mail()");
+        ApiClient.Response failed;
+        try {
+            failed = api.post("/api/v1/tenants/" + tenantId + "/users",
+                    "{\"email\":\"" + email + "\",\"role\":\"developer\"}");
+        } finally {
+            catalog.execute("platform_users_test", "DROP TRIGGER refuse_invitation_mail ON secrets",
+                    "DROP FUNCTION refuse_invitation_mail()");
+        }
+        assertThat(failed.status()).as(failed.body().toString()).isEqualTo(500);
+        assertThat(failed.body().at("/error/code").asText()).isEqualTo("invitation_failed");
+        assertThat(failed.body().at("/error/message").asText()).contains("the test refuses invitation mail");
+        String operationId = failed.body().at("/error/details/0/operation_id").asText();
+        assertThat(failed.body().at("/error/details/0/location").asText()).endsWith("/api/v1/operations/" + operationId);
+
+        // The engine undid every part that ran, newest first; the record was never made.
+        JsonNode operation = api.get("/api/v1/operations/" + operationId).body();
+        assertThat(operation.get("type").asText()).isEqualTo("invite-user");
+        assertThat(operation.get("tenant_id").asText()).isEqualTo(tenantId.toString());
+        assertThat(operation.get("status").asText()).isEqualTo("failed");
+        assertThat(operation.get("compensated").asBoolean()).isTrue();
+        List<String> steps = new ArrayList<>();
+        operation.get("steps").forEach(step -> steps.add(step.get("name").asText() + " " + step.get("status").asText()));
+        assertThat(steps).containsExactly("store-user-credential compensated", "create-user-login compensated",
+                "prepare-invitation-mail compensated", "record-invited-user pending");
+        // Nothing left: no login role in pg_catalog, no credential or mail text in the store, no record, no mail.
+        assertThat(catalog.value("postgres", "SELECT count(*) FROM pg_roles WHERE rolname LIKE ?", pattern))
+                .isEqualTo("0");
+        assertThat(catalog.platform("SELECT count(*) FROM secrets WHERE path LIKE ?", "tenant-users/" + tenantId + "/%"))
+                .containsExactly("0");
+        assertThat(catalog.platform("SELECT count(*) FROM tenant_users WHERE email = ?", email)).containsExactly("0");
+        assertThat(catalog.platform("SELECT count(*) FROM mail_outbox WHERE recipient = ?", email)).containsExactly("0");
+        assertThat(api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items")).isEmpty();
+
+        // The address is free: the same invitation, with the store accepting mail again, is made.
+        invite(tenantId, email, "developer");
+    }
+
+    @Test
+    void invitationsToOneTenantAtOnceAreMadeOneAfterTheOtherAndAnAddressOnce() throws Exception {
+        UUID tenantId = service.activeTenant("free", null);
+        String shared = email("both");
+        List<String> emails = List.of(email("p1"), email("p2"), email("p3"), email("p4"), shared, shared);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(emails.size());
+        List<java.util.concurrent.Future<ApiClient.Response>> replies = new ArrayList<>();
+        try {
+            for (String email : emails) {
+                replies.add(callers.submit(() -> api.post("/api/v1/tenants/" + tenantId + "/users",
+                        "{\"email\":\"" + email + "\",\"role\":\"auditor\"}")));
+            }
+            List<String> outcomes = new ArrayList<>();
+            for (java.util.concurrent.Future<ApiClient.Response> reply : replies) {
+                ApiClient.Response response = reply.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                outcomes.add(response.status() + " " + response.body().at("/error/details/0/field").asText());
+            }
+            // One operation per tenant at a time: each waited for the one before; the shared address once.
+            assertThat(outcomes.subList(0, 4)).containsOnly("201 ");
+            assertThat(outcomes.subList(4, 6)).containsExactlyInAnyOrder("201 ", "409 email");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(api.get("/api/v1/tenants/" + tenantId + "/users").body().get("items")).hasSize(5);
+        assertThat(catalog.value("postgres", "SELECT count(*) FROM pg_roles WHERE rolname LIKE ?",
+                "tenant\\_" + tenantId.toString().replace("-", "") + "\\_u\\_%")).isEqualTo("5");
+        assertThat(catalog.platform("SELECT status || ' ' || count(*) FROM operations WHERE tenant_id = ?"
+                + " AND type = 'invite-user' GROUP BY status", tenantId)).containsExactly("succeeded 5");
+        assertThat(catalog.platform("SELECT count(*) FROM operations a JOIN operations b ON a.tenant_id = b.tenant_id"
+                + " AND a.operation_id <> b.operation_id AND a.created_at < b.finished_at AND b.created_at < a.finished_at"
+                + " WHERE a.tenant_id = ?", tenantId)).as("no two operations of the tenant overlapped").containsExactly("0");
     }
 
     @Test

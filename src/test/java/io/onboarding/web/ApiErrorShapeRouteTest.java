@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.onboarding.access.ApiCallAudit;
 import io.onboarding.access.TokenAuthority;
 import io.onboarding.operation.SubjectBusyException;
+import io.onboarding.support.QuickTest;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * beans stubbed to fail. The REST routes themselves are filtered out, so no HTTP server starts; the
  * handlers are called on their direct: endpoints, which the REST DSL sends to.
  */
+@QuickTest
 class ApiErrorShapeRouteTest extends CamelMainTestSupport {
 
     private static final String TOKEN = "route-test-token";
