@@ -8,18 +8,18 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Ports for the servers the tests start (the service, its broker, PostgreSQL, Prometheus, mail...),
  * which bind them some time after they are chosen. Test classes run in several JVMs at once (the
- * pom's {@code forkCount}), so a port is taken from this JVM's own block, {@value #BLOCK} ports below
- * the kernel's ephemeral range (32768-60999 on Linux): another fork never picks it (its block is
- * another), no outgoing connection is given it as its local port meanwhile (not ephemeral), and this
- * JVM never hands it out twice. Each is checked free when handed out, against whatever else runs on
- * the machine. The fork number comes from {@code test.fork} (the pom sets it from Surefire's
- * {@code surefire.forkNumber}); the start within the block is random, so that two builds at once on
- * one machine do not walk the same ports in step.
+ * pom's {@code forkCount}), so a port is taken from this JVM's own block of {@value #BLOCK} ports
+ * between 10000 and the kernel's ephemeral range (32768-60999 on Linux): another fork never picks it
+ * (its block is another), no outgoing connection is given it as its local port meanwhile (not
+ * ephemeral), and this JVM never hands it out twice. Each is checked free when handed out, against
+ * whatever else runs on the machine. The fork number comes from {@code test.fork} (the pom sets it
+ * from Surefire's {@code surefire.forkNumber}); the start within the block is random, so that two
+ * builds at once on one machine do not walk the same ports in step.
  */
 public final class FreePorts {
 
-    private static final int FIRST = 20000;
-    private static final int BLOCK = 1500;
+    private static final int FIRST = 10000;
+    private static final int BLOCK = 2800;
     private static final int BLOCKS = 8;
     private static int handedOut = -1;
 
