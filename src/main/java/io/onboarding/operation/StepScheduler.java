@@ -15,9 +15,10 @@ import org.slf4j.MDC;
  * Runs one operation's steps as its {@link StepGraph} allows: each step starts as soon as every step it
  * needs has finished, at most {@code parallel} of them at once, on a pool the operations of this instance
  * share (sized so that no operation waits for another's steps). The calling thread starts steps and
- * waits for them; a step that is the only one to run at that moment it runs itself. After the first step that does not finish (it failed, waits, or was handed back),
- * nothing more is started and the steps already running are let finish, never interrupted: when
- * {@link #run} returns, no step of the operation is running.
+ * waits for them; a step that is the only one to run at that moment it runs itself. After the first
+ * step that does not finish (it failed, waits, or was handed back), nothing more is started and the
+ * steps already running are let finish, never interrupted: when {@link #run} returns, no step of the
+ * operation is running.
  */
 final class StepScheduler {
 
