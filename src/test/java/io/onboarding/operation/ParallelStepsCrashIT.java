@@ -58,8 +58,10 @@ class ParallelStepsCrashIT {
         env.putAll(Map.of("PLATFORM_DB", PLATFORM_DB, "DATA_DIR", dataDir.toString(),
                 "SERVER_PORT", Integer.toString(TestPostgres.freePort()), "ONBOARDING_API_TOKEN", TOKEN,
                 "GIT_ROOT", gitRoot.toString()));
+        // The pool off: a claim skips the database and grant steps, and this test follows each step's status.
         String[] jvm = {"-Donboarding.jms.embedded-port=" + TestPostgres.freePort(),
-                "-Donboarding.faults.hold-points=true", "-Donboarding.operations.recovery-interval-ms=1000"};
+                "-Donboarding.faults.hold-points=true", "-Donboarding.operations.recovery-interval-ms=1000",
+                "-Donboarding.tenant-database.pool-size=0"};
         TenantLeftovers leftovers = new TenantLeftovers(catalog, gitRoot, dataDir.resolve("prometheus"),
                 dataDir.resolve("grafana"));
         UUID finishing = UUID.randomUUID();
